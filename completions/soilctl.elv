@@ -1,0 +1,231 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[soilctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'soilctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'soilctl'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand deploy 'Create or update the backend stack through a change set, with live progress'
+            cand thing 'Per-device identities: things, certificates and keys made on this machine'
+            cand status 'The stack, its outputs, the devices and their certificates, and the archive'
+            cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;deploy'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --email 'Address that receives humidity alerts (required for a new stack)'
+            cand --threshold 'Alert on readings with humidity below this percentage (0 to 100)'
+            cand --template 'CloudFormation template to deploy instead of the built-in one'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -y 'Apply an update without asking (needed when stdin is not a terminal)'
+            cand --yes 'Apply an update without asking (needed when stdin is not a terminal)'
+            cand --no-wait 'Start the deployment and return without following it'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;thing'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
+            cand list 'List the things this stack manages'
+            cand show 'Show one thing, its certificates and their policies'
+            cand delete 'Delete things with their certificates (detached, deactivated, deleted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;thing;create'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --count 'Create this many things, named <prefix>1 ... <prefix>N'
+            cand --prefix 'Name prefix used with --count'
+            cand --devices-dir 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]'
+            cand --out-dir 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]'
+            cand --key-algorithm 'Key algorithm for the device key pair'
+            cand --rate 'Highest rate of calls per AWS IoT API, per second (AWS''s default quotas allow 10 or more)'
+            cand --concurrency 'How many things are created at the same time'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;thing;list'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;thing;show'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;thing;delete'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --devices-dir 'Directory of device files; the deleted things'' files are removed from it'
+            cand --rate 'Highest rate of calls per AWS IoT API, per second'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;thing;help'= {
+            cand create 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
+            cand list 'List the things this stack manages'
+            cand show 'Show one thing, its certificates and their policies'
+            cand delete 'Delete things with their certificates (detached, deactivated, deleted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;thing;help;create'= {
+        }
+        &'soilctl;thing;help;list'= {
+        }
+        &'soilctl;thing;help;show'= {
+        }
+        &'soilctl;thing;help;delete'= {
+        }
+        &'soilctl;thing;help;help'= {
+        }
+        &'soilctl;status'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;teardown'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --devices-dir 'Directory of device files; the deleted things'' files are removed from it'
+            cand --rate 'Highest rate of calls per AWS IoT API, per second'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -y 'Go ahead without asking (needed when stdin is not a terminal)'
+            cand --yes 'Go ahead without asking (needed when stdin is not a terminal)'
+            cand --dry-run 'Print the plan and change nothing'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;help'= {
+            cand deploy 'Create or update the backend stack through a change set, with live progress'
+            cand thing 'Per-device identities: things, certificates and keys made on this machine'
+            cand status 'The stack, its outputs, the devices and their certificates, and the archive'
+            cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;help;deploy'= {
+        }
+        &'soilctl;help;thing'= {
+            cand create 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
+            cand list 'List the things this stack manages'
+            cand show 'Show one thing, its certificates and their policies'
+            cand delete 'Delete things with their certificates (detached, deactivated, deleted)'
+        }
+        &'soilctl;help;thing;create'= {
+        }
+        &'soilctl;help;thing;list'= {
+        }
+        &'soilctl;help;thing;show'= {
+        }
+        &'soilctl;help;thing;delete'= {
+        }
+        &'soilctl;help;status'= {
+        }
+        &'soilctl;help;teardown'= {
+        }
+        &'soilctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,157 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_soilctl_global_optspecs
+    string join \n profile= region= endpoint-url= output= q/quiet v/verbose h/help V/version
+end
+
+function __fish_soilctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_soilctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_soilctl_using_subcommand
+    set -l cmd (__fish_soilctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c soilctl -n "__fish_soilctl_needs_command" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_needs_command" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_needs_command" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_needs_command" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_needs_command" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_needs_command" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_needs_command" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l email -d 'Address that receives humidity alerts (required for a new stack)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l threshold -d 'Alert on readings with humidity below this percentage (0 to 100)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l template -d 'CloudFormation template to deploy instead of the built-in one' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s y -l yes -d 'Apply an update without asking (needed when stdin is not a terminal)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l no-wait -d 'Start the deployment and return without following it'
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -f -a "list" -d 'List the things this stack manages'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -f -a "show" -d 'Show one thing, its certificates and their policies'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -f -a "delete" -d 'Delete things with their certificates (detached, deactivated, deleted)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l count -d 'Create this many things, named <prefix>1 ... <prefix>N' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l prefix -d 'Name prefix used with --count' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l devices-dir -l out-dir -d 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l key-algorithm -d 'Key algorithm for the device key pair' -r -f -a "ecdsa-p256\t'ECDSA with the NIST P-256 curve'
+ecdsa-p384\t'ECDSA with the NIST P-384 curve'
+rsa2048\t'RSA, 2048 bits'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l rate -d 'Highest rate of calls per AWS IoT API, per second (AWS\'s default quotas allow 10 or more)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l concurrency -d 'How many things are created at the same time' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l devices-dir -d 'Directory of device files; the deleted things\' files are removed from it' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l rate -d 'Highest rate of calls per AWS IoT API, per second' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the things this stack manages'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one thing, its certificates and their policies'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete things with their certificates (detached, deactivated, deleted)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l devices-dir -d 'Directory of device files; the deleted things\' files are removed from it' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l rate -d 'Highest rate of calls per AWS IoT API, per second' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s y -l yes -d 'Go ahead without asking (needed when stdin is not a terminal)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l dry-run -d 'Print the plan and change nothing'
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "list" -d 'List the things this stack manages'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "show" -d 'Show one thing, its certificates and their policies'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "delete" -d 'Delete things with their certificates (detached, deactivated, deleted)'

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests need into target/ci-venv: moto's server, cfn-lint and the AWS CLI,
+# at the versions pinned in tests/requirements.txt. Quick and quiet when already installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=target/ci-venv
+requirements=tests/requirements.txt
+stamp="$venv/.requirements"
+
+if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && cmp -s "$requirements" "$stamp"; then
+  exit 0
+fi
+
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "installing python3 (apt-get)" >&2
+  apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null
+fi
+rm -rf "$venv"
+if ! python3 -m venv "$venv" 2>/dev/null; then
+  echo "installing python3-venv (apt-get)" >&2
+  apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+fi
+echo "installing the test tools into $venv (moto, cfn-lint, awscli)" >&2
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+cp "$requirements" "$stamp"

@@ -1,0 +1,533 @@
+//! Thin functions over the AWS IoT control-plane client.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_iot::Client;
+use aws_sdk_iot::types::{AttributePayload, CertificateStatus};
+
+use super::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct Thing {
+    pub name: String,
+    pub arn: String,
+    pub attributes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCertificate {
+    pub id: String,
+    pub arn: String,
+    pub pem: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub id: String,
+    pub arn: String,
+    pub status: String,
+}
+
+/// The certificate id at the end of a certificate ARN (`arn:...:cert/<id>`).
+pub fn certificate_id(arn: &str) -> &str {
+    arn.rsplit_once("cert/").map(|(_, id)| id).unwrap_or(arn)
+}
+
+fn ok_if_missing<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn describe_thing(client: &Client, name: &str) -> Result<Option<Thing>, ApiError> {
+    ok_if_missing(
+        client
+            .describe_thing()
+            .thing_name(name)
+            .send()
+            .await
+            .map(|out| Thing {
+                name: out.thing_name().unwrap_or(name).to_string(),
+                arn: out.thing_arn().unwrap_or_default().to_string(),
+                attributes: out
+                    .attributes()
+                    .map(|a| a.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
+            })
+            .map_err(|e| ApiError::from_sdk("DescribeThing", e)),
+    )
+}
+
+pub async fn create_thing(
+    client: &Client,
+    name: &str,
+    attributes: &BTreeMap<String, String>,
+) -> Result<String, ApiError> {
+    let payload = AttributePayload::builder()
+        .set_attributes(Some(attributes.clone().into_iter().collect()))
+        .build();
+    client
+        .create_thing()
+        .thing_name(name)
+        .attribute_payload(payload)
+        .send()
+        .await
+        .map(|out| out.thing_arn().unwrap_or_default().to_string())
+        .map_err(|e| ApiError::from_sdk("CreateThing", e))
+}
+
+/// Every thing with `attribute` = `value`, following pagination.
+pub async fn list_things_with_attribute(
+    client: &Client,
+    attribute: &str,
+    value: &str,
+) -> Result<Vec<Thing>, ApiError> {
+    let mut things = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = client
+            .list_things()
+            .attribute_name(attribute)
+            .attribute_value(value)
+            .max_results(250)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListThings", e))?;
+        for t in out.things() {
+            things.push(Thing {
+                name: t.thing_name().unwrap_or_default().to_string(),
+                arn: t.thing_arn().unwrap_or_default().to_string(),
+                attributes: t
+                    .attributes()
+                    .map(|a| a.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
+            });
+        }
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            things.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+            return Ok(things);
+        }
+    }
+}
+
+/// Orders `soilSensor2` before `soilSensor10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn split(s: &str) -> (&str, Option<u64>) {
+        let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let (head, tail) = s.split_at(s.len() - digits);
+        (head, tail.parse().ok())
+    }
+    let (ha, na) = split(a);
+    let (hb, nb) = split(b);
+    ha.cmp(hb).then(na.cmp(&nb)).then(a.cmp(b))
+}
+
+pub async fn list_thing_principals(
+    client: &Client,
+    name: &str,
+) -> Result<Option<Vec<String>>, ApiError> {
+    let mut principals = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = client
+            .list_thing_principals()
+            .thing_name(name)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListThingPrincipals", e));
+        let out = match ok_if_missing(out)? {
+            Some(out) => out,
+            None => return Ok(None),
+        };
+        principals.extend(out.principals().iter().cloned());
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            return Ok(Some(principals));
+        }
+    }
+}
+
+pub async fn list_principal_things(
+    client: &Client,
+    principal: &str,
+) -> Result<Vec<String>, ApiError> {
+    let mut things = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = client
+            .list_principal_things()
+            .principal(principal)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListPrincipalThings", e))?;
+        things.extend(out.things().iter().cloned());
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            return Ok(things);
+        }
+    }
+}
+
+pub async fn create_certificate_from_csr(
+    client: &Client,
+    csr_pem: &str,
+) -> Result<NewCertificate, ApiError> {
+    client
+        .create_certificate_from_csr()
+        .certificate_signing_request(csr_pem)
+        .set_as_active(false)
+        .send()
+        .await
+        .map(|out| NewCertificate {
+            id: out.certificate_id().unwrap_or_default().to_string(),
+            arn: out.certificate_arn().unwrap_or_default().to_string(),
+            pem: out.certificate_pem().unwrap_or_default().to_string(),
+        })
+        .map_err(|e| ApiError::from_sdk("CreateCertificateFromCsr", e))
+}
+
+pub async fn describe_certificate(
+    client: &Client,
+    id: &str,
+) -> Result<Option<Certificate>, ApiError> {
+    ok_if_missing(
+        client
+            .describe_certificate()
+            .certificate_id(id)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("DescribeCertificate", e)),
+    )
+    .map(|out| {
+        out.and_then(|out| out.certificate_description().cloned())
+            .map(|d| Certificate {
+                id: d.certificate_id().unwrap_or(id).to_string(),
+                arn: d.certificate_arn().unwrap_or_default().to_string(),
+                status: d
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+            })
+    })
+}
+
+pub async fn set_certificate_active(
+    client: &Client,
+    id: &str,
+    active: bool,
+) -> Result<(), ApiError> {
+    let status = if active {
+        CertificateStatus::Active
+    } else {
+        CertificateStatus::Inactive
+    };
+    client
+        .update_certificate()
+        .certificate_id(id)
+        .new_status(status)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("UpdateCertificate", e))
+}
+
+pub async fn delete_certificate(client: &Client, id: &str) -> Result<(), ApiError> {
+    client
+        .delete_certificate()
+        .certificate_id(id)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("DeleteCertificate", e))
+}
+
+pub async fn attach_thing_principal(
+    client: &Client,
+    thing: &str,
+    principal: &str,
+) -> Result<(), ApiError> {
+    client
+        .attach_thing_principal()
+        .thing_name(thing)
+        .principal(principal)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("AttachThingPrincipal", e))
+}
+
+pub async fn detach_thing_principal(
+    client: &Client,
+    thing: &str,
+    principal: &str,
+) -> Result<(), ApiError> {
+    client
+        .detach_thing_principal()
+        .thing_name(thing)
+        .principal(principal)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("DetachThingPrincipal", e))
+}
+
+pub async fn attach_policy(client: &Client, policy: &str, target: &str) -> Result<(), ApiError> {
+    client
+        .attach_policy()
+        .policy_name(policy)
+        .target(target)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("AttachPolicy", e))
+}
+
+pub async fn detach_policy(client: &Client, policy: &str, target: &str) -> Result<(), ApiError> {
+    client
+        .detach_policy()
+        .policy_name(policy)
+        .target(target)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("DetachPolicy", e))
+}
+
+pub async fn list_attached_policies(
+    client: &Client,
+    target: &str,
+) -> Result<Vec<String>, ApiError> {
+    let mut policies = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = client
+            .list_attached_policies()
+            .target(target)
+            .recursive(false)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListAttachedPolicies", e))?;
+        policies.extend(
+            out.policies()
+                .iter()
+                .filter_map(|p| p.policy_name().map(str::to_string)),
+        );
+        marker = out
+            .next_marker()
+            .filter(|m| !m.is_empty())
+            .map(str::to_string);
+        if marker.is_none() {
+            return Ok(policies);
+        }
+    }
+}
+
+pub async fn list_targets_for_policy(
+    client: &Client,
+    policy: &str,
+) -> Result<Option<Vec<String>>, ApiError> {
+    let mut targets = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = client
+            .list_targets_for_policy()
+            .policy_name(policy)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListTargetsForPolicy", e));
+        let out = match ok_if_missing(out)? {
+            Some(out) => out,
+            None => return Ok(None),
+        };
+        targets.extend(out.targets().iter().cloned());
+        marker = out
+            .next_marker()
+            .filter(|m| !m.is_empty())
+            .map(str::to_string);
+        if marker.is_none() {
+            return Ok(Some(targets));
+        }
+    }
+}
+
+/// Whether the policy exists.
+pub async fn policy_exists(client: &Client, policy: &str) -> Result<bool, ApiError> {
+    ok_if_missing(
+        client
+            .get_policy()
+            .policy_name(policy)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("GetPolicy", e)),
+    )
+    .map(|o| o.is_some())
+}
+
+/// Names of the policies whose name starts with `prefix`.
+pub async fn policies_with_prefix(client: &Client, prefix: &str) -> Result<Vec<String>, ApiError> {
+    let mut names = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = client
+            .list_policies()
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListPolicies", e))?;
+        names.extend(
+            out.policies()
+                .iter()
+                .filter_map(|p| p.policy_name())
+                .filter(|n| n.starts_with(prefix))
+                .map(str::to_string),
+        );
+        marker = out
+            .next_marker()
+            .filter(|m| !m.is_empty())
+            .map(str::to_string);
+        if marker.is_none() {
+            return Ok(names);
+        }
+    }
+}
+
+/// (version id, is default) for each version of the policy; `None` when the policy is gone.
+pub async fn list_policy_versions(
+    client: &Client,
+    policy: &str,
+) -> Result<Option<Vec<(String, bool)>>, ApiError> {
+    ok_if_missing(
+        client
+            .list_policy_versions()
+            .policy_name(policy)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListPolicyVersions", e)),
+    )
+    .map(|out| {
+        out.map(|out| {
+            out.policy_versions()
+                .iter()
+                .map(|v| {
+                    (
+                        v.version_id().unwrap_or_default().to_string(),
+                        v.is_default_version(),
+                    )
+                })
+                .collect()
+        })
+    })
+}
+
+pub async fn delete_policy_version(
+    client: &Client,
+    policy: &str,
+    version: &str,
+) -> Result<(), ApiError> {
+    client
+        .delete_policy_version()
+        .policy_name(policy)
+        .policy_version_id(version)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("DeletePolicyVersion", e))
+}
+
+pub async fn delete_policy(client: &Client, policy: &str) -> Result<(), ApiError> {
+    client
+        .delete_policy()
+        .policy_name(policy)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("DeletePolicy", e))
+}
+
+pub async fn delete_thing(client: &Client, name: &str) -> Result<(), ApiError> {
+    client
+        .delete_thing()
+        .thing_name(name)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("DeleteThing", e))
+}
+
+/// The account's `iot:Data-ATS` endpoint, the host devices connect to.
+pub async fn data_endpoint(client: &Client) -> Result<String, ApiError> {
+    client
+        .describe_endpoint()
+        .endpoint_type("iot:Data-ATS")
+        .send()
+        .await
+        .map(|out| out.endpoint_address().unwrap_or_default().to_string())
+        .map_err(|e| ApiError::from_sdk("DescribeEndpoint", e))
+}
+
+/// Whether the topic rule exists.
+pub async fn topic_rule_exists(client: &Client, name: &str) -> Result<bool, ApiError> {
+    match client.get_topic_rule().rule_name(name).send().await {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            let err = ApiError::from_sdk("GetTopicRule", e);
+            // AWS answers UnauthorizedException for a rule that does not exist.
+            if err.is_not_found() || err.is_code("UnauthorizedException") {
+                Ok(false)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+pub async fn disable_topic_rule(client: &Client, name: &str) -> Result<(), ApiError> {
+    client
+        .disable_topic_rule()
+        .rule_name(name)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("DisableTopicRule", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_ids_come_from_arns() {
+        assert_eq!(
+            certificate_id("arn:aws:iot:eu-west-1:123456789012:cert/abc123"),
+            "abc123"
+        );
+        assert_eq!(certificate_id("abc123"), "abc123");
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut names = vec!["soilSensor10", "soilSensor2", "soilSensor1", "other"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            ["other", "soilSensor1", "soilSensor2", "soilSensor10"]
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! The command line, as clap types and nothing else.
+//!
+//! Command code never sees these types: `settings` turns them into plain structs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the operation failed (AWS refused it, a resource failed, the endpoint is unreachable)
+  2  bad usage or bad input (a flag, a name AWS would reject, a template, missing credentials)";
+
+/// Deploy, populate and tear down a serverless AWS IoT backend for soil-moisture sensors.
+#[derive(Debug, Parser)]
+#[command(
+    name = "soilctl",
+    version,
+    propagate_version = true,
+    after_help = EXIT_CODES,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Readable text.
+    Text,
+    /// One JSON document on stdout.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Named profile from the AWS config and credentials files (default: AWS_PROFILE).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile's region).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every AWS API call to this endpoint instead of AWS's.
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// How to print results on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// Print less on stderr (twice: only errors).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
+    pub quiet: u8,
+
+    /// Print more on stderr (each AWS call with -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or update the backend stack through a change set, with live progress.
+    Deploy(DeployArgs),
+    /// Per-device identities: things, certificates and keys made on this machine.
+    #[command(subcommand)]
+    Thing(ThingCommand),
+    /// The stack, its outputs, the devices and their certificates, and the archive.
+    Status(StatusArgs),
+    /// Remove everything the stack and soilctl created, and check that nothing is left.
+    Teardown(TeardownArgs),
+    /// Shell completions and man pages.
+    #[command(hide = true, subcommand)]
+    Generate(GenerateCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct StackArg {
+    /// Name of the CloudFormation stack.
+    #[arg(long, default_value = "iot-backend", value_name = "NAME")]
+    pub stack_name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+
+    /// Address that receives humidity alerts (required for a new stack).
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+
+    /// Alert on readings with humidity below this percentage (0 to 100).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub threshold: Option<String>,
+
+    /// CloudFormation template to deploy instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// Apply an update without asking (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Start the deployment and return without following it.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThingCommand {
+    /// Create things, each with a key made here, a certificate from AWS IoT and the device policy.
+    Create(ThingCreateArgs),
+    /// List the things this stack manages.
+    List(ThingListArgs),
+    /// Show one thing, its certificates and their policies.
+    Show(ThingShowArgs),
+    /// Delete things with their certificates (detached, deactivated, deleted).
+    Delete(ThingDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ThingCreateArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+
+    /// Names of the things to create.
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "count",
+        conflicts_with = "count"
+    )]
+    pub names: Vec<String>,
+
+    /// Create this many things, named <prefix>1 ... <prefix>N.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u32>,
+
+    /// Name prefix used with --count.
+    #[arg(
+        long,
+        default_value = "soilSensor",
+        requires = "count",
+        value_name = "PREFIX"
+    )]
+    pub prefix: String,
+
+    /// Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]
+    #[arg(
+        long,
+        visible_alias = "out-dir",
+        env = "SOILCTL_DEVICES_DIR",
+        value_name = "DIR"
+    )]
+    pub devices_dir: Option<PathBuf>,
+
+    /// Key algorithm for the device key pair.
+    #[arg(long, value_enum, default_value_t = KeyAlgorithm::EcdsaP256)]
+    pub key_algorithm: KeyAlgorithm,
+
+    /// Highest rate of calls per AWS IoT API, per second (AWS's default quotas allow 10 or more).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub rate: u32,
+
+    /// How many things are created at the same time.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlgorithm {
+    /// ECDSA with the NIST P-256 curve.
+    EcdsaP256,
+    /// ECDSA with the NIST P-384 curve.
+    EcdsaP384,
+    /// RSA, 2048 bits.
+    Rsa2048,
+}
+
+#[derive(Debug, Args)]
+pub struct ThingListArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ThingShowArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+
+    /// Name of the thing.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ThingDeleteArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+
+    /// Names of the things to delete.
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+
+    /// Directory of device files; the deleted things' files are removed from it.
+    #[arg(long, env = "SOILCTL_DEVICES_DIR", value_name = "DIR")]
+    pub devices_dir: Option<PathBuf>,
+
+    /// Highest rate of calls per AWS IoT API, per second.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub rate: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+}
+
+#[derive(Debug, Args)]
+pub struct TeardownArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+
+    /// Go ahead without asking (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Directory of device files; the deleted things' files are removed from it.
+    #[arg(long, env = "SOILCTL_DEVICES_DIR", value_name = "DIR")]
+    pub devices_dir: Option<PathBuf>,
+
+    /// Highest rate of calls per AWS IoT API, per second.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub rate: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Print the completion script for a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write one man page per command into a directory.
+    Man {
+        #[arg(long, value_name = "DIR")]
+        out_dir: PathBuf,
+    },
+}

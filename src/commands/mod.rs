@@ -1,0 +1,82 @@
+//! One module per command; each takes plain settings and the printer and returns an exit code.
+
+pub mod deploy;
+pub mod generate;
+pub mod status;
+pub mod teardown;
+pub mod thing;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, ThingCommand};
+use crate::names::check_stack_name;
+use crate::printer::Printer;
+use crate::settings;
+
+pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
+    let aws = settings::aws(&cli.global);
+    match cli.command {
+        Command::Deploy(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let s = settings::DeploySettings {
+                stack_name: args.stack.stack_name,
+                email: args.email,
+                threshold: args.threshold,
+                template: args.template,
+                yes: args.yes,
+                wait: !args.no_wait,
+            };
+            deploy::run(&s, &aws, &printer).await
+        }
+        Command::Thing(ThingCommand::Create(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let names = match args.count {
+                Some(count) => crate::names::numbered(&args.prefix, count),
+                None => args.names,
+            };
+            let s = settings::ThingCreateSettings {
+                stack_name: args.stack.stack_name,
+                names,
+                devices_dir: settings::devices_dir(args.devices_dir),
+                key_algorithm: args.key_algorithm,
+                rate: args.rate,
+                concurrency: args.concurrency,
+            };
+            thing::create(&s, &aws, &printer).await
+        }
+        Command::Thing(ThingCommand::List(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            thing::list(&args.stack.stack_name, &aws, &printer).await
+        }
+        Command::Thing(ThingCommand::Show(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            thing::show(&args.stack.stack_name, &args.name, &aws, &printer).await
+        }
+        Command::Thing(ThingCommand::Delete(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let s = settings::ThingDeleteSettings {
+                stack_name: args.stack.stack_name,
+                names: args.names,
+                devices_dir: settings::devices_dir(args.devices_dir),
+                rate: args.rate,
+            };
+            thing::delete(&s, &aws, &printer).await
+        }
+        Command::Status(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            status::run(&args.stack.stack_name, &aws, &printer).await
+        }
+        Command::Teardown(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let s = settings::TeardownSettings {
+                stack_name: args.stack.stack_name,
+                yes: args.yes,
+                dry_run: args.dry_run,
+                devices_dir: settings::devices_dir(args.devices_dir),
+                rate: args.rate,
+            };
+            teardown::run(&s, &aws, &printer).await
+        }
+        Command::Generate(cmd) => generate::run(cmd),
+    }
+}

@@ -1,0 +1,140 @@
+//! `soilctl status`: the stack, its outputs, the devices and their certificates, the archive
+//! and the alert subscription.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::aws::{self, AwsSettings, iot, s3, sns};
+use crate::commands::thing::{ThingInfo, thing_info, thing_row};
+use crate::printer::{Printer, table};
+use crate::stack::{self, Backend, MANAGED_ATTRIBUTE};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Archive {
+    bucket: String,
+    objects: u64,
+    bytes: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Status {
+    stack_name: String,
+    region: String,
+    exists: bool,
+    backend: Option<Backend>,
+    things: Vec<ThingInfo>,
+    archive: Option<Archive>,
+    subscriptions: Vec<sns::Subscription>,
+}
+
+pub async fn run(
+    stack_name: &str,
+    aws_settings: &AwsSettings,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    let clients = aws::load(aws_settings).await?;
+    let backend = stack::resolve(&clients, stack_name)
+        .await
+        .context("reading the stack")?;
+    let mut things = Vec::new();
+    for thing in
+        iot::list_things_with_attribute(&clients.iot, MANAGED_ATTRIBUTE, stack_name).await?
+    {
+        things.push(thing_info(&clients, thing).await?);
+    }
+    let mut archive = None;
+    let mut subscriptions = Vec::new();
+    if let Some(b) = &backend {
+        if let Some(bucket) = &b.bucket
+            && s3::bucket_exists(&clients.s3, bucket).await?
+        {
+            let (objects, bytes) = s3::object_count(&clients.s3, bucket).await?;
+            archive = Some(Archive {
+                bucket: bucket.clone(),
+                objects,
+                bytes,
+            });
+        }
+        if let Some(topic) = &b.topic_arn {
+            subscriptions = sns::subscriptions(&clients.sns, topic)
+                .await
+                .unwrap_or_default();
+        }
+    }
+    let status = Status {
+        stack_name: stack_name.to_string(),
+        region: clients.region.clone(),
+        exists: backend.is_some(),
+        backend,
+        things,
+        archive,
+        subscriptions,
+    };
+    printer.result(&status, || text(&status))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text(s: &Status) -> String {
+    let mut out = String::new();
+    let Some(b) = &s.backend else {
+        out.push_str(&format!(
+            "stack {} does not exist in {}\n",
+            s.stack_name, s.region
+        ));
+        if !s.things.is_empty() {
+            out.push_str(&format!(
+                "\n{} thing(s) still carry its mark:\n",
+                s.things.len()
+            ));
+            out.push_str(&table(
+                &["THING", "CERTIFICATE", "STATUS", "POLICIES"],
+                &s.things.iter().map(thing_row).collect::<Vec<_>>(),
+            ));
+        }
+        return out;
+    };
+    out.push_str(&format!("stack          {} ({})\n", b.stack_name, b.status));
+    out.push_str(&format!("region         {}\n", s.region));
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    out.push_str(&format!("device policy  {}\n", or_dash(&b.device_policy)));
+    out.push_str(&format!(
+        "topic rules    {}\n",
+        if b.rules.is_empty() {
+            "-".into()
+        } else {
+            b.rules.join(", ")
+        }
+    ));
+    match &s.archive {
+        Some(a) => out.push_str(&format!(
+            "archive        s3://{} ({} objects, {} bytes)\n",
+            a.bucket, a.objects, a.bytes
+        )),
+        None => out.push_str(&format!("archive        {}\n", or_dash(&b.bucket))),
+    }
+    out.push_str(&format!("alert topic    {}\n", or_dash(&b.topic_arn)));
+    for sub in &s.subscriptions {
+        out.push_str(&format!(
+            "alerts to      {} ({}{})\n",
+            sub.endpoint,
+            sub.protocol,
+            if sub.confirmed {
+                ", confirmed"
+            } else {
+                ", waiting for the address to confirm"
+            }
+        ));
+    }
+    out.push_str(&format!("\nthings ({})\n", s.things.len()));
+    if !s.things.is_empty() {
+        out.push_str(&table(
+            &["THING", "CERTIFICATE", "STATUS", "POLICIES"],
+            &s.things.iter().map(thing_row).collect::<Vec<_>>(),
+        ));
+    }
+    out
+}

@@ -1,0 +1,19 @@
+//! soilctl: deploy, populate and tear down a serverless AWS IoT backend for soil-moisture
+//! sensors.
+//!
+//! `cli` holds the clap types, `settings` turns them into plain structs, `commands` runs one
+//! command each, and `aws` holds thin functions over the AWS SDK clients.
+
+pub mod aws;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod names;
+pub mod pki;
+pub mod printer;
+pub mod progress;
+pub mod provision;
+pub mod ratelimit;
+pub mod settings;
+pub mod stack;
+pub mod template;

@@ -1,0 +1,62 @@
+//! Flags and environment merged into plain structs; command code never sees clap types.
+
+use std::path::PathBuf;
+
+use crate::aws::AwsSettings;
+use crate::cli::{GlobalArgs, KeyAlgorithm};
+use crate::pki;
+
+pub fn aws(global: &GlobalArgs) -> AwsSettings {
+    AwsSettings {
+        profile: global.profile.clone().filter(|p| !p.is_empty()),
+        region: global.region.clone().filter(|r| !r.is_empty()),
+        endpoint_url: global.endpoint_url.clone().filter(|u| !u.is_empty()),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DeploySettings {
+    pub stack_name: String,
+    pub email: Option<String>,
+    pub threshold: Option<String>,
+    pub template: Option<PathBuf>,
+    pub yes: bool,
+    pub wait: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThingCreateSettings {
+    pub stack_name: String,
+    pub names: Vec<String>,
+    pub devices_dir: PathBuf,
+    pub key_algorithm: KeyAlgorithm,
+    pub rate: u32,
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThingDeleteSettings {
+    pub stack_name: String,
+    pub names: Vec<String>,
+    pub devices_dir: PathBuf,
+    pub rate: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct TeardownSettings {
+    pub stack_name: String,
+    pub yes: bool,
+    pub dry_run: bool,
+    pub devices_dir: PathBuf,
+    pub rate: u32,
+}
+
+/// The device directory: the flag, else SOILCTL_DEVICES_DIR, else the per-user default.
+pub fn devices_dir(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| {
+        std::env::var_os("SOILCTL_DEVICES_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+    .unwrap_or_else(pki::default_devices_dir)
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests of the `soilctl` binary: the AWS path against a moto server on loopback,
+//! bad input, the template (cfn-lint) and the generated completions and man pages.
+
+mod deploy;
+mod generated;
+mod input;
+mod support;
+mod teardown;
+mod template;
+mod things;
