@@ -67,13 +67,16 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create or update the backend stack through a change set, with live progress.
+    #[command(after_help = EXIT_CODES)]
     Deploy(DeployArgs),
     /// Per-device identities: things, certificates and keys made on this machine.
     #[command(subcommand)]
     Thing(ThingCommand),
     /// The stack, its outputs, the devices and their certificates, and the archive.
+    #[command(after_help = EXIT_CODES)]
     Status(StatusArgs),
     /// Remove everything the stack and soilctl created, and check that nothing is left.
+    #[command(after_help = EXIT_CODES)]
     Teardown(TeardownArgs),
     /// Shell completions and man pages.
     #[command(hide = true, subcommand)]
@@ -116,12 +119,16 @@ pub struct DeployArgs {
 #[derive(Debug, Subcommand)]
 pub enum ThingCommand {
     /// Create things, each with a key made here, a certificate from AWS IoT and the device policy.
+    #[command(after_help = EXIT_CODES)]
     Create(ThingCreateArgs),
     /// List the things this stack manages.
+    #[command(after_help = EXIT_CODES)]
     List(ThingListArgs),
     /// Show one thing, its certificates and their policies.
+    #[command(after_help = EXIT_CODES)]
     Show(ThingShowArgs),
     /// Delete things with their certificates (detached, deactivated, deleted).
+    #[command(after_help = EXIT_CODES)]
     Delete(ThingDeleteArgs),
 }
 

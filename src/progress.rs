@@ -17,31 +17,35 @@ pub struct Progress {
 impl Progress {
     /// A bar counting `total` steps.
     pub fn bar(printer: &Printer, total: u64, message: &str) -> Self {
-        let bar = printer.progress_enabled().then(|| {
-            let bar = ProgressBar::new(total);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar.set_message(message.to_string());
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
-        Progress {
-            bar,
-            printer: printer.clone(),
-        }
+        Progress::start(
+            printer,
+            || ProgressBar::new(total),
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
+            message,
+        )
     }
 
     /// A spinner for a step of unknown length.
     pub fn spinner(printer: &Printer, message: &str) -> Self {
+        Progress::start(
+            printer,
+            ProgressBar::new_spinner,
+            "{spinner} [{elapsed_precise}] {wide_msg}",
+            message,
+        )
+    }
+
+    fn start(
+        printer: &Printer,
+        make: impl FnOnce() -> ProgressBar,
+        template: &str,
+        message: &str,
+    ) -> Self {
         let bar = printer.progress_enabled().then(|| {
-            let bar = ProgressBar::new_spinner();
+            let bar = make();
             bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.set_message(message.to_string());
             bar.enable_steady_tick(Duration::from_millis(120));

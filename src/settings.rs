@@ -1,6 +1,7 @@
 //! Flags and environment merged into plain structs; command code never sees clap types.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::aws::AwsSettings;
 use crate::cli::{GlobalArgs, KeyAlgorithm};
@@ -59,4 +60,13 @@ pub fn devices_dir(flag: Option<PathBuf>) -> PathBuf {
             .map(PathBuf::from)
     })
     .unwrap_or_else(pki::default_devices_dir)
+}
+
+/// How often a changing stack is polled (SOILCTL_POLL_MS, default 2000 ms).
+pub fn poll_interval() -> Duration {
+    let ms = std::env::var("SOILCTL_POLL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    Duration::from_millis(ms)
 }

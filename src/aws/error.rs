@@ -118,6 +118,16 @@ impl ApiError {
         }
     }
 
+    /// A request that could not be built.
+    pub fn request(operation: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            operation,
+            kind: ApiErrorKind::Request,
+            code: None,
+            message: message.into(),
+        }
+    }
+
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }

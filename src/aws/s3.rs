@@ -83,24 +83,14 @@ pub async fn delete_versions(
                 .key(key)
                 .set_version_id(version.clone().filter(|v| v != "null"))
                 .build()
-                .map_err(|e| ApiError {
-                    operation: "DeleteObjects",
-                    kind: super::error::ApiErrorKind::Request,
-                    code: None,
-                    message: e.to_string(),
-                })
+                .map_err(|e| ApiError::request("DeleteObjects", e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let delete = Delete::builder()
         .set_objects(Some(objects))
         .quiet(true)
         .build()
-        .map_err(|e| ApiError {
-            operation: "DeleteObjects",
-            kind: super::error::ApiErrorKind::Request,
-            code: None,
-            message: e.to_string(),
-        })?;
+        .map_err(|e| ApiError::request("DeleteObjects", e.to_string()))?;
     let out = client
         .delete_objects()
         .bucket(bucket)

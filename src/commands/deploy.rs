@@ -20,14 +20,6 @@ const EMAIL_PARAM: &str = "AlertEmail";
 const THRESHOLD_PARAM: &str = "HumidityThreshold";
 
 /// How often the stack is polled while it changes.
-fn poll_interval() -> Duration {
-    let ms = std::env::var("SOILCTL_POLL_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
-    Duration::from_millis(ms)
-}
-
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct DeployResult {
@@ -175,6 +167,19 @@ pub async fn run(
 
     if !creating {
         printer.info(format!("Changes to stack {}:", s.stack_name));
+        let previous = existing
+            .as_ref()
+            .map(|st| st.parameters.clone())
+            .unwrap_or_default();
+        for (name, value) in &params {
+            if let Some(value) = value {
+                match previous.get(name) {
+                    Some(old) if old == value => {}
+                    Some(old) => printer.info(format!("  parameter {name}: {old} -> {value}")),
+                    None => printer.info(format!("  parameter {name}: {value} (new)")),
+                }
+            }
+        }
         let rows: Vec<Vec<String>> = change_set
             .changes
             .iter()
@@ -187,7 +192,11 @@ pub async fn run(
                 ]
             })
             .collect();
-        printer.info(table(&["ACTION", "RESOURCE", "TYPE", "REPLACEMENT"], &rows).trim_end());
+        if rows.is_empty() {
+            printer.info("  (CloudFormation lists no resource changes)");
+        } else {
+            printer.info(table(&["ACTION", "RESOURCE", "TYPE", "REPLACEMENT"], &rows).trim_end());
+        }
         if !s.yes {
             if !printer.can_prompt() {
                 let _ = cfn::delete_change_set(&clients.cfn, &change_set_id).await;
@@ -307,7 +316,8 @@ async fn wait_for_change_set(clients: &Clients, id: &str) -> anyhow::Result<cfn:
             .context("reading the change set")?;
         match cs.status.as_str() {
             "CREATE_PENDING" | "CREATE_IN_PROGRESS" => {
-                tokio::time::sleep(poll_interval().min(Duration::from_secs(1))).await
+                tokio::time::sleep(crate::settings::poll_interval().min(Duration::from_secs(1)))
+                    .await
             }
             _ => return Ok(cs),
         }
@@ -403,7 +413,7 @@ async fn follow(
             }
             return Ok((st.status, failures));
         }
-        tokio::time::sleep(poll_interval()).await;
+        tokio::time::sleep(crate::settings::poll_interval()).await;
     }
 }
 

@@ -7,7 +7,6 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use serde::Serialize;
@@ -50,14 +49,6 @@ struct TeardownResult {
     errors: Vec<String>,
     checks: Vec<Check>,
     nothing_left: bool,
-}
-
-fn poll_interval() -> Duration {
-    let ms = std::env::var("SOILCTL_POLL_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
-    Duration::from_millis(ms)
 }
 
 fn plan_lines(plan: &Plan) -> Vec<String> {
@@ -400,7 +391,7 @@ async fn delete_stack(
                         "deleting stack {}: {}",
                         backend.stack_name, st.status
                     ));
-                    tokio::time::sleep(poll_interval()).await;
+                    tokio::time::sleep(crate::settings::poll_interval()).await;
                 }
                 Some(st) => break st.status,
             }

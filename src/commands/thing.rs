@@ -81,49 +81,29 @@ pub async fn create(
         s.concurrency.max(1)
     ));
     let started = Instant::now();
-    let bar = Progress::bar(printer, names.len() as u64, "creating");
     let key_algorithm = s.key_algorithm;
-    let outcomes = crate::provision::for_each(
+    let (things, failed) = run_batch(
         &names,
         s.concurrency,
+        printer,
+        "creating",
         |name| {
             let prov = prov.clone();
             let policy = policy.clone();
             let endpoint = endpoint.clone();
             async move { prov.create(&name, &policy, &endpoint, key_algorithm).await }
         },
-        |outcome| {
-            bar.inc(1);
-            match &outcome.result {
-                Ok(c) => bar.println(format!(
-                    "{} {} ({})",
-                    printer.green(c.status),
-                    c.name,
-                    c.certificate_id
-                )),
-                Err(e) => bar.println(format!(
-                    "{} {}: {}",
-                    printer.red("failed"),
-                    outcome.name,
-                    crate::error::one_line(e)
-                )),
-            }
+        |c: &Created| {
+            format!(
+                "{} {} ({})",
+                printer.green(c.status),
+                c.name,
+                c.certificate_id
+            )
         },
     )
     .await;
-    bar.finish();
     let seconds = started.elapsed().as_secs_f64();
-    let mut things = Vec::new();
-    let mut failed = Vec::new();
-    for o in outcomes {
-        match o.result {
-            Ok(c) => things.push(c),
-            Err(e) => failed.push(Failed {
-                name: o.name,
-                error: crate::error::one_line(&e),
-            }),
-        }
-    }
     let result = CreateResult {
         stack_name: s.stack_name.clone(),
         device_policy: policy,
@@ -346,39 +326,59 @@ pub(crate) async fn delete_things(
     names: &[String],
     printer: &Printer,
 ) -> (Vec<Deleted>, Vec<Failed>) {
-    let bar = Progress::bar(printer, names.len() as u64, "deleting things");
-    let outcomes = crate::provision::for_each(
+    run_batch(
         names,
         8,
+        printer,
+        "deleting things",
         |name| {
             let prov = prov.clone();
             async move { prov.delete(&name).await }
         },
-        |outcome| {
-            bar.inc(1);
-            match &outcome.result {
-                Ok(d) => bar.println(format!("{} {}", d.status, d.name)),
-                Err(e) => bar.println(format!(
-                    "{} {}: {}",
-                    printer.red("failed"),
-                    outcome.name,
-                    crate::error::one_line(e)
-                )),
-            }
-        },
+        |d: &Deleted| format!("{} {}", d.status, d.name),
     )
+    .await
+}
+
+/// Runs `job` for each name with a progress bar and a line per outcome; splits the results.
+async fn run_batch<T, F, Fut>(
+    names: &[String],
+    concurrency: usize,
+    printer: &Printer,
+    label: &str,
+    job: F,
+    describe: impl Fn(&T) -> String,
+) -> (Vec<T>, Vec<Failed>)
+where
+    T: Send + 'static,
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>> + Send + 'static,
+{
+    let bar = Progress::bar(printer, names.len() as u64, label);
+    let outcomes = crate::provision::for_each(names, concurrency, job, |outcome| {
+        bar.inc(1);
+        match &outcome.result {
+            Ok(value) => bar.println(describe(value)),
+            Err(e) => bar.println(format!(
+                "{} {}: {}",
+                printer.red("failed"),
+                outcome.name,
+                crate::error::one_line(e)
+            )),
+        }
+    })
     .await;
     bar.finish();
-    let mut deleted = Vec::new();
+    let mut done = Vec::new();
     let mut failed = Vec::new();
     for o in outcomes {
         match o.result {
-            Ok(d) => deleted.push(d),
+            Ok(value) => done.push(value),
             Err(e) => failed.push(Failed {
                 name: o.name,
                 error: crate::error::one_line(&e),
             }),
         }
     }
-    (deleted, failed)
+    (done, failed)
 }

@@ -85,7 +85,9 @@ fn an_update_is_shown_and_needs_yes_without_a_terminal() {
     let refused = env.run(&["deploy", "--threshold", "30"]).expect(2);
     assert!(refused.error_line().contains("--yes"), "{}", refused.stderr);
     assert!(
-        refused.stderr.contains("ACTION"),
+        refused
+            .stderr
+            .contains("parameter HumidityThreshold: 35 -> 30"),
         "the changes must be shown: {}",
         refused.stderr
     );

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Benchmarks, printed as a table (never asserted in tests):
+#   - start-up: `soilctl --version` against `aws --version` (AWS CLI v1 from PyPI), same run;
+#   - `soilctl thing create --count N` and the teardown that follows, against a moto server on
+#     loopback, with the client-side rate in force.
+# Usage: bash scripts/bench.sh   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-20}
+count=${COUNT:-200}
+rate=${RATE:-10}
+
+bash scripts/setup-test-tools.sh
+cargo build --release --locked --quiet
+bin=$PWD/target/release/soilctl
+venv=$PWD/target/ci-venv
+work=$(mktemp -d)
+moto_pid=""
+cleanup() {
+  [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Median wall time of a command over $runs runs, in milliseconds.
+median_ms() {
+  "$venv/bin/python" - "$runs" "$@" <<'PY'
+import subprocess, sys, time, statistics
+runs = int(sys.argv[1]); cmd = sys.argv[2:]
+times = []
+for _ in range(runs):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    times.append((time.perf_counter() - t) * 1000)
+print(f"{statistics.median(times):.1f}")
+PY
+}
+
+soilctl_ms=$(median_ms "$bin" --version)
+aws_ms=$(median_ms "$venv/bin/aws" --version)
+
+port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 1 100); do
+  if "$venv/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json')" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 \
+  AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_MAX_ATTEMPTS=1 AWS_EC2_METADATA_DISABLED=true \
+  AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+  SOILCTL_DEVICES_DIR=$work/devices SOILCTL_POLL_MS=200 HOME=$work
+"$bin" -q deploy --email bench@example.com >/dev/null
+
+seconds() {
+  "$venv/bin/python" - "$@" <<'PY'
+import subprocess, sys, time
+t = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+print(f"{time.perf_counter() - t:.1f}")
+PY
+}
+create_s=$(seconds "$bin" -q thing create --count "$count" --rate "$rate")
+teardown_s=$(seconds "$bin" -q teardown --yes --rate "$rate")
+ratio=$("$venv/bin/python" -c "print(f'{$soilctl_ms / $aws_ms:.3f}')")
+
+echo
+echo "| measure | soilctl | peer | soilctl / peer |"
+echo "| --- | --- | --- | --- |"
+echo "| start-up, \`--version\`, median of $runs | ${soilctl_ms} ms | aws ${aws_ms} ms | ${ratio} |"
+echo "| \`thing create --count $count\` against moto, $rate calls/s per API | ${create_s} s | - | - |"
+echo "| \`teardown\` of those $count things and the stack, $rate calls/s per API | ${teardown_s} s | - | - |"
+echo
+echo "release binary: $(stat -c %s "$bin") bytes"
