@@ -10,8 +10,11 @@ use serde_yaml::Value;
 
 use crate::error::bad_input;
 
+pub mod intrinsics;
+pub mod rules;
+
 /// The built-in template: the backend this tool deploys.
-pub const BUILTIN: &str = include_str!("../templates/iot-backend.yaml");
+pub const BUILTIN: &str = include_str!("../../templates/iot-backend.yaml");
 
 /// CloudFormation takes at most this many bytes of template inline.
 pub const MAX_INLINE_BYTES: usize = 51_200;
@@ -36,6 +39,8 @@ pub struct Template {
     pub parameters: BTreeMap<String, ParamSpec>,
     /// Logical id to resource type.
     pub resources: BTreeMap<String, String>,
+    /// The whole document, tags kept.
+    pub doc: Value,
 }
 
 impl Template {
@@ -101,6 +106,7 @@ impl Template {
             source: source.to_string(),
             parameters,
             resources,
+            doc: doc.clone(),
         })
     }
 
@@ -163,6 +169,24 @@ impl Template {
             }
         }
         Ok(())
+    }
+
+    /// Parameter values: the defaults, overridden by `given`; every value checked.
+    pub fn parameter_values(
+        &self,
+        given: &BTreeMap<String, String>,
+    ) -> anyhow::Result<BTreeMap<String, String>> {
+        let mut values = BTreeMap::new();
+        for (name, spec) in &self.parameters {
+            if let Some(default) = &spec.default {
+                values.insert(name.clone(), default.clone());
+            }
+        }
+        for (name, value) in given {
+            self.check_value(name, value, &format!("--param {name}="))?;
+            values.insert(name.clone(), value.clone());
+        }
+        Ok(values)
     }
 
     /// Parameters that have no default and so must be given for a new stack.
