@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Create or update the backend stack through a change set, with live progress')
             [CompletionResult]::new('thing', 'thing', [CompletionResultType]::ParameterValue, 'Per-device identities: things, certificates and keys made on this machine')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The stack, its outputs, the devices and their certificates, and the archive')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend')
             [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove everything the stack and soilctl created, and check that nothing is left')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -194,6 +195,59 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'soilctl;rules' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;rules;test' {
+            [CompletionResult]::new('--sql', '--sql', [CompletionResultType]::ParameterName, 'The IoT SQL statement to evaluate')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Evaluate every AWS::IoT::TopicRule of this CloudFormation template')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the message was published on')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'The message: JSON text, or @FILE to read its bytes from a file')
+            [CompletionResult]::new('--sql-version', '--sql-version', [CompletionResultType]::ParameterName, 'SQL version for --sql: 2016-03-23 (the default, as the AWS console proposes) or 2015-10-08')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Client id of the publisher, for clientid()')
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'Principal of the publisher, for principal()')
+            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Arrival time in milliseconds since the epoch, for timestamp() (default: now)')
+            [CompletionResult]::new('--substitute', '--substitute', [CompletionResultType]::ParameterName, 'A substitution template to render against the message, such as ''${topic(2)}''')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A template parameter, NAME=VALUE (with --template)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;rules;help' {
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;rules;help;test' {
+            break
+        }
+        'soilctl;rules;help;help' {
+            break
+        }
         'soilctl;teardown' {
             [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
             [CompletionResult]::new('--devices-dir', '--devices-dir', [CompletionResultType]::ParameterName, 'Directory of device files; the deleted things'' files are removed from it')
@@ -219,6 +273,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Create or update the backend stack through a change set, with live progress')
             [CompletionResult]::new('thing', 'thing', [CompletionResultType]::ParameterValue, 'Per-device identities: things, certificates and keys made on this machine')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The stack, its outputs, the devices and their certificates, and the archive')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend')
             [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove everything the stack and soilctl created, and check that nothing is left')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -246,6 +301,13 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             break
         }
         'soilctl;help;status' {
+            break
+        }
+        'soilctl;help;rules' {
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message')
+            break
+        }
+        'soilctl;help;rules;test' {
             break
         }
         'soilctl;help;teardown' {

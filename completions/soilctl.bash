@@ -22,6 +22,9 @@ _soilctl() {
             soilctl,help)
                 cmd="soilctl__subcmd__help"
                 ;;
+            soilctl,rules)
+                cmd="soilctl__subcmd__rules"
+                ;;
             soilctl,status)
                 cmd="soilctl__subcmd__status"
                 ;;
@@ -37,6 +40,9 @@ _soilctl() {
             soilctl__subcmd__help,help)
                 cmd="soilctl__subcmd__help__subcmd__help"
                 ;;
+            soilctl__subcmd__help,rules)
+                cmd="soilctl__subcmd__help__subcmd__rules"
+                ;;
             soilctl__subcmd__help,status)
                 cmd="soilctl__subcmd__help__subcmd__status"
                 ;;
@@ -45,6 +51,9 @@ _soilctl() {
                 ;;
             soilctl__subcmd__help,thing)
                 cmd="soilctl__subcmd__help__subcmd__thing"
+                ;;
+            soilctl__subcmd__help__subcmd__rules,test)
+                cmd="soilctl__subcmd__help__subcmd__rules__subcmd__test"
                 ;;
             soilctl__subcmd__help__subcmd__thing,create)
                 cmd="soilctl__subcmd__help__subcmd__thing__subcmd__create"
@@ -57,6 +66,18 @@ _soilctl() {
                 ;;
             soilctl__subcmd__help__subcmd__thing,show)
                 cmd="soilctl__subcmd__help__subcmd__thing__subcmd__show"
+                ;;
+            soilctl__subcmd__rules,help)
+                cmd="soilctl__subcmd__rules__subcmd__help"
+                ;;
+            soilctl__subcmd__rules,test)
+                cmd="soilctl__subcmd__rules__subcmd__test"
+                ;;
+            soilctl__subcmd__rules__subcmd__help,help)
+                cmd="soilctl__subcmd__rules__subcmd__help__subcmd__help"
+                ;;
+            soilctl__subcmd__rules__subcmd__help,test)
+                cmd="soilctl__subcmd__rules__subcmd__help__subcmd__test"
                 ;;
             soilctl__subcmd__thing,create)
                 cmd="soilctl__subcmd__thing__subcmd__create"
@@ -95,7 +116,7 @@ _soilctl() {
 
     case "${cmd}" in
         soilctl)
-            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --help --version deploy thing status teardown help"
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --help --version deploy thing status rules teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -171,7 +192,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__help)
-            opts="deploy thing status teardown help"
+            opts="deploy thing status rules teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,6 +222,34 @@ _soilctl() {
         soilctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__rules)
+            opts="test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__rules__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -303,6 +352,148 @@ _soilctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__rules)
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --help --version test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__rules__subcmd__help)
+            opts="test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__rules__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__rules__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__rules__subcmd__test)
+            opts="-q -v -h -V --sql --template --topic --payload --sql-version --client-id --principal --timestamp --substitute --param --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sql)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sql-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timestamp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --substitute)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

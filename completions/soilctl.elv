@@ -33,6 +33,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand deploy 'Create or update the backend stack through a change set, with live progress'
             cand thing 'Per-device identities: things, certificates and keys made on this machine'
             cand status 'The stack, its outputs, the devices and their certificates, and the archive'
+            cand rules 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
             cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -177,6 +178,54 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'soilctl;rules'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand test 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;rules;test'= {
+            cand --sql 'The IoT SQL statement to evaluate'
+            cand --template 'Evaluate every AWS::IoT::TopicRule of this CloudFormation template'
+            cand --topic 'Topic the message was published on'
+            cand --payload 'The message: JSON text, or @FILE to read its bytes from a file'
+            cand --sql-version 'SQL version for --sql: 2016-03-23 (the default, as the AWS console proposes) or 2015-10-08'
+            cand --client-id 'Client id of the publisher, for clientid()'
+            cand --principal 'Principal of the publisher, for principal()'
+            cand --timestamp 'Arrival time in milliseconds since the epoch, for timestamp() (default: now)'
+            cand --substitute 'A substitution template to render against the message, such as ''${topic(2)}'''
+            cand --param 'A template parameter, NAME=VALUE (with --template)'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;rules;help'= {
+            cand test 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;rules;help;test'= {
+        }
+        &'soilctl;rules;help;help'= {
+        }
         &'soilctl;teardown'= {
             cand --stack-name 'Name of the CloudFormation stack'
             cand --devices-dir 'Directory of device files; the deleted things'' files are removed from it'
@@ -201,6 +250,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand deploy 'Create or update the backend stack through a change set, with live progress'
             cand thing 'Per-device identities: things, certificates and keys made on this machine'
             cand status 'The stack, its outputs, the devices and their certificates, and the archive'
+            cand rules 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
             cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -221,6 +271,11 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         &'soilctl;help;thing;delete'= {
         }
         &'soilctl;help;status'= {
+        }
+        &'soilctl;help;rules'= {
+            cand test 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
+        }
+        &'soilctl;help;rules;test'= {
         }
         &'soilctl;help;teardown'= {
         }

@@ -36,6 +36,7 @@ complete -c soilctl -n "__fish_soilctl_needs_command" -s V -l version -d 'Print 
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -132,6 +133,38 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s q -l quiet -d
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l sql -d 'The IoT SQL statement to evaluate' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l template -d 'Evaluate every AWS::IoT::TopicRule of this CloudFormation template' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l topic -d 'Topic the message was published on' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l payload -d 'The message: JSON text, or @FILE to read its bytes from a file' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l sql-version -d 'SQL version for --sql: 2016-03-23 (the default, as the AWS console proposes) or 2015-10-08' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l client-id -d 'Client id of the publisher, for clientid()' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l principal -d 'Principal of the publisher, for principal()' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l timestamp -d 'Arrival time in milliseconds since the epoch, for timestamp() (default: now)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l substitute -d 'A substitution template to render against the message, such as \'${topic(2)}\'' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l param -d 'A template parameter, NAME=VALUE (with --template)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l stack-name -d 'Name of the CloudFormation stack' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l devices-dir -d 'Directory of device files; the deleted things\' files are removed from it' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l rate -d 'Highest rate of calls per AWS IoT API, per second' -r
@@ -146,12 +179,14 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s q -l quiet 
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s V -l version -d 'Print version'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "list" -d 'List the things this stack manages'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "show" -d 'Show one thing, its certificates and their policies'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "delete" -d 'Delete things with their certificates (detached, deactivated, deleted)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'

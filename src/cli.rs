@@ -75,6 +75,9 @@ pub enum Command {
     /// The stack, its outputs, the devices and their certificates, and the archive.
     #[command(after_help = EXIT_CODES)]
     Status(StatusArgs),
+    /// Evaluate topic rules offline (IoT SQL), with no AWS account and no backend.
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// Remove everything the stack and soilctl created, and check that nothing is left.
     #[command(after_help = EXIT_CODES)]
     Teardown(TeardownArgs),
@@ -222,6 +225,78 @@ pub struct ThingDeleteArgs {
     /// Highest rate of calls per AWS IoT API, per second.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub rate: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Evaluate one IoT SQL statement, or every topic rule of a template, against a message.
+    #[command(after_help = RULES_TEST_HELP)]
+    Test(RulesTestArgs),
+}
+
+pub const RULES_TEST_HELP: &str = "\
+Examples:
+  soilctl rules test --sql \"SELECT * FROM 'device/+/devicePayload' WHERE humidity < 35\" \\
+      --topic device/soilSensor1/devicePayload --payload '{\"name\":\"soilSensor1\",\"humidity\":29}' \\
+      --substitute '${topic(2)}'
+  soilctl rules test --template templates/iot-backend.yaml --param HumidityThreshold=30 \\
+      --topic device/soilSensor1/devicePayload --payload @message.json
+
+Exit codes:
+  0  evaluated (whether or not the rule fires)
+  1  evaluation failed
+  2  bad usage or bad input (invalid SQL, with the place marked; a bad template or payload file)";
+
+#[derive(Debug, Args)]
+pub struct RulesTestArgs {
+    /// The IoT SQL statement to evaluate.
+    #[arg(
+        long,
+        value_name = "SQL",
+        required_unless_present = "template",
+        conflicts_with = "template"
+    )]
+    pub sql: Option<String>,
+
+    /// Evaluate every AWS::IoT::TopicRule of this CloudFormation template.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// Topic the message was published on.
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: String,
+
+    /// The message: JSON text, or @FILE to read its bytes from a file.
+    #[arg(long, value_name = "JSON|@FILE", allow_hyphen_values = true)]
+    pub payload: String,
+
+    /// SQL version for --sql: 2016-03-23 (the default, as the AWS console proposes) or 2015-10-08.
+    #[arg(long, value_name = "VERSION", conflicts_with = "template")]
+    pub sql_version: Option<String>,
+
+    /// Client id of the publisher, for clientid().
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// Principal of the publisher, for principal().
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub principal: Option<String>,
+
+    /// Arrival time in milliseconds since the epoch, for timestamp() (default: now).
+    #[arg(long, value_name = "MS")]
+    pub timestamp: Option<i64>,
+
+    /// A substitution template to render against the message, such as '${topic(2)}'.
+    #[arg(
+        long = "substitute",
+        value_name = "TEMPLATE",
+        conflicts_with = "template"
+    )]
+    pub substitute: Vec<String>,
+
+    /// A template parameter, NAME=VALUE (with --template).
+    #[arg(long = "param", value_name = "NAME=VALUE", requires = "template")]
+    pub params: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod iotsql;
 pub mod names;
 pub mod pki;
 pub mod printer;

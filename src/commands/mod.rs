@@ -2,13 +2,14 @@
 
 pub mod deploy;
 pub mod generate;
+pub mod rules;
 pub mod status;
 pub mod teardown;
 pub mod thing;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, ThingCommand};
+use crate::cli::{Cli, Command, RulesCommand, ThingCommand};
 use crate::names::check_stack_name;
 use crate::printer::Printer;
 use crate::settings;
@@ -77,6 +78,28 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
             };
             teardown::run(&s, &aws, &printer).await
         }
+        Command::Rules(RulesCommand::Test(args)) => {
+            let s = rules::RulesTestSettings {
+                payload: rules::read_payload(&args.payload)?,
+                params: rules::parse_params(&args.params)?,
+                sql: args.sql,
+                template: args.template,
+                topic: args.topic,
+                sql_version: args.sql_version,
+                client_id: args.client_id,
+                principal: args.principal,
+                timestamp_ms: args.timestamp.unwrap_or_else(now_ms),
+                substitute: args.substitute,
+            };
+            rules::run(&s, &printer)
+        }
         Command::Generate(cmd) => generate::run(cmd),
     }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
 }

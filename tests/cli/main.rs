@@ -4,6 +4,7 @@
 mod deploy;
 mod generated;
 mod input;
+mod rules;
 mod support;
 mod teardown;
 mod template;
