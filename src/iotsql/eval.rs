@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json};
 use super::ast::{BinaryOp, Case, Expr, Literal, Query, Select, SelectItem, SubQuery, UnaryOp};
 use super::functions;
 use super::ops;
-use super::value::{Value, decimal, normalize_json};
+use super::value::{Value, decimal, lookup, normalize_json};
 use super::{EvalError, Message, Output, SqlVersion};
 
 /// What `*` and bare keys refer to.
@@ -36,19 +36,22 @@ pub(crate) struct Ctx<'a> {
 /// A parsed incoming payload.
 pub(crate) enum Payload<'a> {
     Object(Map<String, Json>),
+    /// A JSON array: `*` is the array, and it has no keys.
+    Array(Json),
     Bytes(&'a [u8]),
 }
 
 impl<'a> Payload<'a> {
-    /// JSON objects are addressable; anything else (including an empty payload, which
-    /// acts as an empty object) is handled as raw bytes, as the guide's binary payload
-    /// and non-JSON WHERE examples describe.
+    /// JSON objects are addressable, and a JSON array is `*`; anything else, including a
+    /// bare JSON scalar such as `80`, is raw bytes, as the guide's binary payload and
+    /// non-JSON WHERE examples describe. An empty payload acts as an empty object.
     pub(crate) fn parse(bytes: &'a [u8]) -> Payload<'a> {
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
         match first {
             None => Payload::Object(Map::new()),
-            Some(b'{') => match serde_json::from_slice::<Json>(bytes) {
+            Some(b'{' | b'[') => match serde_json::from_slice::<Json>(bytes) {
                 Ok(Json::Object(map)) => Payload::Object(map),
+                Ok(array @ Json::Array(_)) => Payload::Array(array),
                 _ => Payload::Bytes(bytes),
             },
             Some(_) => Payload::Bytes(bytes),
@@ -58,6 +61,7 @@ impl<'a> Payload<'a> {
     pub(crate) fn root(&self) -> Root<'_> {
         match self {
             Payload::Object(map) => Root::Object(map),
+            Payload::Array(array) => Root::Json(array),
             Payload::Bytes(b) => Root::Bytes(b),
         }
     }
@@ -78,9 +82,9 @@ pub(crate) fn eval<'a>(expr: &'a Expr, ctx: &Ctx<'a>) -> Result<Value<'a>, EvalE
         },
         Expr::Lit(lit) => literal(lit, v),
         Expr::Field(name) => match ctx.root {
-            Root::Object(map) => map
-                .get(name.as_str())
-                .map_or(Value::Undefined, |j| Value::from_json(j, v)),
+            Root::Object(map) => {
+                lookup(map, name).map_or(Value::Undefined, |j| Value::from_json(j, v))
+            }
             Root::Json(_) | Root::Bytes(_) => Value::Undefined,
         },
         Expr::Member(base, name) => eval(base, ctx)?.member(name, v),
@@ -294,7 +298,8 @@ pub(crate) fn run_query(
 ) -> Result<Option<Output>, EvalError> {
     let payload = Payload::parse(msg.payload);
     let select = &query.select;
-    let star_only = !select.value && matches!(select.items.as_slice(), [item] if is_plain_star(item));
+    let star_only =
+        !select.value && matches!(select.items.as_slice(), [item] if is_plain_star(item));
 
     // Evaluate WHERE and every non-`*` item while the payload is borrowed; `*` is
     // filled in afterwards by moving the payload.
@@ -332,6 +337,12 @@ pub(crate) fn run_query(
             return Ok(Some(Output::Binary(bytes.to_vec())));
         }
         Payload::Bytes(_) => None,
+        // An array cannot take extra keys either: `*` passes it through.
+        Payload::Array(mut array) if select.items.iter().any(is_plain_star) => {
+            normalize_json(&mut array, version);
+            return Ok(Some(Output::Json(array)));
+        }
+        Payload::Array(_) => None,
         // The hot path: `SELECT *` alone hands the payload over without copying.
         Payload::Object(mut map) if star_only => {
             if version == SqlVersion::V2016_03_23 {

@@ -557,7 +557,7 @@ impl<'s> Parser<'s> {
             match self.follow()? {
                 Follow::Dot if PREC_POSTFIX > min_prec => {
                     self.bump()?;
-                    let name = self.member_name()?;
+                    let name = self.member_name(&lhs)?;
                     lhs = Expr::Member(Box::new(lhs), name);
                     depth += 1;
                 }
@@ -582,26 +582,26 @@ impl<'s> Parser<'s> {
         Ok(lhs)
     }
 
-    fn member_name(&mut self) -> PResult<String> {
+    fn member_name(&mut self, base: &Expr) -> PResult<String> {
         match self.peek_kind()? {
             TokenKind::Ident(_) => self.take_ident(),
             TokenKind::Keyword(_) => {
                 let span = self.bump()?;
                 Ok(self.src.get(span).unwrap_or("").to_owned())
             }
-            _ => Err(self.member_error()),
+            _ => Err(self.member_error(base)),
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn member_error(&mut self) -> Box<Diagnostic> {
+    fn member_error(&mut self, base: &Expr) -> Box<Diagnostic> {
         match self.peek() {
             Ok(Token {
                 kind: TokenKind::Number { text, .. },
                 span,
             }) => {
-                let hint = format!("use get(value, '{text}') for such keys");
+                let hint = format!("use get({base}, '{text}') for such keys");
                 let span = span.clone();
                 self.error_at(
                     span,
@@ -733,8 +733,15 @@ impl<'s> Parser<'s> {
                     &self.prev,
                     Some(t) if t.kind == TokenKind::Keyword(Keyword::Select)
                 );
+                let after_operator = self
+                    .prev
+                    .as_ref()
+                    .filter(|p| binary_op(&p.kind).is_some())
+                    .map(|p| self.src.get(p.span.clone()).unwrap_or("").to_owned());
                 let hint = if k == Keyword::From && after_select {
                     Some("select `*` for the whole payload".to_owned())
+                } else if let Some(op) = after_operator {
+                    Some(format!("`{op}` needs an operand on its right"))
                 } else if k == Keyword::Select {
                     Some("put a nested SELECT in parentheses: (SELECT ... FROM ...)".to_owned())
                 } else {

@@ -27,18 +27,44 @@ pub(crate) fn validate_filter(filter: &str) -> Result<(), String> {
 /// none, so `a/#` matches `a`). Wildcards at the first level do not match topics that
 /// start with `$`, as the MQTT specification requires.
 pub fn topic_matches(filter: &str, topic: &str) -> bool {
-    if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
+    let (f, t) = (filter.as_bytes(), topic.as_bytes());
+    if t.first() == Some(&b'$') && matches!(f.first(), Some(b'+' | b'#')) {
         return false;
     }
-    let mut f = filter.split('/');
-    let mut t = topic.split('/');
+    // `i` and `j` are the starts of the current level in the filter and the topic.
+    let (mut i, mut j) = (0, 0);
     loop {
-        match (f.next(), t.next()) {
-            (Some("#"), _) => return f.next().is_none(),
-            (Some("+"), Some(_)) => {}
-            (Some(fl), Some(tl)) if fl == tl => {}
-            (None, None) => return true,
-            _ => return false,
+        let rest = f.get(i..).unwrap_or_default();
+        let level_len = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
+        let level = &rest[..level_len];
+        if level == b"#" {
+            // Only valid as the last level.
+            return level_len == rest.len();
+        }
+        let topic_rest = t.get(j..).unwrap_or_default();
+        let topic_len = if level == b"+" {
+            topic_rest
+                .iter()
+                .position(|&b| b == b'/')
+                .unwrap_or(topic_rest.len())
+        } else if topic_rest.starts_with(level)
+            && matches!(topic_rest.get(level_len), None | Some(b'/'))
+        {
+            level_len
+        } else {
+            return false;
+        };
+        let filter_done = level_len == rest.len();
+        let topic_done = topic_len == topic_rest.len();
+        match (filter_done, topic_done) {
+            (true, true) => return true,
+            // `a/#` also matches `a`.
+            (false, true) => return &rest[level_len..] == b"/#",
+            (true, false) => return false,
+            (false, false) => {
+                i += level_len + 1;
+                j += topic_len + 1;
+            }
         }
     }
 }
@@ -91,6 +117,31 @@ mod tests {
         assert!(topic_matches("$aws/things/+", "$aws/things/x"));
         assert!(!topic_matches("a/b", "a/b/c"));
         assert!(!topic_matches("a/b/c", "a/b"));
+    }
+
+    /// A straightforward matcher to check the byte-level one against.
+    fn reference(filter: &str, topic: &str) -> bool {
+        if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
+            return false;
+        }
+        let mut f = filter.split('/');
+        let mut t = topic.split('/');
+        loop {
+            match (f.next(), t.next()) {
+                (Some("#"), _) => return f.next().is_none(),
+                (Some("+"), Some(_)) => {}
+                (Some(fl), Some(tl)) if fl == tl => {}
+                (None, None) => return true,
+                _ => return false,
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_like_the_reference(filter in "[ab+#/$]{0,8}", topic in "[ab/$]{0,8}") {
+            proptest::prop_assert_eq!(topic_matches(&filter, &topic), reference(&filter, &topic));
+        }
     }
 
     #[test]

@@ -191,9 +191,9 @@ impl<'a> Value<'a> {
     /// `self.name`: a key of an object, Undefined otherwise.
     pub(crate) fn member(self, name: &str, version: SqlVersion) -> Value<'a> {
         match self {
-            Value::Object(Cow::Borrowed(map)) => map
-                .get(name)
-                .map_or(Value::Undefined, |j| Value::from_json(j, version)),
+            Value::Object(Cow::Borrowed(map)) => {
+                lookup(map, name).map_or(Value::Undefined, |j| Value::from_json(j, version))
+            }
             Value::Object(Cow::Owned(mut map)) => map
                 .swap_remove(name)
                 .map_or(Value::Undefined, |j| Value::from_json_owned(j, version)),
@@ -224,6 +224,16 @@ impl<'a> Value<'a> {
             }
             _ => Value::Undefined,
         }
+    }
+}
+
+/// Looks a key up; small objects (the usual device payload) are scanned, which beats
+/// hashing the key.
+pub(crate) fn lookup<'m>(map: &'m Map<String, Json>, key: &str) -> Option<&'m Json> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
 

@@ -51,6 +51,12 @@ fn arity(f: Func) -> (usize, usize) {
     }
 }
 
+/// Argument `i` (Undefined when absent; the arity check makes that rare).
+fn arg<'v, 'a>(args: &'v [Value<'a>], i: usize) -> &'v Value<'a> {
+    const UNDEFINED: &Value<'static> = &Value::Undefined;
+    args.get(i).unwrap_or(UNDEFINED)
+}
+
 /// Moves argument `i` out (Undefined when absent).
 fn take<'a>(args: &mut [Value<'a>], i: usize) -> Value<'a> {
     args.get_mut(i)
@@ -95,77 +101,83 @@ fn dispatch<'a>(
     let v = ctx.version;
     use Func::*;
     Ok(match f {
-        Abs => math::abs(&args[0], v),
-        Acos => math::unary(&args[0], f64::acos, v),
-        Asin => math::unary(&args[0], f64::asin, v),
-        Atan => math::unary(&args[0], f64::atan, v),
-        Cos => math::unary(&args[0], f64::cos, v),
-        Cosh => math::unary(&args[0], f64::cosh, v),
-        Exp => math::unary(&args[0], f64::exp, v),
-        Ln => math::unary(&args[0], f64::ln, v),
-        Log => math::unary(&args[0], f64::log10, v),
-        Sin => math::unary(&args[0], f64::sin, v),
-        Sinh => math::unary(&args[0], f64::sinh, v),
-        Sqrt => math::unary(&args[0], f64::sqrt, v),
-        Tan => math::unary(&args[0], f64::tan, v),
-        Tanh => math::unary(&args[0], f64::tanh, v),
-        Atan2 => math::binary(&args[0], &args[1], f64::atan2, v),
-        Power => math::binary(&args[0], &args[1], f64::powf, v),
-        Ceil => math::to_int(&args[0], f64::ceil, v),
-        Floor => math::to_int(&args[0], f64::floor, v),
-        Round => math::to_int(&args[0], f64::round, v),
-        Sign => math::sign(&args[0]),
+        Abs => math::abs(arg(&args, 0), v),
+        Acos => math::unary(arg(&args, 0), f64::acos, v),
+        Asin => math::unary(arg(&args, 0), f64::asin, v),
+        Atan => math::unary(arg(&args, 0), f64::atan, v),
+        Cos => math::unary(arg(&args, 0), f64::cos, v),
+        Cosh => math::unary(arg(&args, 0), f64::cosh, v),
+        Exp => math::unary(arg(&args, 0), f64::exp, v),
+        Ln => math::unary(arg(&args, 0), f64::ln, v),
+        Log => math::unary(arg(&args, 0), f64::log10, v),
+        Sin => math::unary(arg(&args, 0), f64::sin, v),
+        Sinh => math::unary(arg(&args, 0), f64::sinh, v),
+        Sqrt => math::unary(arg(&args, 0), f64::sqrt, v),
+        Tan => math::unary(arg(&args, 0), f64::tan, v),
+        Tanh => math::unary(arg(&args, 0), f64::tanh, v),
+        Atan2 => math::binary(arg(&args, 0), arg(&args, 1), f64::atan2, v),
+        Power => math::binary(arg(&args, 0), arg(&args, 1), f64::powf, v),
+        Ceil => math::to_int(arg(&args, 0), f64::ceil, v),
+        Floor => math::to_int(arg(&args, 0), f64::floor, v),
+        Round => math::to_int(arg(&args, 0), f64::round, v),
+        Sign => math::sign(arg(&args, 0)),
         Mod | Remainder => math::remainder(take(&mut args, 0), take(&mut args, 1), v),
-        Trunc => math::trunc(&args[0], &args[1], v),
+        Trunc => math::trunc(arg(&args, 0), arg(&args, 1), v),
         Nanvl => math::nanvl(take(&mut args, 0), take(&mut args, 1)),
         Rand => math::rand(v),
-        BitAnd => math::bits(&args[0], &args[1], |a, b| a & b),
-        BitOr => math::bits(&args[0], &args[1], |a, b| a | b),
-        BitXor => math::bits(&args[0], &args[1], |a, b| a ^ b),
-        BitNot => math::bitnot(&args[0]),
-        Chr => strings::chr(&args[0]),
+        BitAnd => math::bits(arg(&args, 0), arg(&args, 1), |a, b| a & b),
+        BitOr => math::bits(arg(&args, 0), arg(&args, 1), |a, b| a | b),
+        BitXor => math::bits(arg(&args, 0), arg(&args, 1), |a, b| a ^ b),
+        BitNot => math::bitnot(arg(&args, 0)),
+        Chr => strings::chr(arg(&args, 0)),
         Concat => strings::concat(args, v),
-        EndsWith => strings::ends_with(&args[0], &args[1]),
-        StartsWith => strings::starts_with(&args[0], &args[1]),
-        IndexOf => strings::index_of(&args[0], &args[1]),
-        Length => strings::length(&args[0]),
-        NumBytes => strings::num_bytes(&args[0]),
-        Lower => strings::map_text(&args[0], str::to_lowercase),
-        Upper => strings::map_text(&args[0], str::to_uppercase),
-        Ltrim => strings::map_text(&args[0], |s| {
+        EndsWith => strings::ends_with(arg(&args, 0), arg(&args, 1)),
+        StartsWith => strings::starts_with(arg(&args, 0), arg(&args, 1)),
+        IndexOf => strings::index_of(arg(&args, 0), arg(&args, 1)),
+        Length => strings::length(arg(&args, 0)),
+        NumBytes => strings::num_bytes(arg(&args, 0)),
+        Lower => strings::map_text(arg(&args, 0), str::to_lowercase),
+        Upper => strings::map_text(arg(&args, 0), str::to_uppercase),
+        Ltrim => strings::map_text(arg(&args, 0), |s| {
             s.trim_start_matches(strings::is_space).to_owned()
         }),
-        Rtrim => strings::map_text(&args[0], |s| {
+        Rtrim => strings::map_text(arg(&args, 0), |s| {
             s.trim_end_matches(strings::is_space).to_owned()
         }),
-        Trim => strings::map_text(&args[0], |s| s.trim_matches(strings::is_space).to_owned()),
-        Lpad => strings::pad(&args[0], &args[1], true),
-        Rpad => strings::pad(&args[0], &args[1], false),
-        Replace => strings::replace(&args[0], &args[1], &args[2]),
-        Substring => strings::substring(&args[0], &args[1], args.get(2)),
-        RegexpMatches => strings::regexp_matches(&args[0], &args[1], &call.regex),
-        RegexpReplace => strings::regexp_replace(&args[0], &args[1], &args[2], &call.regex),
-        RegexpSubstr => strings::regexp_substr(&args[0], &args[1], &call.regex),
-        IsNull => Value::Bool(matches!(args[0], Value::Null)),
-        IsUndefined => Value::Bool(args[0].is_undefined()),
-        IsString => Value::Bool(matches!(args[0], Value::Str(_))),
-        IsNumber => Value::Bool(matches!(args[0], Value::Int(_) | Value::Dec(_))),
-        IsBoolean => Value::Bool(matches!(args[0], Value::Bool(_))),
-        IsArray => Value::Bool(matches!(args[0], Value::Array(_))),
-        IsObject => Value::Bool(matches!(args[0], Value::Object(_))),
-        IsEmpty => values::is_empty(&args[0]),
-        Get => values::get(take(&mut args, 0), &args[1], v),
+        Trim => strings::map_text(arg(&args, 0), |s| {
+            s.trim_matches(strings::is_space).to_owned()
+        }),
+        Lpad => strings::pad(arg(&args, 0), arg(&args, 1), true),
+        Rpad => strings::pad(arg(&args, 0), arg(&args, 1), false),
+        Replace => strings::replace(arg(&args, 0), arg(&args, 1), arg(&args, 2)),
+        Substring => strings::substring(arg(&args, 0), arg(&args, 1), args.get(2)),
+        RegexpMatches => strings::regexp_matches(arg(&args, 0), arg(&args, 1), &call.regex),
+        RegexpReplace => {
+            strings::regexp_replace(arg(&args, 0), arg(&args, 1), arg(&args, 2), &call.regex)
+        }
+        RegexpSubstr => strings::regexp_substr(arg(&args, 0), arg(&args, 1), &call.regex),
+        IsNull => Value::Bool(matches!(arg(&args, 0), Value::Null)),
+        IsUndefined => Value::Bool(arg(&args, 0).is_undefined()),
+        IsString => Value::Bool(matches!(arg(&args, 0), Value::Str(_))),
+        IsNumber => Value::Bool(matches!(arg(&args, 0), Value::Int(_) | Value::Dec(_))),
+        IsBoolean => Value::Bool(matches!(arg(&args, 0), Value::Bool(_))),
+        IsArray => Value::Bool(matches!(arg(&args, 0), Value::Array(_))),
+        IsObject => Value::Bool(matches!(arg(&args, 0), Value::Object(_))),
+        IsEmpty => values::is_empty(arg(&args, 0)),
+        Get => values::get(take(&mut args, 0), arg(&args, 1), v),
         GetOrDefault => values::get_or_default(take(&mut args, 0), take(&mut args, 1)),
-        Transform => values::transform(&args[0], &args[1], &args[2]),
+        Transform => values::transform(arg(&args, 0), arg(&args, 1), arg(&args, 2)),
         Encode => encoding::encode(call, &args, ctx),
         Decode => encoding::decode(&args, v)?,
-        Md2 | Md5 | Sha1 | Sha224 | Sha256 | Sha384 | Sha512 | Crc32 => encoding::hash(f, &args[0]),
+        Md2 | Md5 | Sha1 | Sha224 | Sha256 | Sha384 | Sha512 | Crc32 => {
+            encoding::hash(f, arg(&args, 0))
+        }
         AccountId | ClientId | NewUuid | Principal | SourceIp | SqlVersion | Timestamp
         | TraceId | Topic | GetMqttProperty | GetUserProperties => {
             context::call(f, args.first(), ctx)
         }
-        ParseTime => time::parse_time(&args[0], &args[1], args.get(2)),
-        TimeToEpoch => time::time_to_epoch(&args[0], &args[1]),
+        ParseTime => time::parse_time(arg(&args, 0), arg(&args, 1), args.get(2)),
+        TimeToEpoch => time::time_to_epoch(arg(&args, 0), arg(&args, 1)),
         AwsLambda
         | GetDynamoDb
         | GetRegistryData

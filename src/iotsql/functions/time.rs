@@ -505,7 +505,10 @@ mod tests {
     fn extreme_timestamps_are_rejected() {
         assert_eq!(fmt("yyyy", i64::MIN, "UTC"), None);
         assert_eq!(fmt("yyyy", i64::MAX, "UTC"), None);
-        assert_eq!(fmt("yyyy G", -62_135_596_800_001, "UTC").as_deref(), Some("0000 BC"));
+        assert_eq!(
+            fmt("yyyy G", -62_135_596_800_001, "UTC").as_deref(),
+            Some("0000 BC")
+        );
     }
 
     proptest::proptest! {

@@ -562,3 +562,39 @@ fn template_display_is_canonical() {
         Ok("${topic(2)}/${timestamp()}.json".to_owned())
     );
 }
+
+#[test]
+fn undefined_alone_serializes_as_empty() {
+    let out = run_on("SELECT VALUE missing FROM 'a'", V1, "a", "{}");
+    assert_eq!(out, Some(Output::Binary(Vec::new())));
+    assert_eq!(out.map(|o| o.to_bytes()), Some(Vec::new()));
+    let out = run_on("SELECT VALUE color FROM 'a'", V1, "a", COLOR_TEMP);
+    assert_eq!(out.map(|o| o.to_bytes()), Some(b"\"red\"".to_vec()));
+}
+
+#[test]
+fn spaces_in_keys_pass_through_star() {
+    let payload = r#"{"soil moisture": 29, "id": "s3"}"#;
+    assert_eq!(json("SELECT * FROM 'a'", V1, payload), j(payload));
+    assert_eq!(
+        json("SELECT get(*, 'soil moisture') AS m FROM 'a'", V1, payload),
+        j(r#"{"m": 29}"#)
+    );
+}
+
+#[test]
+fn array_payloads_are_json_without_keys() {
+    let out = run_on("SELECT * FROM 'a'", V1, "a", "[1, {\"b\": 2}]");
+    assert_eq!(out, Some(Output::Json(j("[1, {\"b\": 2}]"))));
+    let out = run_on("SELECT *, 1 AS x FROM 'a'", V1, "a", "[1]");
+    assert_eq!(out, Some(Output::Json(j("[1]"))));
+    let out = run_on(
+        "SELECT get(*, 1).b AS b, missing FROM 'a'",
+        V1,
+        "a",
+        "[1, {\"b\": 2}]",
+    );
+    assert_eq!(out, Some(Output::Json(j(r#"{"b": 2}"#))));
+    let out = run_on("SELECT VALUE * FROM 'a'", V2, "a", "[1.0]");
+    assert_eq!(out, Some(Output::Json(j("[1]"))));
+}

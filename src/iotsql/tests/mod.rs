@@ -5,7 +5,6 @@ mod diagnostics;
 mod guide_functions;
 mod guide_queries;
 mod proptests;
-mod perf_tmp;
 mod seed;
 
 use serde_json::Value as Json;

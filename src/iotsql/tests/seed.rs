@@ -144,3 +144,25 @@ fn canonical_printing() {
     let rule = stmt("SELECT value, value.x AS v FROM 'a'", V1);
     assert_eq!(rule.to_string(), "SELECT (value), value.x AS v FROM 'a'");
 }
+
+#[test]
+fn templates_round_trip_through_display() {
+    for text in [
+        "${topic(2)}/${timestamp()}-${newuuid()}.json",
+        "${topic()}/republish",
+        "alerts/${name}/${humidity + 1}",
+        "${parse_time('yyyy', timestamp(), 'UTC')}",
+        "no substitutions at all",
+        "$ and {braces} and ${concat('}', \"${\")}",
+    ] {
+        let tpl = Template::parse(text, V2);
+        let again = tpl.as_ref().map(|t| Template::parse(&t.to_string(), V2));
+        assert!(
+            matches!((&tpl, &again), (Ok(a), Ok(Ok(b))) if a.to_string() == b.to_string()),
+            "{text}"
+        );
+    }
+    let tpl = Template::parse("$ and {braces} and ${concat('}', \"${\")}", V2);
+    let out = tpl.map(|t| t.render(&Message::new("a", b"{}")));
+    assert_eq!(out, Ok(Ok("$ and {braces} and }${".to_owned())));
+}
