@@ -9,7 +9,8 @@ seconds=${1:-300}
 corpus=fuzz/corpus/parse_eval
 mkdir -p "$corpus"
 python3 - "$corpus" <<'PY'
-import hashlib, pathlib, re, sys
+import hashlib, pathlib, re, sys, warnings
+warnings.simplefilter("ignore")
 corpus = pathlib.Path(sys.argv[1])
 sources = list(pathlib.Path("src/iotsql").rglob("*.rs")) + list(pathlib.Path("tests").rglob("*.rs"))
 literal = re.compile(r'r(#+)"(.*?)"\1|"((?:[^"\\]|\\.)*)"', re.S)
