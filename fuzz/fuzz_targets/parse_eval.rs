@@ -16,15 +16,24 @@ fuzz_target!(|data: &[u8]| {
         Some(i) => (&data[..i], &data[i + 1..]),
         None => (data, DEFAULT_PAYLOAD),
     };
-    let Ok(sql) = std::str::from_utf8(sql) else { return };
+    let Ok(sql) = std::str::from_utf8(sql) else {
+        return;
+    };
     for version in [SqlVersion::V2015_10_08, SqlVersion::V2016_03_23] {
         if let Ok(statement) = iotsql::parse(sql, version) {
             // Printing and parsing again gives the same statement.
             let printed = statement.to_string();
             let again = iotsql::parse(&printed, version)
                 .unwrap_or_else(|d| panic!("printed SQL does not parse: {printed:?}: {d}"));
-            assert_eq!(again.to_string(), printed, "print/parse is not stable for {sql:?}");
-            let topic = statement.topic_filter().replace('+', "x").replace('#', "y/z");
+            assert_eq!(
+                again.to_string(),
+                printed,
+                "print/parse is not stable for {sql:?}"
+            );
+            let topic = statement
+                .topic_filter()
+                .replace('+', "x")
+                .replace('#', "y/z");
             for t in [topic.as_str(), "device/soilSensor3/devicePayload"] {
                 let message = Message {
                     topic: t,
