@@ -62,25 +62,24 @@ impl Template {
 
     /// Renders the template for `msg`. Undefined values render as empty text.
     pub fn render(&self, msg: &Message) -> Result<String, EvalError> {
-        let payload = Payload::parse(msg.payload);
-        let ctx = Ctx {
-            msg,
-            version: self.version,
-            root: payload.root(),
-            top_level: true,
-        };
         let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Text(t) => out.push_str(t),
-                Part::Expr { expr, .. } => out.push_str(&render_value(eval(expr, &ctx)?)),
-            }
-        }
+        self.each_part(msg, |_, text| out.push_str(&text))?;
         Ok(out)
     }
 
     /// Each `${...}` as written, with the text it evaluated to.
     pub fn render_parts(&self, msg: &Message) -> Result<Vec<(String, String)>, EvalError> {
+        let mut out = Vec::new();
+        self.each_part(msg, |part, text| {
+            if let Part::Expr { source, .. } = part {
+                out.push((source.clone(), text));
+            }
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` with every part and its text: literal text as is, `${...}` evaluated.
+    fn each_part(&self, msg: &Message, mut f: impl FnMut(&Part, String)) -> Result<(), EvalError> {
         let payload = Payload::parse(msg.payload);
         let ctx = Ctx {
             msg,
@@ -88,13 +87,14 @@ impl Template {
             root: payload.root(),
             top_level: true,
         };
-        let mut out = Vec::new();
         for part in &self.parts {
-            if let Part::Expr { source, expr } = part {
-                out.push((source.clone(), render_value(eval(expr, &ctx)?)));
-            }
+            let text = match part {
+                Part::Text(t) => t.clone(),
+                Part::Expr { expr, .. } => render_value(eval(expr, &ctx)?),
+            };
+            f(part, text);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Whether the template has any `${...}` part.
