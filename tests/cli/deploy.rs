@@ -212,3 +212,49 @@ fn a_failed_resource_is_reported_with_its_reason_and_exit_1() {
     assert_eq!(failures.len(), 1, "{json}");
     assert_eq!(failures[0]["logicalId"], "ArchiveBucket");
 }
+
+#[test]
+fn on_a_terminal_an_update_asks_before_it_changes_anything() {
+    let moto = Moto::start();
+    let env = Env::moto(&moto);
+    env.run(&["deploy", "--email", "ops@example.com"]).expect(0);
+    let c = moto.clients();
+    let threshold = || {
+        block_on(async {
+            soilctl::aws::cfn::describe_stack(&c.cfn, "iot-backend")
+                .await
+                .unwrap()
+                .unwrap()
+                .parameters["HumidityThreshold"]
+                .clone()
+        })
+    };
+    let declined = on_terminal(&env, "deploy --threshold 30", "n\n");
+    assert_eq!(declined.code, 1, "{}", declined.stdout);
+    assert!(
+        declined.stdout.contains("Apply these changes? [y/N]"),
+        "{}",
+        declined.stdout
+    );
+    assert!(
+        declined
+            .stdout
+            .contains("parameter HumidityThreshold: 35 -> 30"),
+        "{}",
+        declined.stdout
+    );
+    assert!(
+        declined.stdout.contains("nothing was changed"),
+        "{}",
+        declined.stdout
+    );
+    assert_eq!(threshold(), "35");
+    let accepted = on_terminal(&env, "deploy --threshold 30", "y\n");
+    assert_eq!(accepted.code, 0, "{}", accepted.stdout);
+    assert!(
+        accepted.stdout.contains("UPDATE_COMPLETE"),
+        "{}",
+        accepted.stdout
+    );
+    assert_eq!(threshold(), "30");
+}

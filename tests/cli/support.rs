@@ -209,7 +209,12 @@ impl Env {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_soilctl"));
+        self.command_for(env!("CARGO_BIN_EXE_soilctl"), args)
+    }
+
+    /// `program` with this environment (for running soilctl under another program).
+    pub fn command_for(&self, program: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -416,4 +421,29 @@ pub fn cfn_stack(name: &str, status: &str) -> (u16, String) {
             "<Stacks><member><StackName>{name}</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/1</StackId><StackStatus>{status}</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime></member></Stacks>"
         ),
     )
+}
+
+/// Runs `soilctl ARGS` on a pseudo-terminal (through util-linux `script`) typing `input`.
+pub fn on_terminal(env: &Env, args: &str, input: &str) -> Output {
+    use std::io::Write;
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_soilctl"));
+    let mut child = env
+        .command_for("script", &["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running script (util-linux)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }

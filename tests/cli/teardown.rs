@@ -261,3 +261,24 @@ fn teardown_of_a_stack_that_never_existed_is_not_an_error() {
         .expect(0);
     assert_eq!(out.json()["nothingLeft"], true);
 }
+
+#[test]
+fn on_a_terminal_teardown_asks_and_no_keeps_everything() {
+    let moto = Moto::start();
+    let (env, _) = populated(&moto);
+    let before = leftovers(&moto);
+    let out = on_terminal(&env, "teardown", "n\n");
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Delete all of this? [y/N]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("delete thing soilSensor1 with its certificates"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(leftovers(&moto), before);
+}
