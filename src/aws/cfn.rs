@@ -201,6 +201,21 @@ pub async fn delete_change_set(client: &Client, change_set_id: &str) -> Result<(
         .map_err(|e| ApiError::from_sdk("DeleteChangeSet", e))
 }
 
+/// The id of the stack's newest event, if it has any.
+pub async fn latest_event_id(client: &Client, stack_id: &str) -> Result<Option<String>, ApiError> {
+    let out = client
+        .describe_stack_events()
+        .stack_name(stack_id)
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk("DescribeStackEvents", e))?;
+    Ok(out
+        .stack_events()
+        .first()
+        .and_then(|e| e.event_id())
+        .map(str::to_string))
+}
+
 /// The stack's events, newest first, stopping at the first one `stop` accepts.
 pub async fn stack_events_until(
     client: &Client,

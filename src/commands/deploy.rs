@@ -213,7 +213,10 @@ pub async fn run(
         }
     }
 
-    let started = unix_seconds();
+    // Events up to this one belong to earlier operations (compared by id, not by clock).
+    let baseline = cfn::latest_event_id(&clients.cfn, &stack_id)
+        .await
+        .context("reading the stack's events")?;
     cfn::execute_change_set(&clients.cfn, &change_set_id)
         .await
         .context("starting the deployment")?;
@@ -243,7 +246,7 @@ pub async fn run(
     let (status, failures) = follow(
         &clients,
         &stack_id,
-        started,
+        baseline,
         change_set.changes.len() as u64,
         printer,
     )
@@ -328,7 +331,7 @@ async fn wait_for_change_set(clients: &Clients, id: &str) -> anyhow::Result<cfn:
 async fn follow(
     clients: &Clients,
     stack_id: &str,
-    since: f64,
+    baseline: Option<String>,
     total: u64,
     printer: &Printer,
 ) -> anyhow::Result<(String, Vec<Failure>)> {
@@ -339,7 +342,7 @@ async fn follow(
     let stack_name = stack_id.rsplit('/').nth(1).unwrap_or(stack_id).to_string();
     loop {
         let mut events = cfn::stack_events_until(&clients.cfn, stack_id, |e| {
-            seen.contains(&e.id) || e.time < since - 1.0
+            seen.contains(&e.id) || baseline.as_deref() == Some(e.id.as_str())
         })
         .await
         .context("reading the stack's events")?;
@@ -431,13 +434,6 @@ fn print_result(printer: &Printer, result: &DeployResult) -> std::io::Result<()>
         }
         text
     })
-}
-
-fn unix_seconds() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or_default()
 }
 
 fn unix_millis() -> u128 {

@@ -173,6 +173,13 @@ fn failing_create(action: &str, count: usize) -> (u16, String) {
              </Changes>",
         ),
         "ExecuteChangeSet" => cfn_ok("ExecuteChangeSet", ""),
+        // Before the change set runs: only the event of its creation.
+        "DescribeStackEvents" if count == 1 => cfn_ok(
+            "DescribeStackEvents",
+            "<StackEvents>\
+             <member><EventId>e0</EventId><StackId>s</StackId><StackName>iot-backend</StackName><LogicalResourceId>iot-backend</LogicalResourceId><ResourceType>AWS::CloudFormation::Stack</ResourceType><Timestamp>2026-01-01T00:00:00Z</Timestamp><ResourceStatus>REVIEW_IN_PROGRESS</ResourceStatus></member>\
+             </StackEvents>",
+        ),
         "DescribeStackEvents" => cfn_ok(
             "DescribeStackEvents",
             "<StackEvents>\
@@ -180,6 +187,7 @@ fn failing_create(action: &str, count: usize) -> (u16, String) {
              <member><EventId>e3</EventId><StackId>s</StackId><StackName>iot-backend</StackName><LogicalResourceId>AlertTopic</LogicalResourceId><ResourceType>AWS::SNS::Topic</ResourceType><Timestamp>2099-01-01T00:00:03Z</Timestamp><ResourceStatus>CREATE_FAILED</ResourceStatus><ResourceStatusReason>Resource creation cancelled</ResourceStatusReason></member>\
              <member><EventId>e2</EventId><StackId>s</StackId><StackName>iot-backend</StackName><LogicalResourceId>ArchiveBucket</LogicalResourceId><ResourceType>AWS::S3::Bucket</ResourceType><Timestamp>2099-01-01T00:00:02Z</Timestamp><ResourceStatus>CREATE_FAILED</ResourceStatus><ResourceStatusReason>API: s3:CreateBucket Access Denied</ResourceStatusReason></member>\
              <member><EventId>e1</EventId><StackId>s</StackId><StackName>iot-backend</StackName><LogicalResourceId>ArchiveBucket</LogicalResourceId><ResourceType>AWS::S3::Bucket</ResourceType><Timestamp>2099-01-01T00:00:01Z</Timestamp><ResourceStatus>CREATE_IN_PROGRESS</ResourceStatus></member>\
+             <member><EventId>e0</EventId><StackId>s</StackId><StackName>iot-backend</StackName><LogicalResourceId>iot-backend</LogicalResourceId><ResourceType>AWS::CloudFormation::Stack</ResourceType><Timestamp>2026-01-01T00:00:00Z</Timestamp><ResourceStatus>REVIEW_IN_PROGRESS</ResourceStatus></member>\
              </StackEvents>",
         ),
         "ListStackResources" => cfn_ok("ListStackResources", "<StackResourceSummaries/>"),
@@ -206,6 +214,9 @@ fn a_failed_resource_is_reported_with_its_reason_and_exit_1() {
         "{}",
         out.stderr
     );
+    // Every event of this deployment is shown, and none from before it.
+    assert!(out.stderr.contains("CREATE_IN_PROGRESS"), "{}", out.stderr);
+    assert!(!out.stderr.contains("REVIEW_IN_PROGRESS"), "{}", out.stderr);
     let json = out.json();
     let failures = json["failures"].as_array().unwrap();
     // The cancelled sibling is noise, not a cause.
