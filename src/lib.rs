@@ -11,6 +11,7 @@ pub mod error;
 pub mod iotsql;
 pub mod names;
 pub mod pki;
+pub mod policy;
 pub mod printer;
 pub mod progress;
 pub mod provision;
