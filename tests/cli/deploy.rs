@@ -91,17 +91,7 @@ fn an_update_is_shown_and_needs_yes_without_a_terminal() {
         "the changes must be shown: {}",
         refused.stderr
     );
-    let c = moto.clients();
-    let threshold = || {
-        block_on(async {
-            soilctl::aws::cfn::describe_stack(&c.cfn, "iot-backend")
-                .await
-                .unwrap()
-                .unwrap()
-                .parameters["HumidityThreshold"]
-                .clone()
-        })
-    };
+    let threshold = || stack_threshold(&moto);
     assert_eq!(threshold(), "35", "a refused update must change nothing");
     let out = env
         .run(&["deploy", "--threshold", "30", "--yes", "--output", "json"])
@@ -229,17 +219,7 @@ fn on_a_terminal_an_update_asks_before_it_changes_anything() {
     let moto = Moto::start();
     let env = Env::moto(&moto);
     env.run(&["deploy", "--email", "ops@example.com"]).expect(0);
-    let c = moto.clients();
-    let threshold = || {
-        block_on(async {
-            soilctl::aws::cfn::describe_stack(&c.cfn, "iot-backend")
-                .await
-                .unwrap()
-                .unwrap()
-                .parameters["HumidityThreshold"]
-                .clone()
-        })
-    };
+    let threshold = || stack_threshold(&moto);
     let declined = on_terminal(&env, "deploy --threshold 30", "n\n");
     assert_eq!(declined.code, 1, "{}", declined.stdout);
     assert!(
@@ -268,4 +248,17 @@ fn on_a_terminal_an_update_asks_before_it_changes_anything() {
         accepted.stdout
     );
     assert_eq!(threshold(), "30");
+}
+
+/// The deployed stack's HumidityThreshold parameter, as moto holds it.
+fn stack_threshold(moto: &Moto) -> String {
+    let c = moto.clients();
+    block_on(async {
+        soilctl::aws::cfn::describe_stack(&c.cfn, "iot-backend")
+            .await
+            .unwrap()
+            .unwrap()
+            .parameters["HumidityThreshold"]
+            .clone()
+    })
 }
