@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod iotsql;
+pub mod local;
 pub mod names;
 pub mod pki;
 pub mod policy;

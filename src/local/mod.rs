@@ -1,0 +1,20 @@
+//! The embedded local backend behind `--local`: an MQTT broker with AWS IoT Core's semantics,
+//! a registry shared by the CLI and a running `local up`, the rules engine with its actions,
+//! the bucket on disk and the alerts log.
+//!
+//! Parts and their jobs:
+//! - `gate`: the contract between the broker and whoever decides (certificates, policies).
+//! - `broker`: MQTT 3.1.1 and 5 over mutual TLS; asks the gate at every step.
+//! - `registry`: things, certificates, CAs, policies, rules and stacks in SQLite.
+//! - `ca`: the backend's own certificate authority (device and server certificates).
+//! - `authority`: the gate's implementation over the registry and the policy evaluator.
+//! - `rules`: the rules engine: IoT SQL and the S3, Lambda, republish, SNS and error actions.
+//! - `state`: where everything lives on disk.
+
+pub mod authority;
+pub mod broker;
+pub mod ca;
+pub mod gate;
+pub mod registry;
+pub mod rules;
+pub mod state;
