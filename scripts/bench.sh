@@ -3,9 +3,17 @@
 #   - start-up: `soilctl --version` against `aws --version` (AWS CLI v1 from PyPI), same run;
 #   - `soilctl thing create --count N` and the teardown that follows, against a moto server on
 #     loopback, with the client-side rate in force.
-# Usage: bash scripts/bench.sh   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
+#   - `bash scripts/bench.sh local`: the local backend under load against Debian's mosquitto
+#     (benches/local_load.rs: BENCH_PUBLISHERS, BENCH_MESSAGES, BENCH_WINDOW, BENCH_DEVICES).
+# Usage: bash scripts/bench.sh [local]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = local ]; then
+  bash scripts/setup-test-tools.sh
+  # Every device is a connection on both sides: lift the open-file limit to the hard limit.
+  ulimit -n "$(ulimit -Hn)"
+  exec cargo bench --locked --bench local_load
+fi
 runs=${RUNS:-20}
 count=${COUNT:-200}
 rate=${RATE:-10}

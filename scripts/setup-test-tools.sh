@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# Installs what the tests need into target/ci-venv: moto's server, cfn-lint and the AWS CLI,
-# at the versions pinned in tests/requirements.txt. Quick and quiet when already installed.
+# Installs what the tests need: Debian's mosquitto and mosquitto-clients (MQTT peers we did not
+# write, for the local backend's tests and benchmark), and into target/ci-venv moto's server,
+# cfn-lint and the AWS CLI at the versions pinned in tests/requirements.txt. Quick and quiet
+# when already installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! command -v mosquitto_pub >/dev/null 2>&1 || ! command -v mosquitto_sub >/dev/null 2>&1 \
+  || ! [ -x /usr/sbin/mosquitto ]; then
+  echo "installing mosquitto and mosquitto-clients (apt-get)" >&2
+  sudo_cmd=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then sudo_cmd=sudo; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
+    mosquitto mosquitto-clients >/dev/null
+  # The package starts a broker on port 1883 as a service where it can; the tests start their own.
+  $sudo_cmd service mosquitto stop >/dev/null 2>&1 || true
+fi
 venv=target/ci-venv
 requirements=tests/requirements.txt
 stamp="$venv/.requirements"

@@ -62,6 +62,14 @@ pub struct GlobalArgs {
     /// Print more on stderr (each AWS call with -vv).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Talk to the embedded local backend instead of AWS (no account needed).
+    #[arg(long, global = true, conflicts_with_all = ["profile", "endpoint_url"])]
+    pub local: bool,
+
+    /// State directory of the local backend [default: ~/.local/state/soilctl/local].
+    #[arg(long, global = true, env = "SOILCTL_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +86,9 @@ pub enum Command {
     /// Evaluate topic rules offline (IoT SQL), with no AWS account and no backend.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine.
+    #[command(subcommand)]
+    Local(LocalCommand),
     /// Remove everything the stack and soilctl created, and check that nothing is left.
     #[command(after_help = EXIT_CODES)]
     Teardown(TeardownArgs),
@@ -325,6 +336,33 @@ pub struct TeardownArgs {
     /// Highest rate of calls per AWS IoT API, per second.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub rate: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocalCommand {
+    /// Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts.
+    #[command(after_help = LOCAL_UP_HELP)]
+    Up(LocalUpArgs),
+}
+
+pub const LOCAL_UP_HELP: &str = "\
+Deploy first with `soilctl deploy --local --email ADDR`, make devices with
+`soilctl thing create --local NAME`, then publish with their certificates, for example:
+  mosquitto_pub -h localhost -p 8883 --cafile DIR/NAME/root-ca.pem \\
+      --cert DIR/NAME/certificate.pem.crt --key DIR/NAME/private.pem.key \\
+      -i NAME -t device/NAME/devicePayload -q 1 -m '{\"name\":\"NAME\",\"humidity\":20}'
+Watch everything with the operator identity in STATE_DIR/operator/.
+
+Exit codes:
+  0  stopped by Ctrl-C or SIGTERM after a clean shutdown
+  1  the backend failed (the port is taken, the state directory is unusable)
+  2  bad usage or bad input";
+
+#[derive(Debug, Args)]
+pub struct LocalUpArgs {
+    /// TCP port of the MQTT broker (mutual TLS) on 127.0.0.1.
+    #[arg(long, default_value_t = 8883, value_name = "PORT")]
+    pub port: u16,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::aws::AwsSettings;
 use crate::cli::{GlobalArgs, KeyAlgorithm};
+use crate::local::state::StateDir;
 use crate::pki;
 
 pub fn aws(global: &GlobalArgs) -> AwsSettings {
@@ -69,4 +70,29 @@ pub fn poll_interval() -> Duration {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
     Duration::from_millis(ms)
+}
+
+/// Where commands send their work: AWS, or the embedded local backend.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Aws(AwsSettings),
+    Local(StateDir),
+}
+
+pub fn target(global: &GlobalArgs) -> Target {
+    if global.local {
+        Target::Local(state_dir(global))
+    } else {
+        Target::Aws(aws(global))
+    }
+}
+
+/// The local backend's state directory: the flag (or SOILCTL_STATE_DIR), else the per-user default.
+pub fn state_dir(global: &GlobalArgs) -> StateDir {
+    let root = global
+        .state_dir
+        .clone()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(StateDir::default_root);
+    StateDir::new(root)
 }

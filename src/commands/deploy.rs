@@ -22,28 +22,28 @@ const THRESHOLD_PARAM: &str = "HumidityThreshold";
 /// How often the stack is polled while it changes.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct DeployResult {
-    stack_name: String,
-    stack_id: String,
-    action: &'static str,
-    status: String,
-    changes: Vec<cfn::ResourceChange>,
-    outputs: BTreeMap<String, String>,
+pub(crate) struct DeployResult {
+    pub(crate) stack_name: String,
+    pub(crate) stack_id: String,
+    pub(crate) action: &'static str,
+    pub(crate) status: String,
+    pub(crate) changes: Vec<cfn::ResourceChange>,
+    pub(crate) outputs: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    failures: Vec<Failure>,
+    pub(crate) failures: Vec<Failure>,
 }
 
 #[derive(Debug, Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
-struct Failure {
-    logical_id: String,
-    resource_type: String,
-    status: String,
-    reason: String,
+pub(crate) struct Failure {
+    pub(crate) logical_id: String,
+    pub(crate) resource_type: String,
+    pub(crate) status: String,
+    pub(crate) reason: String,
 }
 
 /// Checks the flags against the template before anything is sent.
-fn check_flags(s: &DeploySettings, template: &Template) -> anyhow::Result<()> {
+pub(crate) fn check_flags(s: &DeploySettings, template: &Template) -> anyhow::Result<()> {
     if let Some(email) = &s.email {
         check_email(email)?;
         template.check_value(EMAIL_PARAM, email, "--email")?;
@@ -55,7 +55,7 @@ fn check_flags(s: &DeploySettings, template: &Template) -> anyhow::Result<()> {
 }
 
 /// The parameters to send: the flags given, and for an update the previous values of the rest.
-fn parameters(
+pub(crate) fn parameters(
     s: &DeploySettings,
     template: &Template,
     creating: bool,
@@ -420,7 +420,7 @@ async fn follow(
     }
 }
 
-fn print_result(printer: &Printer, result: &DeployResult) -> std::io::Result<()> {
+pub(crate) fn print_result(printer: &Printer, result: &DeployResult) -> std::io::Result<()> {
     printer.result(result, || {
         let rows: Vec<Vec<String>> = result
             .outputs

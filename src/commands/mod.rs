@@ -2,6 +2,7 @@
 
 pub mod deploy;
 pub mod generate;
+pub mod local;
 pub mod rules;
 pub mod status;
 pub mod teardown;
@@ -9,13 +10,13 @@ pub mod thing;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, RulesCommand, ThingCommand};
+use crate::cli::{Cli, Command, LocalCommand, RulesCommand, ThingCommand};
 use crate::names::check_stack_name;
 use crate::printer::Printer;
-use crate::settings;
+use crate::settings::{self, Target};
 
 pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
-    let aws = settings::aws(&cli.global);
+    let target = settings::target(&cli.global);
     match cli.command {
         Command::Deploy(args) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -27,7 +28,10 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 yes: args.yes,
                 wait: !args.no_wait,
             };
-            deploy::run(&s, &aws, &printer).await
+            match &target {
+                Target::Aws(aws) => deploy::run(&s, aws, &printer).await,
+                Target::Local(state) => local::deploy(&s, state, &printer).await,
+            }
         }
         Command::Thing(ThingCommand::Create(args)) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -43,15 +47,28 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 rate: args.rate,
                 concurrency: args.concurrency,
             };
-            thing::create(&s, &aws, &printer).await
+            match &target {
+                Target::Aws(aws) => thing::create(&s, aws, &printer).await,
+                Target::Local(state) => local::thing_create(&s, state, &printer).await,
+            }
         }
         Command::Thing(ThingCommand::List(args)) => {
             check_stack_name(&args.stack.stack_name)?;
-            thing::list(&args.stack.stack_name, &aws, &printer).await
+            match &target {
+                Target::Aws(aws) => thing::list(&args.stack.stack_name, aws, &printer).await,
+                Target::Local(state) => local::thing_list(&args.stack.stack_name, state, &printer),
+            }
         }
         Command::Thing(ThingCommand::Show(args)) => {
             check_stack_name(&args.stack.stack_name)?;
-            thing::show(&args.stack.stack_name, &args.name, &aws, &printer).await
+            match &target {
+                Target::Aws(aws) => {
+                    thing::show(&args.stack.stack_name, &args.name, aws, &printer).await
+                }
+                Target::Local(state) => {
+                    local::thing_show(&args.stack.stack_name, &args.name, state, &printer)
+                }
+            }
         }
         Command::Thing(ThingCommand::Delete(args)) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -61,11 +78,17 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 devices_dir: settings::devices_dir(args.devices_dir),
                 rate: args.rate,
             };
-            thing::delete(&s, &aws, &printer).await
+            match &target {
+                Target::Aws(aws) => thing::delete(&s, aws, &printer).await,
+                Target::Local(state) => local::thing_delete(&s, state, &printer),
+            }
         }
         Command::Status(args) => {
             check_stack_name(&args.stack.stack_name)?;
-            status::run(&args.stack.stack_name, &aws, &printer).await
+            match &target {
+                Target::Aws(aws) => status::run(&args.stack.stack_name, aws, &printer).await,
+                Target::Local(state) => local::status(&args.stack.stack_name, state, &printer),
+            }
         }
         Command::Teardown(args) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -76,7 +99,10 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 devices_dir: settings::devices_dir(args.devices_dir),
                 rate: args.rate,
             };
-            teardown::run(&s, &aws, &printer).await
+            match &target {
+                Target::Aws(aws) => teardown::run(&s, aws, &printer).await,
+                Target::Local(state) => local::teardown(&s, state, &printer),
+            }
         }
         Command::Rules(RulesCommand::Test(args)) => {
             let s = rules::RulesTestSettings {
@@ -92,6 +118,10 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 substitute: args.substitute,
             };
             rules::run(&s, &printer)
+        }
+        Command::Local(LocalCommand::Up(args)) => {
+            let state = settings::state_dir(&cli.global);
+            local::up::run(&state, args.port, &printer).await
         }
         Command::Generate(cmd) => generate::run(cmd),
     }

@@ -13,22 +13,22 @@ use crate::stack::{self, Backend, MANAGED_ATTRIBUTE};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Archive {
-    bucket: String,
-    objects: u64,
-    bytes: u64,
+pub(crate) struct Archive {
+    pub(crate) bucket: String,
+    pub(crate) objects: u64,
+    pub(crate) bytes: u64,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Status {
-    stack_name: String,
-    region: String,
-    exists: bool,
-    backend: Option<Backend>,
-    things: Vec<ThingInfo>,
-    archive: Option<Archive>,
-    subscriptions: Vec<sns::Subscription>,
+pub(crate) struct Status {
+    pub(crate) stack_name: String,
+    pub(crate) region: String,
+    pub(crate) exists: bool,
+    pub(crate) backend: Option<Backend>,
+    pub(crate) things: Vec<ThingInfo>,
+    pub(crate) archive: Option<Archive>,
+    pub(crate) subscriptions: Vec<sns::Subscription>,
 }
 
 pub async fn run(
@@ -78,7 +78,7 @@ pub async fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-fn text(s: &Status) -> String {
+pub(crate) fn text(s: &Status) -> String {
     let mut out = String::new();
     let Some(b) = &s.backend else {
         out.push_str(&format!(

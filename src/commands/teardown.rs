@@ -22,36 +22,36 @@ use crate::stack::{self, Backend, MANAGED_ATTRIBUTE};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Plan {
-    stack_name: String,
-    stack_status: Option<String>,
-    rules: Vec<String>,
-    things: Vec<String>,
-    bucket: Option<String>,
-    device_policy: Option<String>,
-    alert_topic: Option<String>,
+pub(crate) struct Plan {
+    pub(crate) stack_name: String,
+    pub(crate) stack_status: Option<String>,
+    pub(crate) rules: Vec<String>,
+    pub(crate) things: Vec<String>,
+    pub(crate) bucket: Option<String>,
+    pub(crate) device_policy: Option<String>,
+    pub(crate) alert_topic: Option<String>,
 }
 
 #[derive(Debug, Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
-struct Check {
-    what: String,
-    gone: bool,
+pub(crate) struct Check {
+    pub(crate) what: String,
+    pub(crate) gone: bool,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TeardownResult {
-    dry_run: bool,
-    plan: Plan,
-    objects_deleted: u64,
-    certificates_deleted: Vec<String>,
-    errors: Vec<String>,
-    checks: Vec<Check>,
-    nothing_left: bool,
+pub(crate) struct TeardownResult {
+    pub(crate) dry_run: bool,
+    pub(crate) plan: Plan,
+    pub(crate) objects_deleted: u64,
+    pub(crate) certificates_deleted: Vec<String>,
+    pub(crate) errors: Vec<String>,
+    pub(crate) checks: Vec<Check>,
+    pub(crate) nothing_left: bool,
 }
 
-fn plan_lines(plan: &Plan) -> Vec<String> {
+pub(crate) fn plan_lines(plan: &Plan) -> Vec<String> {
     let mut lines = Vec::new();
     for rule in &plan.rules {
         lines.push(format!("disable topic rule {rule}"));
@@ -244,6 +244,30 @@ pub async fn run(
         }
     }
     let checks = verify(&clients, &s.stack_name, &plan, &certificates_deleted).await?;
+    report(
+        printer,
+        &s.stack_name,
+        plan,
+        objects_deleted,
+        certificates_deleted,
+        errors,
+        checks,
+        "",
+    )
+}
+
+/// Prints the checks and the result; the exit code says whether anything is left.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn report(
+    printer: &Printer,
+    stack_name: &str,
+    plan: Plan,
+    objects_deleted: u64,
+    certificates_deleted: Vec<String>,
+    errors: Vec<String>,
+    checks: Vec<Check>,
+    flags: &str,
+) -> anyhow::Result<ExitCode> {
     let nothing_left = checks.iter().all(|c| c.gone);
     for c in &checks {
         let mark = if c.gone {
@@ -282,9 +306,9 @@ pub async fn run(
         Ok(ExitCode::SUCCESS)
     } else {
         Err(anyhow!(
-            "teardown of stack {} is not complete; run `soilctl teardown --stack-name {} --yes` again to finish it",
-            s.stack_name,
-            s.stack_name
+            "teardown of stack {} is not complete; run `soilctl teardown{flags} --stack-name {} --yes` again to finish it",
+            stack_name,
+            stack_name
         ))
     }
 }

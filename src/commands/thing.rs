@@ -25,14 +25,14 @@ pub(crate) struct Failed {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CreateResult {
-    stack_name: String,
-    device_policy: String,
-    endpoint: String,
-    rate_per_api: f64,
-    seconds: f64,
-    things: Vec<Created>,
-    failed: Vec<Failed>,
+pub(crate) struct CreateResult {
+    pub(crate) stack_name: String,
+    pub(crate) device_policy: String,
+    pub(crate) endpoint: String,
+    pub(crate) rate_per_api: f64,
+    pub(crate) seconds: f64,
+    pub(crate) things: Vec<Created>,
+    pub(crate) failed: Vec<Failed>,
 }
 
 /// The stack's device policy, or a clear error when the stack is not there.
@@ -113,7 +113,13 @@ pub async fn create(
         things,
         failed,
     };
-    printer.result(&result, || {
+    finish_create(printer, &result)
+}
+
+/// Prints what a create run made; exit 1 when any thing failed.
+pub(crate) fn finish_create(printer: &Printer, result: &CreateResult) -> anyhow::Result<ExitCode> {
+    let seconds = result.seconds;
+    printer.result(result, || {
         let rows: Vec<Vec<String>> = result
             .things
             .iter()
@@ -199,6 +205,15 @@ pub async fn list(
     for thing in things {
         infos.push(thing_info(&clients, thing).await?);
     }
+    print_list(printer, stack_name, infos)
+}
+
+/// Prints the things of a stack.
+pub(crate) fn print_list(
+    printer: &Printer,
+    stack_name: &str,
+    infos: Vec<ThingInfo>,
+) -> anyhow::Result<ExitCode> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct ListResult {
@@ -249,7 +264,12 @@ pub async fn show(
         printer.warn(format!("thing {name} is not managed by stack {stack_name}"));
     }
     let info = thing_info(&clients, thing).await?;
-    printer.result(&info, || {
+    print_show(printer, &info)
+}
+
+/// Prints one thing with its certificates.
+pub(crate) fn print_show(printer: &Printer, info: &ThingInfo) -> anyhow::Result<ExitCode> {
+    printer.result(info, || {
         let mut text = format!("thing       {}\narn         {}\n", info.name, info.arn);
         for (k, v) in &info.attributes {
             text.push_str(&format!("attribute   {k}={v}\n"));
@@ -290,6 +310,15 @@ pub async fn delete(
         &s.devices_dir,
     ));
     let (deleted, failed) = delete_things(&prov, &s.names, printer).await;
+    finish_delete(printer, deleted, failed)
+}
+
+/// Prints what a delete run removed; exit 1 when any thing failed.
+pub(crate) fn finish_delete(
+    printer: &Printer,
+    deleted: Vec<Deleted>,
+    failed: Vec<Failed>,
+) -> anyhow::Result<ExitCode> {
     #[derive(Serialize)]
     struct DeleteResult {
         things: Vec<Deleted>,

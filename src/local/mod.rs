@@ -14,7 +14,9 @@
 pub mod authority;
 pub mod broker;
 pub mod ca;
+pub mod control;
 pub mod gate;
 pub mod registry;
 pub mod rules;
+pub mod stack;
 pub mod state;

@@ -26,8 +26,13 @@ impl StateDir {
         if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
             return PathBuf::from(dir).join("soilctl").join("local");
         }
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-        home.join(".local").join("state").join("soilctl").join("local")
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        home.join(".local")
+            .join("state")
+            .join("soilctl")
+            .join("local")
     }
 
     pub fn root(&self) -> &Path {
@@ -55,7 +60,8 @@ impl StateDir {
         self.root.join("logs")
     }
     pub fn log_group(&self, name: &str) -> PathBuf {
-        self.logs().join(format!("{}.jsonl", name.replace('/', "_")))
+        self.logs()
+            .join(format!("{}.jsonl", name.replace('/', "_")))
     }
     pub fn broker_file(&self) -> PathBuf {
         self.root.join("broker.json")

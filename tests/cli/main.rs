@@ -4,6 +4,7 @@
 mod deploy;
 mod generated;
 mod input;
+mod local;
 mod rules;
 mod support;
 mod teardown;

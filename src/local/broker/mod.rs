@@ -1,1 +1,262 @@
-//! (being written)
+//! The local backend's MQTT broker: MQTT 3.1.1 and 5 over mutual TLS, with AWS IoT Core's
+//! rules, asking the [`Gate`] at every step (handshake, CONNECT, PUBLISH, SUBSCRIBE and each
+//! delivery) and handing every accepted message to the rules engine through a channel.
+//!
+//! Layout, one job per file:
+//! - `tls`: the rustls server configuration and the client-certificate verifier that asks the gate.
+//! - `listener`: accepts TCP connections, runs the handshake, starts one task per connection.
+//! - `codec`: framing (the size limit is checked on the fixed header, before the body is read),
+//!   decoding of both protocol versions into one set of types, and encoding of replies.
+//! - `connect`: the CONNECT exchange: client id, certificate, policy and will checks, CONNACK.
+//! - `connection`: the per-connection loop: reads, writes, keep-alive, publishes, subscriptions.
+//! - `router`: who is connected and who subscribed to what; fans messages out.
+//! - `filters`: the subscription tree used by the router.
+//! - `topics`: AWS IoT's rules for topic names and filters.
+//! - `event`: what the broker reports to the operator's log.
+//!
+//! Design: one task per connection does all reading and writing for its socket, so an idle
+//! connection costs a task, its TLS state, a small read buffer and an empty queue. The router is
+//! shared state behind a `std::sync::RwLock`: publishing takes the read lock, walks the
+//! subscription tree and `try_send`s an `Arc` of the message to each subscriber's bounded queue,
+//! so publishers run in parallel, never wait on a subscriber and never hold a lock across an
+//! await. Subscribing, unsubscribing and connecting take the write lock briefly. A subscriber
+//! whose queue is full loses QoS 0 messages; for QoS 1 it is disconnected as too slow. Policy
+//! checks for `iot:Receive` run in the subscriber's own task, when the message is written.
+//!
+//! AWS IoT Core behaviour reproduced here: QoS 2 is refused (disconnect), keep-alive is clamped
+//! to 30..=1200 seconds (0 means 1200) and enforced at 1.5 times, a new connection with a
+//! client id already connected takes over (the old connection's will is published, as for any
+//! connection the client did not close itself), at most 8 filters per SUBSCRIBE and 50
+//! subscriptions per connection, topics of at most 256 bytes, and `$` topics reserved except
+//! `$aws/things/...`. Payloads are limited to 128 KB (131072 bytes, `max_packet_bytes`); the
+//! packet around the payload may add up to `PACKET_HEADROOM` bytes of topic and properties.
+//! Sessions are always clean: CONNACK reports no session present and nothing is kept after a
+//! disconnect.
+
+mod codec;
+mod connect;
+mod connection;
+mod event;
+mod filters;
+mod listener;
+mod router;
+mod tls;
+mod topics;
+
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::gate::{Gate, Inbound};
+
+pub use event::{BrokerEvent, RefusedAt};
+
+/// Bytes a packet may carry besides its payload (fixed header, topic, packet id, properties):
+/// a packet whose remaining length exceeds `max_packet_bytes + PACKET_HEADROOM` is refused from
+/// its fixed header alone.
+pub const PACKET_HEADROOM: usize = 8 * 1024;
+
+/// Where the broker listens and with what identity.
+pub struct BrokerConfig {
+    /// 127.0.0.1:8883 by default; port 0 picks a free port (see [`BrokerHandle::local_addr`]).
+    pub bind: SocketAddr,
+    /// The server certificate followed by its issuers.
+    pub server_chain: Vec<CertificateDer<'static>>,
+    pub server_key: PrivateKeyDer<'static>,
+    /// The largest payload accepted, 128 KB (131072 bytes) as on AWS IoT Core.
+    pub max_packet_bytes: usize,
+}
+
+/// The keep-alive range the broker accepts (AWS's 30..=1200 seconds unless [`start_with`] is
+/// given another); a client asking for less gets `min`, for more (or
+/// for 0, "no keep-alive") gets `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeepAliveBounds {
+    pub min_secs: u16,
+    pub max_secs: u16,
+}
+
+impl Default for KeepAliveBounds {
+    fn default() -> Self {
+        Self {
+            min_secs: 30,
+            max_secs: 1200,
+        }
+    }
+}
+
+impl BrokerConfig {
+    /// AWS IoT Core's limits on 127.0.0.1:8883.
+    pub fn new(
+        server_chain: Vec<CertificateDer<'static>>,
+        server_key: PrivateKeyDer<'static>,
+    ) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8883)),
+            server_chain,
+            server_key,
+            max_packet_bytes: 128 * 1024,
+        }
+    }
+}
+
+/// Called for every event, from the connection's task: keep it quick (log or forward).
+pub type EventSink = Arc<dyn Fn(BrokerEvent) + Send + Sync>;
+
+/// What every task of a running broker shares.
+struct Shared {
+    gate: Arc<dyn Gate>,
+    sink: mpsc::Sender<Inbound>,
+    events: EventSink,
+    router: router::Router,
+    shutdown: CancellationToken,
+    max_payload: usize,
+    keep_alive: KeepAliveBounds,
+    connections: AtomicUsize,
+    runtime: tokio::runtime::Handle,
+    /// Never sent on: the broker is closed once every clone (one per task) is dropped.
+    _alive: mpsc::Sender<()>,
+}
+
+impl Shared {
+    fn emit(&self, event: BrokerEvent) {
+        (self.events)(event);
+    }
+}
+
+/// A running broker.
+pub struct BrokerHandle {
+    shared: Arc<Shared>,
+    local_addr: SocketAddr,
+    done: mpsc::Receiver<()>,
+}
+
+/// Binds the listener and starts accepting connections. Returns once the socket is bound.
+/// Stops when `shutdown` is cancelled (see [`BrokerHandle::closed`]).
+pub async fn start(
+    config: BrokerConfig,
+    gate: Arc<dyn Gate>,
+    sink: mpsc::Sender<Inbound>,
+    events: EventSink,
+    shutdown: CancellationToken,
+) -> std::io::Result<BrokerHandle> {
+    let keep_alive = KeepAliveBounds::default();
+    start_with(config, keep_alive, gate, sink, events, shutdown).await
+}
+
+/// [`start`] with another keep-alive range (tests use a short one).
+pub async fn start_with(
+    config: BrokerConfig,
+    keep_alive: KeepAliveBounds,
+    gate: Arc<dyn Gate>,
+    sink: mpsc::Sender<Inbound>,
+    events: EventSink,
+    shutdown: CancellationToken,
+) -> std::io::Result<BrokerHandle> {
+    let tls = tls::Tls::new(config.server_chain, config.server_key, gate.clone())?;
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let local_addr = listener.local_addr()?;
+    let (alive, done) = mpsc::channel(1);
+    let shared = Arc::new(Shared {
+        gate,
+        sink,
+        events,
+        router: router::Router::default(),
+        shutdown,
+        max_payload: config.max_packet_bytes,
+        keep_alive,
+        connections: AtomicUsize::new(0),
+        runtime: tokio::runtime::Handle::current(),
+        _alive: alive,
+    });
+    tokio::spawn(listener::run(listener, tls, shared.clone()));
+    Ok(BrokerHandle {
+        shared,
+        local_addr,
+        done,
+    })
+}
+
+impl BrokerHandle {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Publishes from inside the backend (the rules' republish action). The message goes to
+    /// the rules engine like any other (with an empty principal and client id) and to every
+    /// subscriber allowed to receive it. Never waits: when the rules engine's queue is full the
+    /// hand-over continues in a background task. Invalid topics are dropped.
+    pub fn publish(&self, topic: &str, payload: Bytes, qos: u8, retain: bool) {
+        publish_on(&self.shared, topic, payload, qos, retain);
+    }
+
+    /// A handle for in-process publishing that does not keep the broker alive: once the broker
+    /// has closed, its publishes are dropped (so the rules engine's republish action cannot
+    /// hold the broker's hand-over channel open at shutdown).
+    pub fn publisher(&self) -> Publisher {
+        Publisher {
+            shared: Arc::downgrade(&self.shared),
+        }
+    }
+
+    /// Resolves once the broker has stopped after `shutdown` was cancelled: the listener is
+    /// closed, every connection is closed and every hand-over to the rules engine finished.
+    pub async fn closed(self) {
+        let BrokerHandle {
+            shared, mut done, ..
+        } = self;
+        drop(shared);
+        // `None` once every task has dropped its share.
+        let _ = done.recv().await;
+    }
+
+    /// MQTT connections currently established (past CONNACK).
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::Relaxed)
+    }
+}
+
+/// In-process publishing that holds the broker weakly (see [`BrokerHandle::publisher`]).
+#[derive(Clone)]
+pub struct Publisher {
+    shared: std::sync::Weak<Shared>,
+}
+
+impl Publisher {
+    /// As [`BrokerHandle::publish`]; does nothing once the broker is gone.
+    pub fn publish(&self, topic: &str, payload: Bytes, qos: u8, retain: bool) {
+        if let Some(shared) = self.shared.upgrade() {
+            publish_on(&shared, topic, payload, qos, retain);
+        }
+    }
+}
+
+/// Publishes from inside the process: to the rules engine and to subscribers.
+fn publish_on(shared: &Arc<Shared>, topic: &str, payload: Bytes, qos: u8, retain: bool) {
+    if topics::check_topic(topic).is_err() {
+        return;
+    }
+    let Ok(topic) = mqtt_proto::TopicName::try_from(topic) else {
+        return;
+    };
+    let message = router::Message::new(topic, payload, qos.min(1), retain);
+    let inbound = connection::inbound(&message, "", "");
+    match shared.sink.try_send(inbound) {
+        Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
+        Err(mpsc::error::TrySendError::Full(inbound)) => {
+            let owned = shared.clone();
+            shared.runtime.spawn(async move {
+                let _ = owned.sink.send(inbound).await;
+            });
+        }
+    }
+    shared.router.publish(Arc::new(message));
+}

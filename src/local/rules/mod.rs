@@ -1,1 +1,114 @@
-//! (being written)
+//! The local rules engine: runs the deployed `AWS::IoT::TopicRule` resources against every
+//! message the broker accepts, the way AWS IoT Core's rules engine does, and performs their
+//! actions on the state directory instead of in AWS.
+//!
+//! - [`compile`] turns the rules' `TopicRulePayload`s into a [`RuleSet`], checking every SQL
+//!   statement, substitution template, action type and target against what is [`Deployed`].
+//!   `deploy --local` uses it to validate a template.
+//! - [`Engine::handle`] evaluates every rule for one message, in order, and runs the actions
+//!   of the rules that fire: S3 (`buckets/<bucket>/<key>`), Lambda (the project's alert
+//!   function, run natively), SNS (`alerts.jsonl`), republish (back to the broker) and
+//!   CloudWatch Logs (`logs/<group>.jsonl`). When actions fail, the rule's error action runs
+//!   once with every failure, as AWS does.
+//! - [`spawn`] drives an engine from the broker's channel. Rules run on a small pool of
+//!   blocking threads fed through a bounded queue, so file writes never block the async
+//!   runtime and back-pressure reaches the broker.
+//!
+//! Objects and lines are never seen half-written: objects are written to a hidden temporary
+//! file in their folder and renamed into place; lines are appended with one write each to a
+//! file opened for appending. Nothing is synced to disk per object: a crash may lose the most
+//! recent objects, never leave a torn one.
+
+mod actions;
+mod compile;
+mod engine;
+mod error;
+mod fs;
+mod function;
+mod python;
+mod time;
+mod writer;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use compile::{RuleSet, compile};
+pub use engine::{Engine, EngineStats, Events, Republish};
+pub use error::RuleError;
+pub use function::Function;
+pub use writer::spawn;
+
+/// The account id the local backend reports (`accountid()` in rules).
+pub const LOCAL_ACCOUNT_ID: &str = "000000000000";
+
+/// What is deployed that actions can reach (built by the integrator from the stack's
+/// resources).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deployed {
+    /// S3 bucket names (folders under `state.buckets()`).
+    pub buckets: BTreeSet<String>,
+    /// Lambda functions by function name.
+    pub functions: BTreeMap<String, Function>,
+    /// SNS topic ARN to its subscribers.
+    pub topics: BTreeMap<String, Vec<Subscriber>>,
+    /// CloudWatch Logs group names.
+    pub log_groups: BTreeSet<String>,
+}
+
+/// One subscription of an SNS topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscriber {
+    /// `email`, `sms`, `https`, ...: kept in the delivery line.
+    pub protocol: String,
+    /// Where the delivery goes: the address, number or URL.
+    pub endpoint: String,
+}
+
+/// One deployed topic rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleDef {
+    /// The rule's name (as `$aws/rules/<name>/...` Basic Ingest topics address it).
+    pub name: String,
+    /// The `TopicRulePayload` as JSON, intrinsic functions already resolved.
+    pub payload: serde_json::Value,
+}
+
+/// Something `local up` reports; one per notable thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleEvent {
+    /// A rule's query produced output for a message.
+    Fired { rule: String, topic: String },
+    /// An S3 action wrote an object.
+    Archived {
+        rule: String,
+        bucket: String,
+        key: String,
+        bytes: usize,
+    },
+    /// One SNS delivery (an SNS action, or the alert function publishing).
+    Alert {
+        rule: String,
+        subject: Option<String>,
+        body: String,
+        recipient: String,
+    },
+    /// A republish action handed a message back to the broker.
+    Republished { rule: String, topic: String },
+    /// A CloudWatch Logs action (or error action) appended an event.
+    Logged { rule: String, log_group: String },
+    /// An action failed (`action` is its type, `Sql` for a query that failed to evaluate);
+    /// the rule's error action runs next.
+    ActionFailed {
+        rule: String,
+        action: String,
+        error: String,
+    },
+    /// The error action failed too: the failures are lost.
+    ErrorActionFailed {
+        rule: String,
+        action: String,
+        error: String,
+    },
+}

@@ -1,0 +1,63 @@
+//! The commands against the embedded local backend: the same flags and result shapes as on
+//! AWS, over `crate::local::control`.
+
+mod deploy;
+mod status;
+mod teardown;
+mod thing;
+pub mod up;
+
+use std::process::ExitCode;
+
+use crate::local::state::StateDir;
+use crate::printer::Printer;
+use crate::settings::{DeploySettings, TeardownSettings, ThingCreateSettings, ThingDeleteSettings};
+
+pub async fn deploy(
+    s: &DeploySettings,
+    state: &StateDir,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    deploy::run(s, state, printer).await
+}
+
+pub async fn thing_create(
+    s: &ThingCreateSettings,
+    state: &StateDir,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    thing::create(s, state, printer)
+}
+
+pub fn thing_list(stack: &str, state: &StateDir, printer: &Printer) -> anyhow::Result<ExitCode> {
+    thing::list(stack, state, printer)
+}
+
+pub fn thing_show(
+    stack: &str,
+    name: &str,
+    state: &StateDir,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    thing::show(stack, name, state, printer)
+}
+
+pub fn thing_delete(
+    s: &ThingDeleteSettings,
+    state: &StateDir,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    thing::delete(s, state, printer)
+}
+
+pub fn status(stack: &str, state: &StateDir, printer: &Printer) -> anyhow::Result<ExitCode> {
+    status::run(stack, state, printer)
+}
+
+pub fn teardown(
+    s: &TeardownSettings,
+    state: &StateDir,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    teardown::run(s, state, printer)
+}

@@ -1,0 +1,578 @@
+//! One connection's life after the handshake: CONNECT, then one loop that reads packets,
+//! writes replies and deliveries (batched: the socket is written once per wake-up), watches
+//! the keep-alive, and ends with the right DISCONNECT, the will and an event.
+
+use std::collections::{HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_rustls::server::TlsStream;
+
+use super::codec::{
+    self, FrameError, FrameReader, Incoming, PublishIn, RetainHandling, SubscribeCode, SubscribeIn,
+    Version,
+};
+use super::connect::{self, MAX_INFLIGHT, Session};
+use super::event::BrokerEvent;
+use super::filters::ConnId;
+use super::router::{Delivery, Kick, KickSlot, Message};
+use super::tls::Accepted;
+use super::{PACKET_HEADROOM, Shared, topics};
+use crate::local::gate::{Action, Inbound};
+
+/// AWS IoT Core's limits on subscriptions.
+const MAX_FILTERS_PER_SUBSCRIBE: usize = 8;
+const MAX_SUBSCRIPTIONS: usize = 50;
+/// A client that does not take our bytes for this long is gone.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Deliveries written per wake-up before the socket is written.
+const DELIVERY_BATCH: usize = 256;
+const CLOSED: &str = "connection closed without DISCONNECT";
+/// An empty output buffer larger than this is released.
+const IDLE_OUTPUT_LIMIT: usize = 64 * 1024;
+
+/// The message as the rules engine sees it.
+pub(super) fn inbound(message: &Message, client_id: &str, principal: &str) -> Inbound {
+    let timestamp_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Inbound {
+        topic: message.topic.to_string(),
+        payload: message.payload.clone(),
+        client_id: client_id.to_owned(),
+        principal: principal.to_owned(),
+        timestamp_ms,
+        qos: message.qos,
+        retain: message.retain,
+    }
+}
+
+/// Hands a message to the rules engine, then to the subscribers. A stopped rules engine does
+/// not stop the broker: the message still reaches subscribers.
+async fn accept_message(shared: &Shared, message: Message, client_id: &str, principal: &str) {
+    let _ = shared
+        .sink
+        .send(inbound(&message, client_id, principal))
+        .await;
+    shared.router.publish(Arc::new(message));
+}
+
+/// Serves a connection from the end of the handshake to its close.
+pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAddr) {
+    let Accepted { mut stream, chain } = accepted;
+    let mut reader = FrameReader::new(shared.max_payload + PACKET_HEADROOM);
+    let established = tokio::select! {
+        () = shared.shutdown.cancelled() => None,
+        session = connect::establish(&shared, &mut stream, &mut reader, &chain, peer) => session,
+    };
+    drop(chain);
+    let Some(session) = established else {
+        return;
+    };
+    let registration = shared.router.register(&session.client_id, peer);
+    let mut out = Vec::new();
+    match session.version {
+        Version::V3 => codec::put_connack_v3(&mut out, 0),
+        Version::V5 => codec::put_connack_v5(
+            &mut out,
+            codec::ConnackV5 {
+                reason: 0,
+                max_packet_size: u32::try_from(shared.max_payload + PACKET_HEADROOM + 5)
+                    .unwrap_or(u32::MAX),
+                receive_max: MAX_INFLIGHT,
+                server_keep_alive: session.server_keep_alive,
+            },
+        ),
+    }
+    shared.connections.fetch_add(1, Ordering::Relaxed);
+    shared.emit(BrokerEvent::Connected {
+        client_id: session.client_id.to_string(),
+        certificate_id: session.principal.certificate_id.clone(),
+        protocol: session.version.label(),
+        peer,
+    });
+    let mut connection = Connection {
+        shared: &shared,
+        stream,
+        reader,
+        out,
+        peer,
+        id: registration.id,
+        queue: registration.queue,
+        kick: registration.kick,
+        subscriptions: Vec::new(),
+        pending: VecDeque::new(),
+        inflight: HashSet::new(),
+        next_pid: 0,
+        last_seen: Instant::now(),
+        session,
+    };
+    let ending = connection.serve().await;
+    connection.finish(ending).await;
+    shared.connections.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Why a session ended.
+#[derive(Debug)]
+enum Ending {
+    /// The client sent DISCONNECT.
+    Client {
+        with_will: bool,
+    },
+    /// The connection broke or the client closed it without DISCONNECT.
+    Lost(String),
+    KeepAlive(Duration),
+    /// Taken over, or too slow to keep up.
+    Kicked(Kick),
+    /// The broker refused something the client did: the reason and the MQTT 5 code.
+    Refused(String, u8),
+    Shutdown,
+}
+
+impl Ending {
+    fn reason(&self) -> String {
+        match self {
+            Ending::Client { .. } => "client disconnected".to_owned(),
+            Ending::Lost(reason) => reason.clone(),
+            Ending::KeepAlive(after) => {
+                format!(
+                    "keep-alive timeout: nothing received for {} s",
+                    after.as_secs()
+                )
+            }
+            Ending::Kicked(kick) => kick.reason.clone(),
+            Ending::Refused(reason, _) => reason.clone(),
+            Ending::Shutdown => "the broker is shutting down".to_owned(),
+        }
+    }
+
+    /// The MQTT 5 DISCONNECT the broker sends, if any.
+    fn disconnect_code(&self) -> Option<u8> {
+        match self {
+            Ending::Client { .. } | Ending::Lost(_) => None,
+            Ending::KeepAlive(_) => Some(0x8D),
+            Ending::Kicked(kick) => Some(kick.code),
+            Ending::Refused(_, code) => Some(*code),
+            Ending::Shutdown => Some(0x8B),
+        }
+    }
+
+    /// The will goes out unless the client said goodbye without asking for it, or the whole
+    /// backend is stopping.
+    fn publishes_will(&self) -> bool {
+        match self {
+            Ending::Client { with_will } => *with_will,
+            Ending::Shutdown => false,
+            _ => true,
+        }
+    }
+}
+
+/// What woke the loop up.
+enum Wake {
+    Shutdown,
+    Kicked(Kick),
+    Read(std::io::Result<usize>),
+    Deliver(Delivery),
+    Timer,
+}
+
+struct Connection<'a> {
+    shared: &'a Shared,
+    stream: TlsStream<TcpStream>,
+    reader: FrameReader,
+    /// Bytes waiting to be written.
+    out: Vec<u8>,
+    session: Session,
+    peer: SocketAddr,
+    id: ConnId,
+    queue: mpsc::Receiver<Delivery>,
+    kick: Arc<KickSlot>,
+    /// Filters and granted QoS, in subscription order.
+    subscriptions: Vec<(String, u8)>,
+    /// Retained messages owed to new subscriptions, sent before the queue.
+    pending: VecDeque<Delivery>,
+    /// Packet ids of QoS 1 deliveries not yet acknowledged.
+    inflight: HashSet<u16>,
+    next_pid: u16,
+    last_seen: Instant,
+}
+
+impl Connection<'_> {
+    async fn serve(&mut self) -> Ending {
+        let timeout = self.session.keep_alive * 3 / 2;
+        loop {
+            self.fill();
+            if let Err(reason) = self.flush().await {
+                return Ending::Lost(reason);
+            }
+            let room = self.inflight.len() < self.session.max_inflight;
+            let deadline = self.last_seen + timeout;
+            let wake = tokio::select! {
+                biased;
+                () = self.shared.shutdown.cancelled() => Wake::Shutdown,
+                kick = self.kick.kicked() => Wake::Kicked(kick),
+                read = self.stream.read_buf(self.reader.buffer()) => Wake::Read(read),
+                Some(delivery) = self.queue.recv(), if room => Wake::Deliver(delivery),
+                () = tokio::time::sleep_until(deadline) => Wake::Timer,
+            };
+            match wake {
+                Wake::Shutdown => return Ending::Shutdown,
+                Wake::Kicked(kick) => return Ending::Kicked(kick),
+                Wake::Read(Ok(0)) => return Ending::Lost(CLOSED.to_owned()),
+                // The client closed the TCP connection without closing TLS first.
+                Wake::Read(Err(error)) if error.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    return Ending::Lost(CLOSED.to_owned());
+                }
+                Wake::Read(Err(error)) => {
+                    return Ending::Lost(format!("connection error: {error}"));
+                }
+                Wake::Read(Ok(_)) => {
+                    self.last_seen = Instant::now();
+                    if let Some(ending) = self.process_frames().await {
+                        return ending;
+                    }
+                }
+                Wake::Deliver(delivery) => self.deliver(delivery),
+                Wake::Timer => {
+                    if Instant::now() >= self.last_seen + timeout {
+                        return Ending::KeepAlive(timeout);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn process_frames(&mut self) -> Option<Ending> {
+        loop {
+            let frame = match self.reader.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(FrameError::TooLarge { size }) => return Some(self.too_large(size)),
+                Err(FrameError::Malformed(reason)) => {
+                    return Some(Ending::Refused(format!("malformed packet: {reason}"), 0x81));
+                }
+            };
+            let incoming = match codec::decode(self.session.version, &frame) {
+                Ok(incoming) => incoming,
+                Err(error) => return Some(Ending::Refused(error.to_string(), 0x81)),
+            };
+            drop(frame);
+            if let Some(ending) = self.handle(incoming).await {
+                return Some(ending);
+            }
+        }
+        self.reader.compact();
+        None
+    }
+
+    fn too_large(&self, size: usize) -> Ending {
+        let limit = self.shared.max_payload;
+        let limit = if limit.is_multiple_of(1024) {
+            format!("{} KB", limit / 1024)
+        } else {
+            format!("{limit} bytes")
+        };
+        Ending::Refused(
+            format!("message of {size} bytes exceeds the {limit} limit"),
+            0x95,
+        )
+    }
+
+    async fn handle(&mut self, incoming: Incoming) -> Option<Ending> {
+        match incoming {
+            Incoming::Publish(publish) => return self.on_publish(publish).await,
+            Incoming::Puback(pid) => {
+                self.inflight.remove(&pid);
+            }
+            Incoming::Subscribe(subscribe) => self.on_subscribe(subscribe),
+            Incoming::Unsubscribe { pid, filters } => {
+                let existed: Vec<bool> = filters
+                    .iter()
+                    .map(|filter| {
+                        self.subscriptions.retain(|(f, _)| f != &**filter);
+                        self.shared.router.unsubscribe(self.id, filter)
+                    })
+                    .collect();
+                codec::put_unsuback(&mut self.out, self.session.version, pid, &existed);
+            }
+            Incoming::Pingreq => codec::put_pingresp(&mut self.out),
+            Incoming::Disconnect { with_will } => return Some(Ending::Client { with_will }),
+            Incoming::Unexpected(what) => {
+                return Some(Ending::Refused(format!("protocol error: {what}"), 0x82));
+            }
+        }
+        None
+    }
+
+    async fn on_publish(&mut self, publish: PublishIn) -> Option<Ending> {
+        let topic = &*publish.topic;
+        if publish.qos > 1 {
+            return Some(Ending::Refused(
+                format!("publish to {topic} with QoS 2, which AWS IoT Core does not support"),
+                0x9B,
+            ));
+        }
+        if publish.uses_alias {
+            return Some(Ending::Refused(
+                "topic aliases are not supported".to_owned(),
+                0x94,
+            ));
+        }
+        if publish.payload.len() > self.shared.max_payload {
+            return Some(self.too_large(publish.payload.len()));
+        }
+        if let Err(reason) = topics::check_topic(topic) {
+            let code = if topic.starts_with('$') { 0x87 } else { 0x90 };
+            return Some(Ending::Refused(format!("publish refused: {reason}"), code));
+        }
+        if let Some(refused) = self.authorize_publish(topic, Action::Publish, "publish") {
+            return Some(refused);
+        }
+        if publish.retain
+            && let Some(refused) =
+                self.authorize_publish(topic, Action::RetainPublish, "retained publish")
+        {
+            return Some(refused);
+        }
+        let message = Message::new(publish.topic, publish.payload, publish.qos, publish.retain);
+        let principal = &self.session.principal.certificate_id;
+        accept_message(self.shared, message, &self.session.client_id, principal).await;
+        if publish.qos == 1 {
+            codec::put_puback(&mut self.out, publish.pid);
+        }
+        None
+    }
+
+    fn authorize_publish(&self, topic: &str, action: Action, what: &str) -> Option<Ending> {
+        let session = &self.session;
+        let refusal = self
+            .shared
+            .gate
+            .authorize(&session.principal, &session.client_id, action, topic)
+            .err()?;
+        Some(Ending::Refused(
+            format!(
+                "{what} to {topic} not allowed by the policies attached to certificate {}: {}",
+                session.principal.certificate_id, refusal.reason
+            ),
+            0x87,
+        ))
+    }
+
+    fn on_subscribe(&mut self, subscribe: SubscribeIn) {
+        let codes: Vec<SubscribeCode> = subscribe
+            .filters
+            .into_iter()
+            .enumerate()
+            .map(|(index, (filter, qos, handling))| {
+                self.subscribe_one(index, &filter, qos, handling)
+            })
+            .collect();
+        codec::put_suback(&mut self.out, self.session.version, subscribe.pid, &codes);
+    }
+
+    fn subscribe_one(
+        &mut self,
+        index: usize,
+        filter: &str,
+        qos: u8,
+        handling: RetainHandling,
+    ) -> SubscribeCode {
+        let existing = self.subscriptions.iter().position(|(f, _)| f == filter);
+        let refused = |code: SubscribeCode, reason: String| {
+            self.shared.emit(BrokerEvent::SubscribeRefused {
+                client_id: self.session.client_id.to_string(),
+                filter: filter.to_owned(),
+                reason,
+            });
+            code
+        };
+        if index >= MAX_FILTERS_PER_SUBSCRIBE {
+            return refused(
+                SubscribeCode::QuotaExceeded,
+                format!("at most {MAX_FILTERS_PER_SUBSCRIBE} filters per SUBSCRIBE"),
+            );
+        }
+        if let Err(problem) = topics::check_filter(filter) {
+            let code = match problem {
+                topics::FilterProblem::SharedUnsupported => SubscribeCode::SharedUnsupported,
+                topics::FilterProblem::Invalid(_) => SubscribeCode::InvalidFilter,
+            };
+            return refused(code, problem.to_string());
+        }
+        let session = &self.session;
+        if let Err(refusal) = self.shared.gate.authorize(
+            &session.principal,
+            &session.client_id,
+            Action::Subscribe,
+            filter,
+        ) {
+            return refused(
+                SubscribeCode::NotAuthorized,
+                format!(
+                    "not allowed by the policies attached to certificate {}: {}",
+                    session.principal.certificate_id, refusal.reason
+                ),
+            );
+        }
+        if existing.is_none() && self.subscriptions.len() >= MAX_SUBSCRIPTIONS {
+            return refused(
+                SubscribeCode::QuotaExceeded,
+                format!("at most {MAX_SUBSCRIPTIONS} subscriptions per connection"),
+            );
+        }
+        let granted = qos.min(1);
+        self.shared.router.subscribe(self.id, filter, granted);
+        match existing {
+            Some(index) => self.subscriptions[index].1 = granted,
+            None => self.subscriptions.push((filter.to_owned(), granted)),
+        }
+        let send_retained = match handling {
+            RetainHandling::Send => true,
+            RetainHandling::SendIfNew => existing.is_none(),
+            RetainHandling::DontSend => false,
+        };
+        if send_retained {
+            for message in self.shared.router.retained_matching(filter) {
+                let qos = message.qos.min(granted);
+                self.pending.push_back(Delivery {
+                    message,
+                    qos,
+                    retained: true,
+                });
+            }
+        }
+        SubscribeCode::Granted(granted)
+    }
+
+    /// Moves waiting deliveries into the output buffer while in-flight room lasts.
+    fn fill(&mut self) {
+        for _ in 0..DELIVERY_BATCH {
+            if self.inflight.len() >= self.session.max_inflight {
+                break;
+            }
+            let delivery = match self.pending.pop_front() {
+                Some(delivery) => delivery,
+                None => match self.queue.try_recv() {
+                    Ok(delivery) => delivery,
+                    Err(_) => break,
+                },
+            };
+            self.deliver(delivery);
+        }
+    }
+
+    /// Writes one delivery if the client may receive it (`iot:Receive` is checked now).
+    fn deliver(&mut self, delivery: Delivery) {
+        let message = &delivery.message;
+        let session = &self.session;
+        let allowed = self.shared.gate.authorize(
+            &session.principal,
+            &session.client_id,
+            Action::Receive,
+            &message.topic,
+        );
+        let size = codec::publish_len(
+            session.version,
+            &message.topic,
+            &message.payload,
+            delivery.qos,
+        );
+        if allowed.is_err() || size > session.max_packet_size {
+            return;
+        }
+        let pid = if delivery.qos > 0 {
+            self.allocate_pid()
+        } else {
+            0
+        };
+        codec::put_publish(
+            &mut self.out,
+            self.session.version,
+            &message.topic,
+            &message.payload,
+            delivery.qos,
+            pid,
+            delivery.retained,
+        );
+    }
+
+    fn allocate_pid(&mut self) -> u16 {
+        // At most MAX_INFLIGHT ids are in use, so a free one is always near.
+        loop {
+            self.next_pid = self.next_pid.wrapping_add(1);
+            if self.next_pid != 0 && self.inflight.insert(self.next_pid) {
+                return self.next_pid;
+            }
+        }
+    }
+
+    async fn flush(&mut self) -> Result<(), String> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let stream = &mut self.stream;
+        let out = &self.out;
+        let written = tokio::time::timeout(WRITE_TIMEOUT, async {
+            stream.write_all(out).await?;
+            stream.flush().await
+        })
+        .await;
+        self.out.clear();
+        if self.out.capacity() > IDLE_OUTPUT_LIMIT {
+            self.out = Vec::new();
+        }
+        match written {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(format!("connection error: {error}")),
+            Err(_) => Err(format!(
+                "the client did not read for {} s",
+                WRITE_TIMEOUT.as_secs()
+            )),
+        }
+    }
+
+    async fn finish(mut self, ending: Ending) {
+        if self.session.version == Version::V5
+            && let Some(code) = ending.disconnect_code()
+        {
+            codec::put_disconnect(&mut self.out, code);
+        }
+        let stream = &mut self.stream;
+        let out = &self.out;
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            stream.write_all(out).await?;
+            stream.flush().await?;
+            stream.shutdown().await
+        })
+        .await;
+        drop(self.stream);
+        let session = self.session;
+        self.shared.router.unregister(
+            &session.client_id,
+            self.id,
+            self.subscriptions.iter().map(|(f, _)| f.as_str()),
+        );
+        let will = session.will.filter(|_| ending.publishes_will());
+        let will_published = will.is_some();
+        if let Some(will) = will {
+            let message = Message::new(will.topic, will.payload, will.qos, will.retain);
+            let principal = &session.principal.certificate_id;
+            accept_message(self.shared, message, &session.client_id, principal).await;
+        }
+        self.shared.emit(BrokerEvent::Disconnected {
+            client_id: session.client_id.to_string(),
+            certificate_id: session.principal.certificate_id,
+            peer: self.peer,
+            reason: ending.reason(),
+            will_published,
+        });
+    }
+}

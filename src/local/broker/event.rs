@@ -1,0 +1,102 @@
+//! What the broker reports to the operator: one event per connection, refusal or disconnect,
+//! each with what a log line needs. `Display` gives that line.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+/// Where a connection attempt was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusedAt {
+    /// The TLS handshake failed: no client certificate, a chain the gate refused, a timeout or
+    /// a client that does not speak TLS.
+    Tls,
+    /// The TLS session was set up but the CONNECT was refused (certificate not active, client
+    /// id not allowed, invalid client id, will not allowed, malformed CONNECT).
+    Connect,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrokerEvent {
+    /// An MQTT session was accepted (CONNACK sent).
+    Connected {
+        client_id: String,
+        certificate_id: String,
+        /// "3.1.1" or "5".
+        protocol: &'static str,
+        peer: SocketAddr,
+    },
+    /// An accepted session ended.
+    Disconnected {
+        client_id: String,
+        certificate_id: String,
+        peer: SocketAddr,
+        /// Why, e.g. "client disconnected", "keep-alive timeout after 45 s", "taken over by a
+        /// new connection from 127.0.0.1:5000", "publish to a/b not allowed by ...",
+        /// "message of 140000 bytes exceeds the 128 KB limit".
+        reason: String,
+        /// Whether the client's last will was published.
+        will_published: bool,
+    },
+    /// A connection attempt refused before a session existed.
+    Refused {
+        peer: SocketAddr,
+        at: RefusedAt,
+        /// Known once the CONNECT was read.
+        client_id: Option<String>,
+        reason: String,
+    },
+    /// A filter in a SUBSCRIBE was refused (the others may have been granted).
+    SubscribeRefused {
+        client_id: String,
+        filter: String,
+        reason: String,
+    },
+}
+
+impl fmt::Display for BrokerEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BrokerEvent::Connected {
+                client_id,
+                certificate_id,
+                protocol,
+                peer,
+            } => write!(
+                f,
+                "{client_id} connected from {peer} (MQTT {protocol}, certificate {certificate_id})"
+            ),
+            BrokerEvent::Disconnected {
+                client_id,
+                reason,
+                will_published,
+                ..
+            } => {
+                write!(f, "{client_id} disconnected: {reason}")?;
+                if *will_published {
+                    write!(f, " (last will published)")?;
+                }
+                Ok(())
+            }
+            BrokerEvent::Refused {
+                peer,
+                at,
+                client_id,
+                reason,
+            } => {
+                let stage = match at {
+                    RefusedAt::Tls => "TLS handshake",
+                    RefusedAt::Connect => "CONNECT",
+                };
+                match client_id {
+                    Some(id) => write!(f, "{stage} from {peer} ({id}) refused: {reason}"),
+                    None => write!(f, "{stage} from {peer} refused: {reason}"),
+                }
+            }
+            BrokerEvent::SubscribeRefused {
+                client_id,
+                filter,
+                reason,
+            } => write!(f, "{client_id} may not subscribe to {filter}: {reason}"),
+        }
+    }
+}

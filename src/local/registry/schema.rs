@@ -1,0 +1,93 @@
+//! The registry's tables, created or migrated when a registry is opened. The version lives in
+//! the `meta` table beside the generation counter every write transaction bumps.
+
+use rusqlite::{OptionalExtension, Transaction};
+
+use super::error::{RegistryError, Result};
+
+/// Each entry moves the schema from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE things (
+    name TEXT PRIMARY KEY,
+    attributes TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE ca_certificates (
+    id TEXT PRIMARY KEY,
+    pem TEXT NOT NULL,
+    status TEXT NOT NULL,
+    auto_registration INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE certificates (
+    id TEXT PRIMARY KEY,
+    pem TEXT NOT NULL,
+    status TEXT NOT NULL,
+    ca_certificate_id TEXT REFERENCES ca_certificates(id),
+    created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE policies (
+    name TEXT PRIMARY KEY,
+    document TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE policy_attachments (
+    policy TEXT NOT NULL REFERENCES policies(name),
+    certificate_id TEXT NOT NULL REFERENCES certificates(id),
+    PRIMARY KEY (policy, certificate_id)
+) STRICT;
+CREATE INDEX policy_attachments_by_certificate ON policy_attachments(certificate_id);
+CREATE TABLE thing_principals (
+    thing TEXT NOT NULL REFERENCES things(name),
+    certificate_id TEXT NOT NULL REFERENCES certificates(id),
+    PRIMARY KEY (thing, certificate_id)
+) STRICT;
+CREATE INDEX thing_principals_by_certificate ON thing_principals(certificate_id);
+CREATE TABLE topic_rules (
+    name TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE stacks (
+    name TEXT PRIMARY KEY,
+    record TEXT NOT NULL
+) STRICT;
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the schema in `tx` up to [`SCHEMA_VERSION`]; `path` is for the error message.
+pub fn migrate(tx: &Transaction<'_>, path: &str) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+         INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);",
+    )?;
+    let found: i64 = tx
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    if found > SCHEMA_VERSION {
+        return Err(RegistryError::SchemaTooNew {
+            path: path.to_owned(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for step in &MIGRATIONS[found.max(0) as usize..] {
+        tx.execute_batch(step)?;
+    }
+    if found < SCHEMA_VERSION {
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [SCHEMA_VERSION],
+        )?;
+    }
+    Ok(())
+}

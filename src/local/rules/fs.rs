@@ -1,0 +1,110 @@
+//! The two ways actions touch the disk: whole objects that appear atomically, and lines
+//! appended to a log that concurrent writers never interleave.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Names starting with this are objects being written: listers skip them.
+pub(crate) const TEMP_PREFIX: &str = ".tmp-";
+
+/// Writes `body` to `dir/key` so that no reader ever sees part of it: a temporary file in the
+/// same folder, renamed over the key. Missing folders are made. Not synced to disk: the rename
+/// makes the object whole or absent, not durable.
+pub(crate) fn write_object(dir: &Path, key: &str, body: &[u8]) -> io::Result<()> {
+    let path = dir.join(key);
+    let folder = path.parent().unwrap_or(dir);
+    let temp = folder.join(format!("{TEMP_PREFIX}{:016x}", fastrand::u64(..)));
+    match write_new(&temp, body) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(folder)?;
+            write_new(&temp, body)?;
+        }
+        other => other?,
+    }
+    fs::rename(&temp, &path).inspect_err(|_| {
+        let _ = fs::remove_file(&temp);
+    })
+}
+
+fn write_new(path: &Path, body: &[u8]) -> io::Result<()> {
+    let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(body).inspect_err(|_| {
+        let _ = fs::remove_file(path);
+    })
+}
+
+/// Appends `line` and a newline in one write to a file opened for appending, so lines from
+/// concurrent writers (threads or processes) stay whole. Makes the file and its folder.
+pub(crate) fn append_line(path: &Path, line: &str) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(line.len() + 1);
+    buf.extend_from_slice(line.as_bytes());
+    buf.push(b'\n');
+    let mut file = match open_append(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(folder) = path.parent() {
+                fs::create_dir_all(folder)?;
+            }
+            open_append(path)?
+        }
+        other => other?,
+    };
+    file.write_all(&buf)
+}
+
+fn open_append(path: &Path) -> io::Result<File> {
+    OpenOptions::new().append(true).create(true).open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_replace_and_leave_no_temporary_files() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        write_object(dir.path(), "a/b/c.json", b"one")?;
+        write_object(dir.path(), "a/b/c.json", b"two")?;
+        assert_eq!(fs::read(dir.path().join("a/b/c.json"))?, b"two");
+        let names: Vec<_> = fs::read_dir(dir.path().join("a/b"))?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<Result<_, _>>()?;
+        assert_eq!(names, ["c.json"]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_in_the_way_is_an_error() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        fs::write(dir.path().join("a"), b"")?;
+        assert!(write_object(dir.path(), "a/b.json", b"x").is_err());
+        assert!(append_line(&dir.path().join("a/log.jsonl"), "{}").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn concurrent_appends_stay_whole_lines() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("logs/x.jsonl");
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let path = &path;
+                s.spawn(move || {
+                    let line = t.to_string().repeat(3000);
+                    for _ in 0..200 {
+                        append_line(path, &line).ok();
+                    }
+                });
+            }
+        });
+        let text = fs::read_to_string(&path)?;
+        let lines: Vec<_> = text.lines().collect();
+        assert_eq!(lines.len(), 800);
+        for line in lines {
+            assert_eq!(line.len(), 3000);
+            let first = &line[..1];
+            assert_eq!(line.matches(first).count(), 3000, "lines were interleaved");
+        }
+        Ok(())
+    }
+}

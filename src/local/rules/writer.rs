@@ -1,0 +1,81 @@
+//! Drives an engine from the broker's channel without blocking the async runtime: one task
+//! moves messages into a bounded queue served by a few blocking threads, which evaluate the
+//! rules and write the files. When the queue is full the task waits, so the broker's send
+//! waits too: back-pressure reaches the publisher.
+//!
+//! Messages may complete out of order across threads (as in AWS IoT); each message's rules
+//! and actions run in order on one thread.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use tokio::sync::mpsc::{self, Receiver};
+use tokio::task::JoinHandle;
+
+use super::{Engine, EngineStats};
+use crate::local::gate::Inbound;
+
+/// Threads that run rules and write files.
+const WORKERS: usize = 2;
+/// Messages waiting for a thread.
+const QUEUE: usize = 1024;
+
+/// Handles every message from `rx` until the channel closes (every sender dropped), then
+/// waits for every pending action to finish (every file written, every alert appended) and
+/// returns the engine's counters.
+pub fn spawn(engine: Arc<Engine>, mut rx: Receiver<Inbound>) -> JoinHandle<EngineStats> {
+    tokio::spawn(async move {
+        let (tx, queue) = mpsc::channel::<Inbound>(QUEUE);
+        let queue = Arc::new(Mutex::new(queue));
+        let workers: Vec<_> = (0..WORKERS)
+            .filter_map(|i| {
+                let engine = Arc::clone(&engine);
+                let queue = Arc::clone(&queue);
+                thread::Builder::new()
+                    .name(format!("rules-{i}"))
+                    .spawn(move || work(&engine, &queue))
+                    .ok()
+            })
+            .collect();
+        if workers.is_empty() {
+            // No thread could be started: run the rules here rather than lose messages.
+            while let Some(msg) = rx.recv().await {
+                handle(&engine, &msg);
+            }
+            return engine.stats();
+        }
+        while let Some(msg) = rx.recv().await {
+            if tx.send(msg).await.is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        let _ = tokio::task::spawn_blocking(move || {
+            for worker in workers {
+                let _ = worker.join();
+            }
+        })
+        .await;
+        engine.stats()
+    })
+}
+
+/// One thread: takes messages until the queue is closed and empty.
+fn work(engine: &Engine, queue: &Mutex<Receiver<Inbound>>) {
+    loop {
+        let next = queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .blocking_recv();
+        match next {
+            Some(msg) => handle(engine, &msg),
+            None => return,
+        }
+    }
+}
+
+/// A panic (in an event or republish callback, say) costs one message, not the thread.
+fn handle(engine: &Engine, msg: &Inbound) {
+    let _ = catch_unwind(AssertUnwindSafe(|| engine.handle(msg)));
+}

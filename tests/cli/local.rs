@@ -1,0 +1,617 @@
+//! The embedded local backend end to end: `deploy --local` with the real template, devices from
+//! `thing create --local`, a running `local up`, and Debian's mosquitto clients as the peers.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{Env, Output};
+
+/// The seed's message shape (the reference architecture's example), from device sensor-1.
+const SEED_PAYLOAD: &str = r#"{"name":"sensor-1","humidity":29,"timeStampEpoch":1598536072677,"timeStampIso":"2020-08-27T13:47:52.677721"}"#;
+
+/// A mosquitto client program; its absence fails the test (it never skips).
+fn mosquitto_tool(name: &str) -> PathBuf {
+    for dir in ["/usr/bin", "/usr/local/bin"] {
+        let p = Path::new(dir).join(name);
+        if p.is_file() {
+            return p;
+        }
+    }
+    panic!(
+        "{name} is not installed: run `bash scripts/setup-test-tools.sh` (Debian's mosquitto-clients)"
+    );
+}
+
+/// `soilctl local up` running in the background, its stderr in a file.
+pub struct LocalUp {
+    child: Option<Child>,
+    pub port: u16,
+    log: PathBuf,
+}
+
+impl LocalUp {
+    pub fn start(env: &Env) -> LocalUp {
+        let log = env.path("local-up.log");
+        let file = std::fs::File::create(&log).unwrap();
+        let child = env
+            .command(&["--local", "local", "up", "--port", "0"])
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("starting soilctl local up");
+        let broker_file = state_dir(env).join("broker.json");
+        let started = Instant::now();
+        let mut up = LocalUp {
+            child: Some(child),
+            port: 0,
+            log,
+        };
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&broker_file)
+                && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+                && let Some(port) = v["port"].as_u64()
+            {
+                up.port = port as u16;
+                return up;
+            }
+            if let Some(status) = up.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!("local up exited with {status}:\n{}", up.log());
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "local up did not start:\n{}",
+                up.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the log has a line containing `needle`.
+    pub fn wait_for_log(&self, needle: &str) -> String {
+        wait_until(&format!("a log line with {needle:?}"), || {
+            let log = self.log();
+            log.lines().find(|l| l.contains(needle)).map(str::to_string)
+        })
+        .unwrap_or_else(|| panic!("no log line with {needle:?}:\n{}", self.log()))
+    }
+
+    /// Ctrl-C, and the exit code with the whole log.
+    pub fn stop(mut self) -> (i32, String) {
+        let mut child = self.child.take().unwrap();
+        let pid = child.id().to_string();
+        Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        let status = child.wait().unwrap();
+        (status.code().unwrap_or(-1), self.log())
+    }
+}
+
+impl Drop for LocalUp {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Polls `f` for up to 20 s (a bound on waiting, not a speed assertion).
+fn wait_until<T>(_what: &str, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let started = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+pub fn state_dir(env: &Env) -> PathBuf {
+    env.dir.path().join(".local/state/soilctl/local")
+}
+
+fn device_dir(env: &Env, name: &str) -> PathBuf {
+    env.devices().join(name)
+}
+
+/// Runs a mosquitto client with a device's (or any) identity.
+struct Mqtt<'a> {
+    env: &'a Env,
+    port: u16,
+}
+
+impl Mqtt<'_> {
+    fn tls_args(&self, identity: &Path) -> Vec<String> {
+        vec![
+            "-h".into(),
+            "localhost".into(),
+            "-p".into(),
+            self.port.to_string(),
+            "--cafile".into(),
+            state_dir(self.env).join("ca/ca.pem").display().to_string(),
+            "--cert".into(),
+            identity.join("certificate.pem.crt").display().to_string(),
+            "--key".into(),
+            identity.join("private.pem.key").display().to_string(),
+        ]
+    }
+
+    fn publish(&self, identity: &Path, client_id: &str, topic: &str, extra: &[&str]) -> Output {
+        let mut cmd = Command::new(mosquitto_tool("mosquitto_pub"));
+        cmd.args(self.tls_args(identity))
+            .args(["-i", client_id, "-t", topic])
+            .args(extra)
+            .stdin(Stdio::null());
+        run(cmd)
+    }
+
+    fn subscribe(&self, identity: &Path, client_id: &str, topic: &str, count: u32) -> Child {
+        let mut cmd = Command::new(mosquitto_tool("mosquitto_sub"));
+        cmd.args(self.tls_args(identity))
+            .args(["-i", client_id, "-t", topic, "-v", "-q", "1"])
+            .args(["-C", &count.to_string(), "-W", "20"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd.spawn().expect("starting mosquitto_sub")
+    }
+}
+
+fn run(mut cmd: Command) -> Output {
+    let out = cmd.output().expect("running a mosquitto client");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Every object in a bucket folder: (key, body), sorted by key.
+fn objects(root: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else if !e.file_name().to_string_lossy().starts_with(".tmp") {
+                let key = p.strip_prefix(base).unwrap().display().to_string();
+                out.push((key, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+fn alerts(env: &Env) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(state_dir(env).join("alerts.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("alerts.jsonl holds JSON lines"))
+        .collect()
+}
+
+/// Deploys the real template locally and creates devices; returns the bucket folder.
+fn deployed(env: &Env, things: &[&str]) -> PathBuf {
+    let out = env
+        .run(&[
+            "--local",
+            "--output",
+            "json",
+            "deploy",
+            "--email",
+            "ops@example.com",
+        ])
+        .expect(0);
+    let bucket = out.json()["outputs"]["ArchiveBucketName"]
+        .as_str()
+        .expect("the stack's bucket output")
+        .to_string();
+    let mut args = vec!["--local", "thing", "create"];
+    args.extend_from_slice(things);
+    env.run(&args).expect(0);
+    state_dir(env).join("buckets").join(bucket)
+}
+
+fn wait_objects(bucket: &Path, n: usize) -> Vec<(String, Vec<u8>)> {
+    wait_until("objects", || {
+        let o = objects(bucket);
+        (o.len() >= n).then_some(o)
+    })
+    .unwrap_or_else(|| panic!("expected {n} objects, have {:?}", objects(bucket)))
+}
+
+#[test]
+fn devices_publish_and_the_rules_archive_and_alert() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &["sensor-1", "sensor-2"]);
+    let up = LocalUp::start(&env);
+    let mqtt = Mqtt {
+        env: &env,
+        port: up.port,
+    };
+    let s1 = device_dir(&env, "sensor-1");
+
+    // The operator identity watches everything devices publish.
+    let watcher = mqtt.subscribe(
+        &state_dir(&env).join("operator"),
+        "watcher",
+        "device/+/devicePayload",
+        4,
+    );
+    up.wait_for_log("watcher");
+
+    let payloads = [
+        SEED_PAYLOAD.to_string(),
+        r#"{"name":"sensor-1","humidity":35}"#.to_string(),
+        r#"{"name":"sensor-1","humidity":"20"}"#.to_string(),
+        r#"{"name":"sensor-1","humidity":50}"#.to_string(),
+    ];
+    for (i, p) in payloads.iter().enumerate() {
+        let version = if i % 2 == 0 { "mqttv311" } else { "mqttv5" };
+        mqtt.publish(
+            &s1,
+            "sensor-1",
+            "device/sensor-1/devicePayload",
+            &["-q", "1", "-V", version, "-m", p],
+        )
+        .expect(0);
+    }
+
+    // Each message archived under sensor-1/<ms>-<uuid>.json with its exact body.
+    let found = wait_objects(&bucket, payloads.len());
+    assert_eq!(found.len(), payloads.len(), "{found:?}");
+    let key_shape = regex_lite(r"^sensor-1/\d{13}-[0-9a-f-]{36}\.json$");
+    for (key, _) in &found {
+        assert!(key_shape(key), "unexpected key {key}");
+    }
+    let mut bodies: Vec<serde_json::Value> = found
+        .iter()
+        .map(|(_, b)| serde_json::from_slice(b).unwrap())
+        .collect();
+    let mut sent: Vec<serde_json::Value> = payloads
+        .iter()
+        .map(|p| serde_json::from_str(p).unwrap())
+        .collect();
+    let sort = |v: &mut Vec<serde_json::Value>| v.sort_by_key(|x| x.to_string());
+    sort(&mut bodies);
+    sort(&mut sent);
+    assert_eq!(bodies, sent);
+    let seed_body = found
+        .iter()
+        .find(|(_, b)| b.windows(13).any(|w| w == b"1598536072677"))
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .unwrap();
+    assert_eq!(
+        seed_body, SEED_PAYLOAD,
+        "the archived body is the message, byte for byte"
+    );
+
+    // 29 and "20" are under 35: two alerts; 35 and 50 are not.
+    let got = wait_until("alerts", || {
+        let a = alerts(&env);
+        (a.len() >= 2).then_some(a)
+    })
+    .unwrap_or_else(|| panic!("expected 2 alerts:\n{}", up.log()));
+    std::thread::sleep(Duration::from_millis(300));
+    let got_now = alerts(&env);
+    assert_eq!(got_now.len(), 2, "{got_now:?}");
+    let bodies: Vec<&str> = got.iter().map(|a| a["body"].as_str().unwrap()).collect();
+    assert!(
+        bodies.contains(&"Humidity 29 under threshold for device name sensor-1"),
+        "{bodies:?}"
+    );
+    assert!(
+        bodies.contains(&"Humidity 20 under threshold for device name sensor-1"),
+        "{bodies:?}"
+    );
+    for a in &got {
+        assert_eq!(a["subject"], "Attention:Humidity Under Threshold");
+        assert_eq!(a["recipient"], "ops@example.com");
+        assert!(a["time"].as_str().unwrap().ends_with('Z'));
+    }
+
+    // The watcher saw all four.
+    let out = watcher.wait_with_output().unwrap();
+    let seen = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(seen.lines().count(), 4, "{seen}");
+    assert!(seen.contains(SEED_PAYLOAD), "{seen}");
+
+    // status --local shows the archive and the alerts.
+    let status = env
+        .run(&["--local", "--output", "json", "status"])
+        .expect(0)
+        .json();
+    assert_eq!(status["archive"]["objects"], 4);
+    assert_eq!(status["alerts"].as_array().unwrap().len(), 2);
+    assert_eq!(status["things"].as_array().unwrap().len(), 2);
+    assert!(status["broker"]["port"].as_u64().is_some());
+
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("Stopped cleanly: 4 message(s)"), "{log}");
+}
+
+/// A tiny matcher for the key shape (digits, uuid) without a regex dependency in tests.
+fn regex_lite(_: &str) -> impl Fn(&str) -> bool {
+    |key: &str| {
+        let Some(rest) = key.strip_prefix("sensor-1/") else {
+            return false;
+        };
+        let Some(rest) = rest.strip_suffix(".json") else {
+            return false;
+        };
+        let Some((ms, uuid)) = rest.split_once('-') else {
+            return false;
+        };
+        ms.len() == 13
+            && ms.bytes().all(|b| b.is_ascii_digit())
+            && uuid.len() == 36
+            && uuid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+    }
+}
+
+#[test]
+fn refusals_are_explained() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &["sensor-1", "sensor-2"]);
+    let up = LocalUp::start(&env);
+    let mqtt = Mqtt {
+        env: &env,
+        port: up.port,
+    };
+    let s1 = device_dir(&env, "sensor-1");
+    let topic = "device/sensor-1/devicePayload";
+    let msg = ["-q", "1", "-m", r#"{"humidity":10}"#];
+
+    // No client certificate.
+    let mut cmd = Command::new(mosquitto_tool("mosquitto_pub"));
+    cmd.args([
+        "-h",
+        "localhost",
+        "-p",
+        &up.port.to_string(),
+        "--cafile",
+        &state_dir(&env).join("ca/ca.pem").display().to_string(),
+        "-i",
+        "sensor-1",
+        "-t",
+        topic,
+        "-q",
+        "1",
+        "-m",
+        "x",
+    ]);
+    let out = run(cmd);
+    assert_ne!(out.code, 0, "{out:?}");
+    up.wait_for_log("no client certificate");
+
+    // A certificate from a CA the backend does not know.
+    let stranger = env.path("stranger");
+    make_foreign_identity(&stranger, "sensor-1");
+    let out = mqtt.publish(&stranger, "sensor-1", topic, &msg);
+    assert_ne!(out.code, 0, "{out:?}");
+    up.wait_for_log("unknown CA");
+
+    // A client id that is not the thing's name.
+    let out = mqtt.publish(&s1, "sensor-2", topic, &msg);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("not authori"), "{out:?}");
+    up.wait_for_log("iot:Connect");
+
+    // A publish to another device's topic: disconnected.
+    let out = mqtt.publish(&s1, "sensor-1", "device/sensor-2/devicePayload", &msg);
+    assert_ne!(out.code, 0, "{out:?}");
+    up.wait_for_log("device/sensor-2/devicePayload");
+
+    // A message over 128 KB.
+    let big = env.path("big.json");
+    let mut f = std::fs::File::create(&big).unwrap();
+    write!(f, "{{\"pad\":\"{}\"}}", "x".repeat(140 * 1024)).unwrap();
+    drop(f);
+    let out = mqtt.publish(
+        &s1,
+        "sensor-1",
+        topic,
+        &["-q", "1", "-f", big.to_str().unwrap()],
+    );
+    assert_ne!(out.code, 0, "{out:?}");
+    up.wait_for_log("128 KB");
+
+    // An inactive certificate (deactivated by another process while the backend runs).
+    let files: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s1.join("device.json")).unwrap()).unwrap();
+    let cert_id = files["certificateId"].as_str().unwrap().to_string();
+    let registry =
+        soilctl::local::registry::Registry::open(&state_dir(&env).join("registry.db")).unwrap();
+    registry
+        .set_certificate_status(
+            &cert_id,
+            soilctl::local::registry::CertificateStatus::Inactive,
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let out = mqtt.publish(&s1, "sensor-1", topic, &msg);
+    assert_ne!(out.code, 0, "{out:?}");
+    up.wait_for_log("INACTIVE");
+
+    // Nothing refused reached the archive; the device's own topic still works for others.
+    let s2 = device_dir(&env, "sensor-2");
+    mqtt.publish(
+        &s2,
+        "sensor-2",
+        "device/sensor-2/devicePayload",
+        &["-q", "1", "-m", "{\"humidity\":80}"],
+    )
+    .expect(0);
+    let found = wait_objects(&bucket, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0.starts_with("sensor-2/"), "{found:?}");
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+}
+
+/// A key and certificate from a CA of our own making, which the backend never saw.
+fn make_foreign_identity(dir: &Path, cn: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "some other CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    std::fs::write(dir.join("certificate.pem.crt"), cert.pem() + &ca_cert.pem()).unwrap();
+    std::fs::write(dir.join("private.pem.key"), key.serialize_pem()).unwrap();
+}
+
+#[test]
+fn a_redeploy_takes_effect_in_the_running_backend_and_teardown_leaves_nothing() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &["sensor-1"]);
+    let up = LocalUp::start(&env);
+    let mqtt = Mqtt {
+        env: &env,
+        port: up.port,
+    };
+    let s1 = device_dir(&env, "sensor-1");
+    let topic = "device/sensor-1/devicePayload";
+    let reading = ["-q", "1", "-m", r#"{"name":"sensor-1","humidity":40}"#];
+
+    // 40 is not under the default threshold of 35.
+    mqtt.publish(&s1, "sensor-1", topic, &reading).expect(0);
+    wait_objects(&bucket, 1);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(alerts(&env).len(), 0);
+
+    // Raise the threshold to 50 while the backend runs: the same reading now alerts.
+    let out = env
+        .run(&[
+            "--local",
+            "--output",
+            "json",
+            "deploy",
+            "--threshold",
+            "50",
+            "--yes",
+        ])
+        .expect(0)
+        .json();
+    assert_eq!(out["action"], "update");
+    let changed: Vec<&str> = out["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["logicalId"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["AlertRule"]);
+    up.wait_for_log("topic rule(s) loaded");
+    mqtt.publish(&s1, "sensor-1", topic, &reading).expect(0);
+    let got = wait_until("an alert", || {
+        let a = alerts(&env);
+        (!a.is_empty()).then_some(a)
+    })
+    .unwrap_or_else(|| panic!("no alert after the redeploy:\n{}", up.log()));
+    assert_eq!(
+        got[0]["body"],
+        "Humidity 40 under threshold for device name sensor-1"
+    );
+    wait_objects(&bucket, 2);
+
+    // A thing made while the backend runs can connect at once.
+    env.run(&["--local", "thing", "create", "sensor-9"])
+        .expect(0);
+    std::thread::sleep(Duration::from_millis(500));
+    mqtt.publish(
+        &device_dir(&env, "sensor-9"),
+        "sensor-9",
+        "device/sensor-9/devicePayload",
+        &["-q", "1", "-m", "{\"humidity\":90}"],
+    )
+    .expect(0);
+    wait_objects(&bucket, 3);
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+
+    // Teardown removes everything and says so.
+    let out = env
+        .run(&["--local", "--output", "json", "teardown", "--yes"])
+        .expect(0)
+        .json();
+    assert_eq!(out["nothingLeft"], true, "{out}");
+    assert_eq!(out["objectsDeleted"], 3);
+    assert!(!bucket.exists());
+    let registry =
+        soilctl::local::registry::Registry::open(&state_dir(&env).join("registry.db")).unwrap();
+    assert!(registry.stacks().unwrap().is_empty());
+    assert!(registry.things().unwrap().is_empty());
+    assert!(registry.topic_rules().unwrap().is_empty());
+    // Only the backend's own operator identity remains.
+    let certs = registry.certificates().unwrap();
+    assert_eq!(certs.len(), 1, "{certs:?}");
+    let policies: Vec<String> = registry
+        .policies()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(policies, ["soilctl-operator"]);
+    assert!(!device_dir(&env, "sensor-1").exists());
+    let status = env
+        .run(&["--local", "--output", "json", "status"])
+        .expect(0)
+        .json();
+    assert_eq!(status["exists"], false);
+}
+
+#[test]
+fn deploy_local_names_what_it_cannot_run() {
+    let env = Env::new(None);
+    let template = env.path("t.yaml");
+    crate::support::write(
+        &template,
+        "Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: t\n",
+    );
+    let out = env
+        .run(&[
+            "--local",
+            "deploy",
+            "--template",
+            template.to_str().unwrap(),
+        ])
+        .expect(2);
+    assert!(out.error_line().contains("Table"), "{}", out.stderr);
+    assert!(
+        out.error_line().contains("AWS::DynamoDB::Table"),
+        "{}",
+        out.stderr
+    );
+    let out = env
+        .run(&["--local", "thing", "create", "sensor-1"])
+        .expect(1);
+    assert!(
+        out.error_line().contains("deploy --local"),
+        "{}",
+        out.stderr
+    );
+}
