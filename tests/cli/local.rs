@@ -615,3 +615,149 @@ fn deploy_local_names_what_it_cannot_run() {
         out.stderr
     );
 }
+
+#[test]
+fn retained_messages_and_last_will_reach_mosquitto_clients() {
+    let env = Env::new(None);
+    deployed(&env, &["sensor-1"]);
+    let up = LocalUp::start(&env);
+    let mqtt = Mqtt {
+        env: &env,
+        port: up.port,
+    };
+    let operator = state_dir(&env).join("operator");
+
+    // A retained message is kept and handed to a later subscriber, flagged as retained.
+    mqtt.publish(
+        &operator,
+        "op-pub",
+        "status/gateway",
+        &["-q", "1", "-r", "-m", "online"],
+    )
+    .expect(0);
+    let mut cmd = Command::new(mosquitto_tool("mosquitto_sub"));
+    cmd.args(mqtt.tls_args(&operator))
+        .args(["-i", "op-sub", "-t", "status/#", "-C", "1", "-W", "10"])
+        .args(["-F", "%r %t %p"]);
+    let out = run(cmd).expect(0);
+    assert_eq!(out.stdout.trim(), "1 status/gateway online");
+
+    // A client that vanishes without DISCONNECT has its will published.
+    let watcher = mqtt.subscribe(&operator, "op-watch", "status/will", 1);
+    up.wait_for_log("op-watch");
+    let mut cmd = Command::new(mosquitto_tool("mosquitto_sub"));
+    cmd.args(mqtt.tls_args(&operator))
+        .args(["-i", "op-doomed", "-t", "nothing/here", "-V", "mqttv5"])
+        .args([
+            "--will-topic",
+            "status/will",
+            "--will-payload",
+            "gone",
+            "--will-qos",
+            "1",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut doomed = cmd.spawn().unwrap();
+    up.wait_for_log("op-doomed connected");
+    doomed.kill().unwrap();
+    doomed.wait().unwrap();
+    let out = watcher.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "status/will gone"
+    );
+    up.stop();
+}
+
+#[test]
+fn a_failed_action_runs_the_error_action() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &["sensor-1"]);
+    // The bucket folder is replaced by a file: the S3 action cannot write.
+    std::fs::remove_dir_all(&bucket).unwrap();
+    std::fs::write(&bucket, "not a folder").unwrap();
+    let up = LocalUp::start(&env);
+    let mqtt = Mqtt {
+        env: &env,
+        port: up.port,
+    };
+    mqtt.publish(
+        &device_dir(&env, "sensor-1"),
+        "sensor-1",
+        "device/sensor-1/devicePayload",
+        &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":80}"#],
+    )
+    .expect(0);
+    up.wait_for_log("action failed");
+    let logs = state_dir(&env).join("logs");
+    let line = wait_until("an error log line", || {
+        std::fs::read_dir(&logs)
+            .ok()?
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .find(|t| t.contains("S3Action"))
+    })
+    .unwrap_or_else(|| panic!("no error action line:\n{}", up.log()));
+    let record: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    assert_eq!(record["topic"], "device/sensor-1/devicePayload");
+    assert_eq!(record["clientId"], "sensor-1");
+    assert_eq!(record["failures"][0]["failedAction"], "S3Action");
+    let original = record["base64OriginalPayload"].as_str().unwrap();
+    assert!(!original.is_empty());
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("1 action failure(s)"), "{log}");
+}
+
+#[test]
+fn thing_list_show_and_delete_work_locally() {
+    let env = Env::new(None);
+    deployed(&env, &["sensor-1", "sensor-2"]);
+    let list = env
+        .run(&["--local", "--output", "json", "thing", "list"])
+        .expect(0)
+        .json();
+    let names: Vec<&str> = list["things"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["sensor-1", "sensor-2"]);
+    let show = env
+        .run(&["--local", "--output", "json", "thing", "show", "sensor-1"])
+        .expect(0)
+        .json();
+    assert_eq!(show["attributes"]["soilctl-stack"], "iot-backend");
+    assert_eq!(show["certificates"][0]["status"], "ACTIVE");
+    assert!(
+        show["certificates"][0]["policies"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("iot-backend-DevicePolicy-")
+    );
+    // Creating it again reuses it.
+    let again = env
+        .run(&["--local", "--output", "json", "thing", "create", "sensor-1"])
+        .expect(0)
+        .json();
+    assert_eq!(again["things"][0]["status"], "reused");
+    let deleted = env
+        .run(&["--local", "--output", "json", "thing", "delete", "sensor-1"])
+        .expect(0)
+        .json();
+    assert_eq!(deleted["things"][0]["status"], "deleted");
+    assert!(!device_dir(&env, "sensor-1").exists());
+    let list = env
+        .run(&["--local", "--output", "json", "thing", "list"])
+        .expect(0)
+        .json();
+    assert_eq!(list["things"].as_array().unwrap().len(), 1);
+    let out = env.run(&["--local", "thing", "show", "sensor-1"]).expect(1);
+    assert!(
+        out.error_line().contains("does not exist"),
+        "{}",
+        out.stderr
+    );
+}
