@@ -25,10 +25,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -37,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('thing', 'thing', [CompletionResultType]::ParameterValue, 'Per-device identities: things, certificates and keys made on this machine')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The stack, its outputs, the devices and their certificates, and the archive')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend')
+            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine')
             [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove everything the stack and soilctl created, and check that nothing is left')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -50,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply an update without asking (needed when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply an update without asking (needed when stdin is not a terminal)')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Start the deployment and return without following it')
@@ -57,6 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -68,10 +73,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -96,10 +103,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -112,10 +121,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -128,10 +139,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -146,10 +159,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -185,10 +200,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -200,10 +217,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -227,10 +246,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -248,6 +269,54 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
         'soilctl;rules;help;help' {
             break
         }
+        'soilctl;local' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;local;up' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;local;help' {
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;local;help;up' {
+            break
+        }
+        'soilctl;local;help;help' {
+            break
+        }
         'soilctl;teardown' {
             [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
             [CompletionResult]::new('--devices-dir', '--devices-dir', [CompletionResultType]::ParameterName, 'Directory of device files; the deleted things'' files are removed from it')
@@ -256,6 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Go ahead without asking (needed when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Go ahead without asking (needed when stdin is not a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
@@ -263,6 +333,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -274,6 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('thing', 'thing', [CompletionResultType]::ParameterValue, 'Per-device identities: things, certificates and keys made on this machine')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The stack, its outputs, the devices and their certificates, and the archive')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend')
+            [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine')
             [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove everything the stack and soilctl created, and check that nothing is left')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -308,6 +380,13 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             break
         }
         'soilctl;help;rules;test' {
+            break
+        }
+        'soilctl;help;local' {
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts')
+            break
+        }
+        'soilctl;help;local;up' {
             break
         }
         'soilctl;help;teardown' {

@@ -22,6 +22,9 @@ _soilctl() {
             soilctl,help)
                 cmd="soilctl__subcmd__help"
                 ;;
+            soilctl,local)
+                cmd="soilctl__subcmd__local"
+                ;;
             soilctl,rules)
                 cmd="soilctl__subcmd__rules"
                 ;;
@@ -40,6 +43,9 @@ _soilctl() {
             soilctl__subcmd__help,help)
                 cmd="soilctl__subcmd__help__subcmd__help"
                 ;;
+            soilctl__subcmd__help,local)
+                cmd="soilctl__subcmd__help__subcmd__local"
+                ;;
             soilctl__subcmd__help,rules)
                 cmd="soilctl__subcmd__help__subcmd__rules"
                 ;;
@@ -51,6 +57,9 @@ _soilctl() {
                 ;;
             soilctl__subcmd__help,thing)
                 cmd="soilctl__subcmd__help__subcmd__thing"
+                ;;
+            soilctl__subcmd__help__subcmd__local,up)
+                cmd="soilctl__subcmd__help__subcmd__local__subcmd__up"
                 ;;
             soilctl__subcmd__help__subcmd__rules,test)
                 cmd="soilctl__subcmd__help__subcmd__rules__subcmd__test"
@@ -66,6 +75,18 @@ _soilctl() {
                 ;;
             soilctl__subcmd__help__subcmd__thing,show)
                 cmd="soilctl__subcmd__help__subcmd__thing__subcmd__show"
+                ;;
+            soilctl__subcmd__local,help)
+                cmd="soilctl__subcmd__local__subcmd__help"
+                ;;
+            soilctl__subcmd__local,up)
+                cmd="soilctl__subcmd__local__subcmd__up"
+                ;;
+            soilctl__subcmd__local__subcmd__help,help)
+                cmd="soilctl__subcmd__local__subcmd__help__subcmd__help"
+                ;;
+            soilctl__subcmd__local__subcmd__help,up)
+                cmd="soilctl__subcmd__local__subcmd__help__subcmd__up"
                 ;;
             soilctl__subcmd__rules,help)
                 cmd="soilctl__subcmd__rules__subcmd__help"
@@ -116,7 +137,7 @@ _soilctl() {
 
     case "${cmd}" in
         soilctl)
-            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --help --version deploy thing status rules teardown help"
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version deploy thing status rules local teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,6 +159,10 @@ _soilctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -146,7 +171,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__deploy)
-            opts="-y -q -v -h -V --stack-name --email --threshold --template --yes --no-wait --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            opts="-y -q -v -h -V --stack-name --email --threshold --template --yes --no-wait --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,6 +209,10 @@ _soilctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -192,7 +221,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__help)
-            opts="deploy thing status rules teardown help"
+            opts="deploy thing status rules local teardown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,6 +251,34 @@ _soilctl() {
         soilctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__local)
+            opts="up"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__local__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -359,8 +416,8 @@ _soilctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        soilctl__subcmd__rules)
-            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --help --version test help"
+        soilctl__subcmd__local)
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version up help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,6 +437,124 @@ _soilctl() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__local__subcmd__help)
+            opts="up help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__local__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__local__subcmd__help__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__local__subcmd__up)
+            opts="-q -v -h -V --port --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__rules)
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version test help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -432,7 +607,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__rules__subcmd__test)
-            opts="-q -v -h -V --sql --template --topic --payload --sql-version --client-id --principal --timestamp --substitute --param --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            opts="-q -v -h -V --sql --template --topic --payload --sql-version --client-id --principal --timestamp --substitute --param --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +669,10 @@ _soilctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -502,7 +681,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__status)
-            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,6 +707,10 @@ _soilctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -536,7 +719,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__teardown)
-            opts="-y -q -v -h -V --stack-name --yes --dry-run --devices-dir --rate --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            opts="-y -q -v -h -V --stack-name --yes --dry-run --devices-dir --rate --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +753,10 @@ _soilctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -578,7 +765,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__thing)
-            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --help --version create list show delete help"
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version create list show delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +787,10 @@ _soilctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -608,7 +799,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__thing__subcmd__create)
-            opts="-q -v -h -V --stack-name --count --prefix --out-dir --devices-dir --key-algorithm --rate --concurrency --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            opts="-q -v -h -V --stack-name --count --prefix --out-dir --devices-dir --key-algorithm --rate --concurrency --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,6 +853,10 @@ _soilctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -670,7 +865,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__thing__subcmd__delete)
-            opts="-q -v -h -V --stack-name --devices-dir --rate --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            opts="-q -v -h -V --stack-name --devices-dir --rate --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -702,6 +897,10 @@ _soilctl() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -796,7 +995,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__thing__subcmd__list)
-            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,6 +1019,10 @@ _soilctl() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -830,7 +1033,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__thing__subcmd__show)
-            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --help --version"
+            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -854,6 +1057,10 @@ _soilctl() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_soilctl_global_optspecs
-    string join \n profile= region= endpoint-url= output= q/quiet v/verbose h/help V/version
+    string join \n profile= region= endpoint-url= output= q/quiet v/verbose local state-dir= h/help V/version
 end
 
 function __fish_soilctl_needs_command
@@ -29,14 +29,17 @@ complete -c soilctl -n "__fish_soilctl_needs_command" -l region -d 'AWS Region, 
 complete -c soilctl -n "__fish_soilctl_needs_command" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_needs_command" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_needs_command" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_needs_command" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_needs_command" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_needs_command" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_needs_command" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -48,10 +51,12 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l region -d 'AW
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s y -l yes -d 'Apply an update without asking (needed when stdin is not a terminal)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l no-wait -d 'Start the deployment and return without following it'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -59,8 +64,10 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_se
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
@@ -82,8 +89,10 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -92,8 +101,10 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -102,8 +113,10 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -114,8 +127,10 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
@@ -129,8 +144,10 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l region -d 'AW
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -138,8 +155,10 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_se
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
@@ -159,12 +178,41 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l port -d 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l stack-name -d 'Name of the CloudFormation stack' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l devices-dir -d 'Directory of device files; the deleted things\' files are removed from it' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l rate -d 'Highest rate of calls per AWS IoT API, per second' -r
@@ -173,20 +221,24 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l region -d '
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s y -l yes -d 'Go ahead without asking (needed when stdin is not a terminal)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l dry-run -d 'Print the plan and change nothing'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s V -l version -d 'Print version'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "list" -d 'List the things this stack manages'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "show" -d 'Show one thing, its certificates and their policies'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "delete" -d 'Delete things with their certificates (detached, deactivated, deleted)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
