@@ -307,7 +307,7 @@ fn mosquitto(dir: &Path, state: &StateDir) -> (Child, u16) {
     std::fs::write(
         &conf,
         format!(
-            "listener {port} 127.0.0.1\nallow_anonymous true\nrequire_certificate true\nuse_identity_as_username true\ncafile {}\ncertfile {}\nkeyfile {}\npersistence false\nmax_connections -1\nmax_inflight_messages 0\nmax_queued_messages 0\nlog_type error\n",
+            "listener {port} 127.0.0.1\nallow_anonymous true\nrequire_certificate true\nuse_identity_as_username true\ncafile {}\ncertfile {}\nkeyfile {}\npersistence false\nuser root\nmax_connections -1\nmax_inflight_messages 0\nmax_queued_messages 0\nlog_type error\n",
             ca_dir.join("ca.pem").display(),
             ca_dir.join("server.pem").display(),
             ca_dir.join("server.key").display(),

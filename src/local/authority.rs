@@ -67,8 +67,12 @@ struct TrustedCa {
 struct CertificateEntry {
     status: CertificateStatus,
     policies: Vec<Policy>,
-    /// The connection context without a client id.
+    /// The connection context without a client id or things.
     base: Context,
+    /// The things attached to the certificate, by name: a connection's context holds the one
+    /// its client id names (what `iot:Connection.Thing.*` resolve against), so a certificate
+    /// shared by many things stays cheap.
+    things: HashMap<String, Thing>,
     /// The context for the client id last asked about: a device keeps one client id.
     last: Mutex<Option<Arc<Context>>>,
 }
@@ -81,6 +85,7 @@ impl CertificateEntry {
         }
         let ctx = Arc::new(Context {
             client_id: client_id.to_owned(),
+            attached_things: self.things.get(client_id).cloned().into_iter().collect(),
             ..self.base.clone()
         });
         *last = Some(Arc::clone(&ctx));
@@ -165,6 +170,9 @@ fn build(
         })
         .collect();
 
+    // (name, certificate id) pairs grouped by certificate, so that building stays linear.
+    let things_by_cert = group(&contents.thing_principals);
+    let policies_by_cert = group(&contents.policy_attachments);
     let mut certificates = HashMap::new();
     for cert in &contents.certificates {
         let subject = cert
@@ -172,18 +180,14 @@ fn build(
             .ok()
             .and_then(|der| Some(subject_fields(&parse_x509_certificate(&der).ok()?.1)))
             .unwrap_or_default();
-        let attached = |pairs: &[(String, String)]| -> Vec<String> {
-            pairs
-                .iter()
-                .filter(|(_, id)| *id == cert.id)
-                .map(|(name, _)| name.clone())
-                .collect()
-        };
+        let no_names = Vec::new();
+        let cert_things = things_by_cert.get(cert.id.as_str()).unwrap_or(&no_names);
+        let cert_policies = policies_by_cert.get(cert.id.as_str()).unwrap_or(&no_names);
         let entry = CertificateEntry {
             status: cert.status,
-            policies: attached(&contents.policy_attachments)
+            policies: cert_policies
                 .iter()
-                .filter_map(|name| policies.get(name.as_str()).cloned())
+                .filter_map(|name| policies.get(*name).cloned())
                 .collect(),
             base: Context {
                 region: REGION.to_owned(),
@@ -191,11 +195,12 @@ fn build(
                 client_id: String::new(),
                 certificate_id: Some(cert.id.clone()),
                 certificate_subject: subject,
-                attached_things: attached(&contents.thing_principals)
-                    .iter()
-                    .filter_map(|name| things.get(name.as_str()).cloned())
-                    .collect(),
+                attached_things: Vec::new(),
             },
+            things: cert_things
+                .iter()
+                .filter_map(|name| things.get(*name).map(|t| (name.to_string(), t.clone())))
+                .collect(),
             last: Mutex::new(None),
         };
         certificates.insert(cert.id.clone(), entry);
@@ -444,6 +449,15 @@ fn signed_by(ca: &LocalCa, der: &CertificateDer<'_>) -> bool {
     WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
         .build()
         .is_ok_and(|v| v.verify_client_cert(der, &[], UnixTime::now()).is_ok())
+}
+
+/// (name, certificate id) pairs grouped by certificate id.
+fn group(pairs: &[(String, String)]) -> HashMap<&str, Vec<&str>> {
+    let mut by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (name, id) in pairs {
+        by.entry(id.as_str()).or_default().push(name.as_str());
+    }
+    by
 }
 
 #[cfg(test)]

@@ -40,6 +40,12 @@ pub struct Local {
 impl Local {
     /// Opens (creating where new) the state directory, registry, CA and operator identity.
     pub fn open(state: &StateDir) -> anyhow::Result<Self> {
+        if state.root().exists() && !state.root().is_dir() {
+            return Err(bad_input(format!(
+                "the local backend's state directory {} is not a directory: set --state-dir or SOILCTL_STATE_DIR to a folder",
+                state.root().display()
+            )));
+        }
         pki::create_private_dir(state.root()).with_context(|| {
             format!(
                 "the local backend's state directory {} cannot be created (set --state-dir or SOILCTL_STATE_DIR to a writable place)",

@@ -761,3 +761,19 @@ fn thing_list_show_and_delete_work_locally() {
         out.stderr
     );
 }
+
+#[test]
+fn a_state_dir_that_is_a_file_is_bad_input() {
+    let env = Env::new(None);
+    let file = env.path("afile");
+    crate::support::write(&file, "x");
+    let out = env
+        .run(&["--local", "--state-dir", file.to_str().unwrap(), "status"])
+        .expect(2);
+    assert!(
+        out.error_line().contains("is not a directory"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.error_line().contains("--state-dir"), "{}", out.stderr);
+}
