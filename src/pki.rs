@@ -134,6 +134,33 @@ pub fn write_file(path: &Path, contents: &[u8], mode: u32) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Writes a device's public files beside its key: the certificate, the root CA (under the name
+/// `files.root_ca` gives), the endpoint and `device.json`.
+pub fn write_device_files(
+    dir: &Path,
+    files: &DeviceFiles,
+    certificate_pem: &str,
+    root_ca_pem: &str,
+) -> anyhow::Result<()> {
+    write_file(
+        &dir.join(&files.certificate),
+        certificate_pem.as_bytes(),
+        0o644,
+    )?;
+    write_file(&dir.join(&files.root_ca), root_ca_pem.as_bytes(), 0o644)?;
+    write_file(
+        &dir.join(ENDPOINT_FILE),
+        format!("{}\n", files.endpoint).as_bytes(),
+        0o644,
+    )?;
+    let json = serde_json::to_string_pretty(files).context("encoding device.json")?;
+    write_file(
+        &dir.join(DEVICE_FILE),
+        format!("{json}\n").as_bytes(),
+        0o644,
+    )
+}
+
 /// Every device directory under `dir` whose files belong to `stack`.
 pub fn devices_of_stack(dir: &Path, stack: &str) -> Vec<(PathBuf, DeviceFiles)> {
     let Ok(entries) = fs::read_dir(dir) else {

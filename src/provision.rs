@@ -139,23 +139,7 @@ impl Provisioner {
         })
         .await?;
         let files = DeviceFiles::new(name, &self.stack_name, &cert.id, &cert.arn, endpoint);
-        pki::write_file(&dir.join(pki::CERTIFICATE_FILE), cert.pem.as_bytes(), 0o644)?;
-        pki::write_file(
-            &dir.join(pki::ROOT_CA_FILE),
-            pki::AMAZON_ROOT_CA1.as_bytes(),
-            0o644,
-        )?;
-        pki::write_file(
-            &dir.join(pki::ENDPOINT_FILE),
-            format!("{endpoint}\n").as_bytes(),
-            0o644,
-        )?;
-        let json = serde_json::to_string_pretty(&files).context("encoding device.json")?;
-        pki::write_file(
-            &dir.join(pki::DEVICE_FILE),
-            format!("{json}\n").as_bytes(),
-            0o644,
-        )?;
+        pki::write_device_files(&dir, &files, &cert.pem, pki::AMAZON_ROOT_CA1)?;
 
         call(&self.limiter, "AttachThingPrincipal", || {
             iot::attach_thing_principal(iot, name, &cert.arn)

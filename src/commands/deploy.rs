@@ -166,50 +166,16 @@ pub async fn run(
     }
 
     if !creating {
-        printer.info(format!("Changes to stack {}:", s.stack_name));
         let previous = existing
             .as_ref()
             .map(|st| st.parameters.clone())
             .unwrap_or_default();
-        for (name, value) in &params {
-            if let Some(value) = value {
-                match previous.get(name) {
-                    Some(old) if old == value => {}
-                    Some(old) => printer.info(format!("  parameter {name}: {old} -> {value}")),
-                    None => printer.info(format!("  parameter {name}: {value} (new)")),
-                }
-            }
+        let review = review_update(printer, s, &previous, &params, &change_set.changes);
+        if !matches!(review, Ok(Review::Apply)) {
+            let _ = cfn::delete_change_set(&clients.cfn, &change_set_id).await;
         }
-        let rows: Vec<Vec<String>> = change_set
-            .changes
-            .iter()
-            .map(|c| {
-                vec![
-                    c.action.clone(),
-                    c.logical_id.clone(),
-                    c.resource_type.clone(),
-                    c.replacement.clone().unwrap_or_else(|| "-".into()),
-                ]
-            })
-            .collect();
-        if rows.is_empty() {
-            printer.info("  (CloudFormation lists no resource changes)");
-        } else {
-            printer.info(table(&["ACTION", "RESOURCE", "TYPE", "REPLACEMENT"], &rows).trim_end());
-        }
-        if !s.yes {
-            if !printer.can_prompt() {
-                let _ = cfn::delete_change_set(&clients.cfn, &change_set_id).await;
-                return Err(bad_input(format!(
-                    "stack {} exists and this would change it: review the changes above and pass --yes to apply them",
-                    s.stack_name
-                )));
-            }
-            if !printer.confirm("Apply these changes?")? {
-                let _ = cfn::delete_change_set(&clients.cfn, &change_set_id).await;
-                printer.info("Cancelled; nothing was changed.");
-                return Ok(ExitCode::from(1));
-            }
+        if let Review::Cancelled = review? {
+            return Ok(ExitCode::from(1));
         }
     }
 
@@ -418,6 +384,63 @@ async fn follow(
         }
         tokio::time::sleep(crate::settings::poll_interval()).await;
     }
+}
+
+/// What the user decided about an update.
+pub(crate) enum Review {
+    Apply,
+    Cancelled,
+}
+
+/// Shows an update's parameter changes and resource changes, then asks (on a terminal) or needs
+/// `--yes` (bad input otherwise).
+pub(crate) fn review_update(
+    printer: &Printer,
+    s: &DeploySettings,
+    previous: &BTreeMap<String, String>,
+    params: &BTreeMap<String, Option<String>>,
+    changes: &[cfn::ResourceChange],
+) -> anyhow::Result<Review> {
+    printer.info(format!("Changes to stack {}:", s.stack_name));
+    for (name, value) in params {
+        if let Some(value) = value {
+            match previous.get(name) {
+                Some(old) if old == value => {}
+                Some(old) => printer.info(format!("  parameter {name}: {old} -> {value}")),
+                None => printer.info(format!("  parameter {name}: {value} (new)")),
+            }
+        }
+    }
+    let rows: Vec<Vec<String>> = changes
+        .iter()
+        .map(|c| {
+            vec![
+                c.action.clone(),
+                c.logical_id.clone(),
+                c.resource_type.clone(),
+                c.replacement.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        printer.info("  (no resource changes)");
+    } else {
+        printer.info(table(&["ACTION", "RESOURCE", "TYPE", "REPLACEMENT"], &rows).trim_end());
+    }
+    if s.yes {
+        return Ok(Review::Apply);
+    }
+    if !printer.can_prompt() {
+        return Err(bad_input(format!(
+            "stack {} exists and this would change it: review the changes above and pass --yes to apply them",
+            s.stack_name
+        )));
+    }
+    if !printer.confirm("Apply these changes?")? {
+        printer.info("Cancelled; nothing was changed.");
+        return Ok(Review::Cancelled);
+    }
+    Ok(Review::Apply)
 }
 
 pub(crate) fn print_result(printer: &Printer, result: &DeployResult) -> std::io::Result<()> {

@@ -118,39 +118,11 @@ pub async fn run(
         device_policy: backend.as_ref().and_then(|b| b.device_policy.clone()),
         alert_topic: backend.as_ref().and_then(|b| b.topic_arn.clone()),
     };
-    let lines = plan_lines(&plan);
-    printer.info(format!(
-        "Teardown of stack {} in {}:",
-        printer.bold(&s.stack_name),
-        clients.region
-    ));
-    for line in &lines {
-        printer.info(format!("  - {line}"));
-    }
-    if s.dry_run {
-        let result = TeardownResult {
-            dry_run: true,
-            plan,
-            objects_deleted: 0,
-            certificates_deleted: vec![],
-            errors: vec![],
-            checks: vec![],
-            nothing_left: false,
-        };
-        printer.result(&result, || lines.iter().map(|l| format!("{l}\n")).collect())?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if !s.yes {
-        if !printer.can_prompt() {
-            return Err(bad_input(
-                "teardown deletes everything listed above: pass --yes to go ahead",
-            ));
-        }
-        if !printer.confirm("Delete all of this?")? {
-            printer.info("Cancelled; nothing was changed.");
-            return Ok(ExitCode::from(1));
-        }
-    }
+    let where_ = format!("in {}", clients.region);
+    let plan = match present_plan(printer, s, plan, &where_)? {
+        Ok(plan) => plan,
+        Err(code) => return Ok(code),
+    };
 
     let prov = Arc::new(Provisioner::new(
         clients.clone(),
@@ -254,6 +226,49 @@ pub async fn run(
         checks,
         "",
     )
+}
+
+/// Shows the plan; for a dry run prints it as the result, else asks (or needs --yes). Returns
+/// the plan to carry out, or the exit code to stop with.
+pub(crate) fn present_plan(
+    printer: &Printer,
+    s: &TeardownSettings,
+    plan: Plan,
+    where_: &str,
+) -> anyhow::Result<Result<Plan, ExitCode>> {
+    let lines = plan_lines(&plan);
+    printer.info(format!(
+        "Teardown of stack {} {where_}:",
+        printer.bold(&s.stack_name)
+    ));
+    for line in &lines {
+        printer.info(format!("  - {line}"));
+    }
+    if s.dry_run {
+        let result = TeardownResult {
+            dry_run: true,
+            plan,
+            objects_deleted: 0,
+            certificates_deleted: vec![],
+            errors: vec![],
+            checks: vec![],
+            nothing_left: false,
+        };
+        printer.result(&result, || lines.iter().map(|l| format!("{l}\n")).collect())?;
+        return Ok(Err(ExitCode::SUCCESS));
+    }
+    if !s.yes {
+        if !printer.can_prompt() {
+            return Err(bad_input(
+                "teardown deletes everything listed above: pass --yes to go ahead",
+            ));
+        }
+        if !printer.confirm("Delete all of this?")? {
+            printer.info("Cancelled; nothing was changed.");
+            return Ok(Err(ExitCode::from(1)));
+        }
+    }
+    Ok(Ok(plan))
 }
 
 /// Prints the checks and the result; the exit code says whether anything is left.

@@ -17,6 +17,9 @@ pub mod ast;
 mod diagnostic;
 mod eval;
 mod functions;
+
+/// Calendar and identifier helpers the local backend's records share with the SQL functions.
+pub(crate) use functions::{civil_from_days, new_uuid};
 mod lexer;
 mod ops;
 mod parser;

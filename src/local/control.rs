@@ -78,29 +78,13 @@ impl Local {
         params: &BTreeMap<String, String>,
     ) -> anyhow::Result<Plan> {
         let previous = match self.stack(stack_name)? {
-            Some(st) => Previous {
-                stack_id: Some(st.stack_id.clone()),
-                resources: st
-                    .resources
-                    .iter()
-                    .map(|r| {
-                        (
-                            r.logical_id.clone(),
-                            (
-                                r.resource_type.clone(),
-                                r.physical_id.clone(),
-                                r.properties.clone(),
-                            ),
-                        )
-                    })
-                    .collect(),
-            },
+            Some(st) => Previous::of(&st.stack_id, &st.resources),
             None => Previous::default(),
         };
         let plan = stack::plan(template, stack_name, params, &previous)
             .map_err(|e| bad_input(e.to_string()))?;
-        let resources: Vec<StackResource> = plan.resources.iter().map(to_record).collect();
-        let (defs, deployed) = deployed_of(&resources).map_err(|e| bad_input(e.to_string()))?;
+        let (defs, deployed) =
+            deployed_of(&plan.resources).map_err(|e| bad_input(e.to_string()))?;
         rules::compile(&defs, &deployed).map_err(|e| bad_input(e.to_string()))?;
         for r in &plan.resources {
             if r.resource_type == "AWS::IoT::Policy" {
@@ -145,7 +129,7 @@ impl Local {
             template_body: template.body.clone(),
             parameters: params.clone(),
             outputs: plan.outputs.clone(),
-            resources: plan.resources.iter().map(to_record).collect(),
+            resources: plan.resources.clone(),
             created_ms: existing.as_ref().map(|e| e.created_ms).unwrap_or(now),
             updated_ms: now,
         };
@@ -153,7 +137,7 @@ impl Local {
         Ok(record)
     }
 
-    fn apply_resource(&self, r: &stack::PlannedResource) -> anyhow::Result<()> {
+    fn apply_resource(&self, r: &StackResource) -> anyhow::Result<()> {
         match r.resource_type.as_str() {
             "AWS::S3::Bucket" => {
                 let dir = self.state.bucket(&r.physical_id);
@@ -337,23 +321,7 @@ impl Local {
         let mut files = DeviceFiles::new(name, stack, &cert.id, &cert.arn, LOCAL_HOST);
         files.port = LOCAL_PORT;
         files.root_ca = LOCAL_ROOT_CA_FILE.into();
-        pki::write_file(&dir.join(pki::CERTIFICATE_FILE), pem.as_bytes(), 0o644)?;
-        pki::write_file(
-            &dir.join(LOCAL_ROOT_CA_FILE),
-            self.ca.certificate_pem().as_bytes(),
-            0o644,
-        )?;
-        pki::write_file(
-            &dir.join(pki::ENDPOINT_FILE),
-            format!("{LOCAL_HOST}\n").as_bytes(),
-            0o644,
-        )?;
-        let json = serde_json::to_string_pretty(&files).context("encoding device.json")?;
-        pki::write_file(
-            &dir.join(pki::DEVICE_FILE),
-            format!("{json}\n").as_bytes(),
-            0o644,
-        )?;
+        pki::write_device_files(&dir, &files, &pem, self.ca.certificate_pem())?;
         self.registry.attach_thing_principal(name, &cert.arn)?;
         self.registry.attach_policy(policy, &cert.arn)?;
         Ok(Created {
@@ -504,16 +472,7 @@ impl Local {
     }
 }
 
-fn to_record(r: &stack::PlannedResource) -> StackResource {
-    StackResource {
-        logical_id: r.logical_id.clone(),
-        resource_type: r.resource_type.clone(),
-        physical_id: r.physical_id.clone(),
-        properties: r.properties.clone(),
-    }
-}
-
-fn policy_document(r: &stack::PlannedResource) -> anyhow::Result<String> {
+fn policy_document(r: &StackResource) -> anyhow::Result<String> {
     match r.properties.get("PolicyDocument") {
         Some(Json::String(s)) => Ok(s.clone()),
         Some(doc @ Json::Object(_)) => Ok(doc.to_string()),

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use crate::aws::cfn::ResourceChange;
-use crate::local::registry::{ACCOUNT_ID, REGION};
+use crate::iotsql::new_uuid;
+use crate::local::registry::{ACCOUNT_ID, REGION, StackResource};
 use crate::template::Template;
 use crate::template::intrinsics::{Resources, Scope, scalar};
 
@@ -45,20 +46,10 @@ pub const SUPPORTED: &[(&str, &str)] = &[
     ("AWS::IoT::Thing", "a thing in the registry"),
 ];
 
-/// One resource of the plan.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlannedResource {
-    pub logical_id: String,
-    pub resource_type: String,
-    pub physical_id: String,
-    /// The resource's Properties with every intrinsic function resolved.
-    pub properties: Json,
-}
-
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub stack_id: String,
-    pub resources: Vec<PlannedResource>,
+    pub resources: Vec<StackResource>,
     /// Resources deployed before that the template no longer has: (logical id, type, physical id).
     pub removed: Vec<(String, String, String)>,
     pub outputs: BTreeMap<String, String>,
@@ -71,6 +62,28 @@ pub struct Previous {
     pub stack_id: Option<String>,
     /// Logical id to (type, physical id, properties).
     pub resources: BTreeMap<String, (String, String, Json)>,
+}
+
+impl Previous {
+    /// The deployed stack `stack_id` made of `resources`.
+    pub fn of(stack_id: &str, resources: &[StackResource]) -> Previous {
+        Previous {
+            stack_id: Some(stack_id.to_string()),
+            resources: resources
+                .iter()
+                .map(|r| {
+                    (
+                        r.logical_id.clone(),
+                        (
+                            r.resource_type.clone(),
+                            r.physical_id.clone(),
+                            r.properties.clone(),
+                        ),
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -149,31 +162,13 @@ fn generated_name(stack: &str, logical_id: &str, resource_type: &str) -> String 
         ),
         "AWS::SNS::Subscription" => format!(
             "arn:aws:sns:{REGION}:{ACCOUNT_ID}:{stack}-subscription:{}",
-            uuid()
+            new_uuid()
         ),
         _ => {
             let base: String = format!("{stack}-{logical_id}").chars().take(50).collect();
             format!("{base}-{}", suffix(12, true))
         }
     }
-}
-
-pub fn uuid() -> String {
-    let mut b = [0u8; 16];
-    for x in &mut b {
-        *x = fastrand::u8(..);
-    }
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
 
 struct Named<'a> {
@@ -271,7 +266,7 @@ pub fn plan(
     let stack_id = previous.stack_id.clone().unwrap_or_else(|| {
         format!(
             "arn:aws:cloudformation:{REGION}:{ACCOUNT_ID}:stack/{stack_name}/{}",
-            uuid()
+            new_uuid()
         )
     });
     let mut names = pseudo_parameters(stack_name, &stack_id);
@@ -362,7 +357,7 @@ pub fn plan(
                 replacement: replacement.map(str::to_string),
             });
         }
-        resources.push(PlannedResource {
+        resources.push(StackResource {
             logical_id: id.clone(),
             resource_type: kind.clone(),
             physical_id: physical[id].clone(),
@@ -469,23 +464,7 @@ mod tests {
     fn a_redeploy_keeps_names_and_lists_only_what_changed() {
         let t = Template::builtin().unwrap();
         let first = plan(&t, "soil", &params(), &Previous::default()).unwrap();
-        let previous = Previous {
-            stack_id: Some(first.stack_id.clone()),
-            resources: first
-                .resources
-                .iter()
-                .map(|r| {
-                    (
-                        r.logical_id.clone(),
-                        (
-                            r.resource_type.clone(),
-                            r.physical_id.clone(),
-                            r.properties.clone(),
-                        ),
-                    )
-                })
-                .collect(),
-        };
+        let previous = Previous::of(&first.stack_id, &first.resources);
         let mut p = params();
         p.insert("HumidityThreshold".into(), "40".into());
         let second = plan(&t, "soil", &p, &previous).unwrap();
@@ -512,13 +491,5 @@ mod tests {
         assert!(text.contains("Table"), "{text}");
         assert!(text.contains("AWS::DynamoDB::Table"), "{text}");
         assert!(text.contains("cannot run"), "{text}");
-    }
-
-    #[test]
-    fn uuids_are_version_4() {
-        let u = uuid();
-        assert_eq!(u.len(), 36);
-        assert_eq!(&u[14..15], "4");
-        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
     }
 }

@@ -5,10 +5,12 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 
-use crate::commands::deploy::{DeployResult, check_flags, parameters, print_result};
+use crate::commands::deploy::{
+    DeployResult, Review, check_flags, parameters, print_result, review_update,
+};
 use crate::local::control::Local;
 use crate::local::state::StateDir;
-use crate::printer::{Printer, table};
+use crate::printer::Printer;
 use crate::settings::DeploySettings;
 use crate::template::Template;
 
@@ -61,40 +63,15 @@ pub async fn run(
             st.outputs,
         );
     }
-    if !creating {
-        if let Some(previous) = &existing {
-            for (name, value) in &values {
-                match previous.parameters.get(name) {
-                    Some(old) if old == value => {}
-                    Some(old) => printer.info(format!("  parameter {name}: {old} -> {value}")),
-                    None => printer.info(format!("  parameter {name}: {value} (new)")),
-                }
-            }
-        }
-        let rows: Vec<Vec<String>> = plan
-            .changes
+    if let Some(previous) = &existing {
+        let params: BTreeMap<String, Option<String>> = values
             .iter()
-            .map(|c| {
-                vec![
-                    c.action.clone(),
-                    c.logical_id.clone(),
-                    c.resource_type.clone(),
-                    c.replacement.clone().unwrap_or_else(|| "-".into()),
-                ]
-            })
+            .map(|(k, v)| (k.clone(), Some(v.clone())))
             .collect();
-        printer.info(table(&["ACTION", "RESOURCE", "TYPE", "REPLACEMENT"], &rows).trim_end());
-        if !s.yes {
-            if !printer.can_prompt() {
-                return Err(crate::error::bad_input(format!(
-                    "stack {} exists and this would change it: review the changes above and pass --yes to apply them",
-                    s.stack_name
-                )));
-            }
-            if !printer.confirm("Apply these changes?")? {
-                printer.info("Cancelled; nothing was changed.");
-                return Ok(ExitCode::from(1));
-            }
+        if let Review::Cancelled =
+            review_update(printer, s, &previous.parameters, &params, &plan.changes)?
+        {
+            return Ok(ExitCode::from(1));
         }
     }
     let record = local.apply(&template, &s.stack_name, &values, &plan)?;

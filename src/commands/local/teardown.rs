@@ -3,8 +3,8 @@
 
 use std::process::ExitCode;
 
-use crate::commands::teardown::{Check, Plan, TeardownResult, plan_lines, report};
-use crate::error::{bad_input, one_line};
+use crate::commands::teardown::{Check, Plan, present_plan, report};
+use crate::error::one_line;
 use crate::local::control::Local;
 use crate::local::state::StateDir;
 use crate::printer::Printer;
@@ -31,39 +31,11 @@ pub fn run(s: &TeardownSettings, state: &StateDir, printer: &Printer) -> anyhow:
         device_policy: stack.as_ref().and_then(|st| local.device_policy(st)),
         alert_topic: of_type("AWS::SNS::Topic").into_iter().next(),
     };
-    let lines = plan_lines(&plan);
-    printer.info(format!(
-        "Teardown of stack {} on the local backend ({}):",
-        printer.bold(&s.stack_name),
-        state.root().display()
-    ));
-    for line in &lines {
-        printer.info(format!("  - {line}"));
-    }
-    if s.dry_run {
-        let result = TeardownResult {
-            dry_run: true,
-            plan,
-            objects_deleted: 0,
-            certificates_deleted: vec![],
-            errors: vec![],
-            checks: vec![],
-            nothing_left: false,
-        };
-        printer.result(&result, || lines.iter().map(|l| format!("{l}\n")).collect())?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if !s.yes {
-        if !printer.can_prompt() {
-            return Err(bad_input(
-                "teardown deletes everything listed above: pass --yes to go ahead",
-            ));
-        }
-        if !printer.confirm("Delete all of this?")? {
-            printer.info("Cancelled; nothing was changed.");
-            return Ok(ExitCode::from(1));
-        }
-    }
+    let where_ = format!("on the local backend ({})", state.root().display());
+    let plan = match present_plan(printer, s, plan, &where_)? {
+        Ok(plan) => plan,
+        Err(code) => return Ok(code),
+    };
     let mut errors = Vec::new();
     let mut certificates_deleted = Vec::new();
     // 1. Rules first: nothing new reaches the bucket while the rest goes.

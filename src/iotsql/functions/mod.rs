@@ -10,6 +10,9 @@ mod encoding;
 mod math;
 mod strings;
 mod time;
+
+pub(crate) use context::new_uuid;
+pub(crate) use time::civil_from_days;
 mod tz;
 mod values;
 

@@ -99,16 +99,7 @@ pub fn subject_fields(cert: &X509Certificate<'_>) -> BTreeMap<String, String> {
 pub fn iso8601(timestamp: i64) -> String {
     let days = timestamp.div_euclid(86_400);
     let secs = timestamp.rem_euclid(86_400);
-    // Days to a civil date in the proleptic Gregorian calendar (eras of 400 years).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = crate::iotsql::civil_from_days(days);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
         secs / 3600,
