@@ -1,0 +1,402 @@
+//! The gate's implementation: decides the broker's questions from the registry. The registry
+//! is read into an immutable [`Snapshot`] (trusted CAs with their verifiers, certificates
+//! with their parsed policies and connection context); `local up` polls
+//! [`Authority::refresh_if_changed`], which rebuilds the snapshot when another process has
+//! changed the registry. Decisions only read the current snapshot.
+//!
+//! Also here: the operator identity, a certificate allowed everything, for watching traffic.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context as _;
+use rustls::crypto::CryptoProvider;
+use rustls::server::WebPkiClientVerifier;
+use rustls::server::danger::ClientCertVerifier;
+use rustls_pki_types::{CertificateDer, UnixTime};
+use x509_parser::parse_x509_certificate;
+
+use crate::cli::KeyAlgorithm;
+use crate::local::ca::LocalCa;
+use crate::local::gate::{Action, Gate, Principal, Refusal};
+use crate::local::registry::{
+    ACCOUNT_ID, CaStatus, CertificateStatus, REGION, Registry, RegistryContents, RegistryError,
+    certificate_arn, certificate_id, iso8601, subject_fields,
+};
+use crate::local::state::StateDir;
+use crate::pki::{CERTIFICATE_FILE, PRIVATE_KEY_FILE, create_private_dir, key_and_csr, write_file};
+use crate::policy::{Context, Decision, Policy, Request, Thing, evaluate};
+
+/// The operator's policy: everything on everything.
+pub const OPERATOR_POLICY: &str = "soilctl-operator";
+/// The operator certificate's common name.
+pub const OPERATOR_COMMON_NAME: &str = "soilctl-operator";
+/// The CA file written beside the operator's certificate and key.
+pub const OPERATOR_ROOT_CA_FILE: &str = "root-ca.pem";
+const OPERATOR_POLICY_DOCUMENT: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
+const OPERATOR_VALIDITY_DAYS: u32 = 3650;
+
+/// Answers the broker from a snapshot of the registry.
+pub struct Authority {
+    registry: Registry,
+    local_ca: CertificateDer<'static>,
+    provider: Arc<CryptoProvider>,
+    snapshot: RwLock<Arc<Snapshot>>,
+}
+
+/// The registry as the gate needs it, read at one generation; never changed once built.
+struct Snapshot {
+    generation: u64,
+    /// The local CA first, then every registered CA whatever its status.
+    cas: Vec<TrustedCa>,
+    certificates: HashMap<String, CertificateEntry>,
+}
+
+struct TrustedCa {
+    id: String,
+    /// `None` for the local CA, which is always trusted.
+    status: Option<CaStatus>,
+    subject_der: Vec<u8>,
+    not_after: i64,
+    verifier: Arc<dyn ClientCertVerifier>,
+}
+
+struct CertificateEntry {
+    status: CertificateStatus,
+    policies: Vec<Policy>,
+    /// The connection context without a client id or things.
+    base: Context,
+    /// The things attached to the certificate, by name: a connection's context holds the one
+    /// its client id names (what `iot:Connection.Thing.*` resolve against), so a certificate
+    /// shared by many things stays cheap.
+    things: HashMap<String, Thing>,
+    /// The context for the client id last asked about: a device keeps one client id.
+    last: Mutex<Option<Arc<Context>>>,
+}
+
+impl CertificateEntry {
+    fn context(&self, client_id: &str) -> Arc<Context> {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(ctx) = last.as_ref().filter(|c| c.client_id == client_id) {
+            return Arc::clone(ctx);
+        }
+        let ctx = Arc::new(Context {
+            client_id: client_id.to_owned(),
+            attached_things: self.things.get(client_id).cloned().into_iter().collect(),
+            ..self.base.clone()
+        });
+        *last = Some(Arc::clone(&ctx));
+        ctx
+    }
+}
+
+impl Authority {
+    /// An authority over `registry`, trusting `ca` and the registry's active CAs.
+    pub fn new(registry: Registry, ca: &LocalCa) -> anyhow::Result<Self> {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let local_ca = ca.certificate_der();
+        let contents = registry.contents()?;
+        let snapshot = build(&contents, &local_ca, &provider)?;
+        Ok(Authority {
+            registry,
+            local_ca,
+            provider,
+            snapshot: RwLock::new(Arc::new(snapshot)),
+        })
+    }
+
+    /// Rebuilds the snapshot if the registry changed since it was taken. Returns whether it
+    /// did. Cheap when nothing changed: one row is read.
+    pub fn refresh_if_changed(&self) -> anyhow::Result<bool> {
+        let generation = self.registry.generation()?;
+        if generation == self.current().generation {
+            return Ok(false);
+        }
+        let contents = self.registry.contents()?;
+        let snapshot = build(&contents, &self.local_ca, &self.provider)?;
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snapshot);
+        Ok(true)
+    }
+
+    /// The registry generation the current decisions are based on.
+    pub fn generation(&self) -> u64 {
+        self.current().generation
+    }
+
+    /// The registry this authority reads.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    fn current(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.snapshot.read().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+fn build(
+    contents: &RegistryContents,
+    local_ca: &CertificateDer<'static>,
+    provider: &Arc<CryptoProvider>,
+) -> anyhow::Result<Snapshot> {
+    let mut cas =
+        vec![trusted_ca(local_ca.clone(), None, provider).context("trusting the local CA")?];
+    for ca in &contents.cas {
+        // A CA that cannot be read (it was checked when registered) is simply not trusted.
+        if let Ok(der) = ca.der()
+            && let Ok(trusted) = trusted_ca(der, Some(ca.status), provider)
+        {
+            cas.push(trusted);
+        }
+    }
+
+    let policies: HashMap<&str, Policy> = contents
+        .policies
+        .iter()
+        .filter_map(|p| Some((p.name.as_str(), Policy::parse(&p.name, &p.document).ok()?)))
+        .collect();
+    let things: HashMap<&str, Thing> = contents
+        .things
+        .iter()
+        .map(|t| {
+            let thing = Thing {
+                name: t.name.clone(),
+                thing_type: None,
+                attributes: t.attributes.clone(),
+            };
+            (t.name.as_str(), thing)
+        })
+        .collect();
+
+    // (name, certificate id) pairs grouped by certificate, so that building stays linear.
+    let things_by_cert = group(&contents.thing_principals);
+    let policies_by_cert = group(&contents.policy_attachments);
+    let mut certificates = HashMap::new();
+    for cert in &contents.certificates {
+        let subject = cert
+            .der()
+            .ok()
+            .and_then(|der| Some(subject_fields(&parse_x509_certificate(&der).ok()?.1)))
+            .unwrap_or_default();
+        let no_names = Vec::new();
+        let cert_things = things_by_cert.get(cert.id.as_str()).unwrap_or(&no_names);
+        let cert_policies = policies_by_cert.get(cert.id.as_str()).unwrap_or(&no_names);
+        let entry = CertificateEntry {
+            status: cert.status,
+            policies: cert_policies
+                .iter()
+                .filter_map(|name| policies.get(*name).cloned())
+                .collect(),
+            base: Context {
+                region: REGION.to_owned(),
+                account_id: ACCOUNT_ID.to_owned(),
+                client_id: String::new(),
+                certificate_id: Some(cert.id.clone()),
+                certificate_subject: subject,
+                attached_things: Vec::new(),
+            },
+            things: cert_things
+                .iter()
+                .filter_map(|name| things.get(*name).map(|t| (name.to_string(), t.clone())))
+                .collect(),
+            last: Mutex::new(None),
+        };
+        certificates.insert(cert.id.clone(), entry);
+    }
+    Ok(Snapshot {
+        generation: contents.generation,
+        cas,
+        certificates,
+    })
+}
+
+fn trusted_ca(
+    der: CertificateDer<'static>,
+    status: Option<CaStatus>,
+    provider: &Arc<CryptoProvider>,
+) -> anyhow::Result<TrustedCa> {
+    let (_, parsed) =
+        parse_x509_certificate(&der).map_err(|e| anyhow::anyhow!("reading a CA: {e}"))?;
+    let subject_der = parsed.subject().as_raw().to_vec();
+    let not_after = parsed.validity().not_after.timestamp();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(der.clone())?;
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(provider))
+            .build()?;
+    Ok(TrustedCa {
+        id: certificate_id(&der),
+        status,
+        subject_der,
+        not_after,
+        verifier,
+    })
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A certificate id as messages show it: its first 12 digits.
+fn short(id: &str) -> String {
+    match id.get(..12) {
+        Some(head) if id.len() > 12 => format!("{head}…"),
+        _ => id.to_owned(),
+    }
+}
+
+/// What the action did to its target, for messages.
+fn describe(action: Action, target: &str) -> String {
+    match action {
+        Action::Connect => format!("{} as {target}", action.as_str()),
+        _ => format!("{} to {target}", action.as_str()),
+    }
+}
+
+impl Snapshot {
+    fn active_entry(&self, id: &str) -> Result<&CertificateEntry, Refusal> {
+        let entry = self
+            .certificates
+            .get(id)
+            .ok_or_else(|| Refusal::new(format!("certificate {id} is not registered")))?;
+        if entry.status != CertificateStatus::Active {
+            return Err(Refusal::new(format!(
+                "certificate {id} is {}",
+                entry.status
+            )));
+        }
+        Ok(entry)
+    }
+}
+
+impl Gate for Authority {
+    fn verify_chain(&self, chain: &[CertificateDer<'_>]) -> Result<(), Refusal> {
+        let leaf = chain
+            .first()
+            .ok_or_else(|| Refusal::new("the client sent no certificate"))?;
+        let (_, cert) = parse_x509_certificate(leaf)
+            .map_err(|e| Refusal::new(format!("the client certificate cannot be read: {e}")))?;
+        let now = unix_now();
+        let validity = cert.validity();
+        if now > validity.not_after.timestamp() {
+            return Err(Refusal::new(format!(
+                "certificate expired on {}",
+                iso8601(validity.not_after.timestamp())
+            )));
+        }
+        if now < validity.not_before.timestamp() {
+            return Err(Refusal::new(format!(
+                "certificate is not valid before {}",
+                iso8601(validity.not_before.timestamp())
+            )));
+        }
+        let unknown = || {
+            format!(
+                "certificate issued by an unknown CA (subject {}, issuer {})",
+                cert.subject(),
+                cert.issuer()
+            )
+        };
+        let snapshot = self.current();
+        let issuer = cert.issuer().as_raw();
+        let mut refusal = None;
+        // Only the registry's CAs are trust anchors; whatever else the client sent is ignored.
+        for ca in snapshot.cas.iter().filter(|ca| ca.subject_der == issuer) {
+            if let Err(err) = ca.verifier.verify_client_cert(leaf, &[], UnixTime::now()) {
+                refusal.get_or_insert_with(|| match err {
+                    rustls::Error::InvalidCertificate(
+                        rustls::CertificateError::BadSignature
+                        | rustls::CertificateError::UnknownIssuer,
+                    ) => unknown(),
+                    other => format!("certificate refused: {other}"),
+                });
+                continue;
+            }
+            match ca.status {
+                Some(CaStatus::Inactive) => {
+                    refusal = Some(format!("CA {} is INACTIVE", ca.id));
+                }
+                _ if now > ca.not_after => {
+                    refusal = Some(format!("CA {} expired on {}", ca.id, iso8601(ca.not_after)));
+                }
+                _ => return Ok(()),
+            }
+        }
+        Err(Refusal::new(refusal.unwrap_or_else(unknown)))
+    }
+
+    fn authenticate(&self, chain: &[CertificateDer<'_>]) -> Result<Principal, Refusal> {
+        let leaf = chain
+            .first()
+            .ok_or_else(|| Refusal::new("the client sent no certificate"))?;
+        let id = certificate_id(leaf);
+        let snapshot = self.current();
+        let entry = snapshot.active_entry(&id)?;
+        Ok(Principal {
+            common_name: entry
+                .base
+                .certificate_subject
+                .get("CommonName")
+                .cloned()
+                .unwrap_or_default(),
+            certificate_id: id,
+        })
+    }
+
+    fn authorize(
+        &self,
+        principal: &Principal,
+        client_id: &str,
+        action: Action,
+        target: &str,
+    ) -> Result<(), Refusal> {
+        let snapshot = self.current();
+        let id = &principal.certificate_id;
+        let entry = snapshot.active_entry(id).map_err(|refusal| {
+            Refusal::new(format!(
+                "{} denied: {}",
+                describe(action, target),
+                refusal.reason
+            ))
+        })?;
+        let ctx = entry.context(client_id);
+        match evaluate(&entry.policies, &ctx, &Request { action, target }) {
+            Decision::Allowed { .. } => Ok(()),
+            Decision::ExplicitDeny { policy, statement } => Err(Refusal::new(format!(
+                "{} denied: explicitly denied by policy {policy} ({statement})",
+                describe(action, target)
+            ))),
+            Decision::ImplicitDeny if entry.policies.is_empty() => Err(Refusal::new(format!(
+                "{} denied: certificate {} has no policy attached",
+                describe(action, target),
+                short(id)
+            ))),
+            Decision::ImplicitDeny => Err(Refusal::new(format!(
+                "{} denied: no policy attached to certificate {} allows it",
+                describe(action, target),
+                short(id)
+            ))),
+        }
+    }
+}
+
+/// (name, certificate id) pairs grouped by certificate id.
+fn group(pairs: &[(String, String)]) -> HashMap<&str, Vec<&str>> {
+    let mut by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (name, id) in pairs {
+        by.entry(id.as_str()).or_default().push(name.as_str());
+    }
+    by
+}
+
+mod operator;
+
+pub use operator::ensure_operator;
+
+#[cfg(test)]
+mod tests;
