@@ -8,12 +8,65 @@ use std::path::Path;
 /// Names starting with this are objects being written: listers skip them.
 pub(crate) const TEMP_PREFIX: &str = ".tmp-";
 
-/// Writes `body` to `dir/key` so that no reader ever sees part of it: a temporary file in the
-/// same folder, renamed over the key. Missing folders are made. Not synced to disk: the rename
-/// makes the object whole or absent, not durable.
+/// Writes `body` to `dir/key` so that no reader ever sees part of it. Missing folders are made.
+/// Not synced to disk: the object appears whole or not at all, but is not made durable.
+///
+/// On Linux the body goes into an unnamed file in the folder (`O_TMPFILE`) that is then linked
+/// under the key: one directory change instead of a temporary name's creation and rename, which
+/// is most of the cost of archiving a message. Elsewhere, when the file system cannot do that,
+/// or when the key already exists (a replacement), a temporary file is renamed over the key.
 pub(crate) fn write_object(dir: &Path, key: &str, body: &[u8]) -> io::Result<()> {
     let path = dir.join(key);
     let folder = path.parent().unwrap_or(dir);
+    match write_linked(folder, &path, body) {
+        Ok(true) => return Ok(()),
+        Ok(false) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(folder)?;
+            if write_linked(folder, &path, body)? {
+                return Ok(());
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    write_renamed(folder, &path, body)
+}
+
+/// The unnamed-file way; `Ok(false)` when it does not apply here (no `O_TMPFILE` support, or
+/// the key exists and must be replaced).
+#[cfg(target_os = "linux")]
+fn write_linked(folder: &Path, path: &Path, body: &[u8]) -> io::Result<bool> {
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags, linkat, openat};
+    use std::os::fd::AsRawFd;
+    let fd = match openat(
+        CWD,
+        folder,
+        OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    ) {
+        Ok(fd) => fd,
+        Err(e) if e == rustix::io::Errno::NOENT => return Err(io::ErrorKind::NotFound.into()),
+        // Not supported by this file system (or kernel): fall back.
+        Err(_) => return Ok(false),
+    };
+    let mut file = File::from(fd);
+    file.write_all(body)?;
+    let handle = format!("/proc/self/fd/{}", file.as_raw_fd());
+    match linkat(CWD, handle.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::EXIST => Ok(false),
+        Err(e) if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::PERM => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn write_linked(_: &Path, _: &Path, _: &[u8]) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// The portable way: a temporary file in the same folder, renamed over the key.
+fn write_renamed(folder: &Path, path: &Path, body: &[u8]) -> io::Result<()> {
     let temp = folder.join(format!("{TEMP_PREFIX}{:016x}", fastrand::u64(..)));
     match write_new(&temp, body) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -22,7 +75,7 @@ pub(crate) fn write_object(dir: &Path, key: &str, body: &[u8]) -> io::Result<()>
         }
         other => other?,
     }
-    fs::rename(&temp, &path).inspect_err(|_| {
+    fs::rename(&temp, path).inspect_err(|_| {
         let _ = fs::remove_file(&temp);
     })
 }

@@ -18,15 +18,18 @@ use crate::local::gate::Inbound;
 
 /// Threads that run rules and write files.
 const WORKERS: usize = 2;
-/// Messages waiting for a thread.
-const QUEUE: usize = 1024;
+/// Messages are handed to the threads in batches of up to this many (whatever has arrived), so
+/// that a busy backend wakes a thread once per batch rather than once per message.
+const BATCH: usize = 128;
+/// Batches waiting for a thread.
+const QUEUE: usize = 8;
 
 /// Handles every message from `rx` until the channel closes (every sender dropped), then
 /// waits for every pending action to finish (every file written, every alert appended) and
 /// returns the engine's counters.
 pub fn spawn(engine: Arc<Engine>, mut rx: Receiver<Inbound>) -> JoinHandle<EngineStats> {
     tokio::spawn(async move {
-        let (tx, queue) = mpsc::channel::<Inbound>(QUEUE);
+        let (tx, queue) = mpsc::channel::<Vec<Inbound>>(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
         let workers: Vec<_> = (0..WORKERS)
             .filter_map(|i| {
@@ -45,8 +48,10 @@ pub fn spawn(engine: Arc<Engine>, mut rx: Receiver<Inbound>) -> JoinHandle<Engin
             }
             return engine.stats();
         }
-        while let Some(msg) = rx.recv().await {
-            if tx.send(msg).await.is_err() {
+        let mut batch = Vec::with_capacity(BATCH);
+        while rx.recv_many(&mut batch, BATCH).await > 0 {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if tx.send(full).await.is_err() {
                 break;
             }
         }
@@ -61,15 +66,19 @@ pub fn spawn(engine: Arc<Engine>, mut rx: Receiver<Inbound>) -> JoinHandle<Engin
     })
 }
 
-/// One thread: takes messages until the queue is closed and empty.
-fn work(engine: &Engine, queue: &Mutex<Receiver<Inbound>>) {
+/// One thread: takes batches until the queue is closed and empty.
+fn work(engine: &Engine, queue: &Mutex<Receiver<Vec<Inbound>>>) {
     loop {
         let next = queue
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .blocking_recv();
         match next {
-            Some(msg) => handle(engine, &msg),
+            Some(batch) => {
+                for msg in &batch {
+                    handle(engine, msg);
+                }
+            }
             None => return,
         }
     }
