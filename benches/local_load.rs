@@ -434,6 +434,15 @@ fn main() {
     drop(held);
     let _ = stop(up);
 
+    // soilctl with no rules deployed: the broker alone, for a like-for-like figure.
+    for rule in local.registry.topic_rules().unwrap() {
+        local.registry.delete_topic_rule(&rule.name).unwrap();
+    }
+    let up = local_up(state.root());
+    eprintln!("driving local up with no rules (broker only)");
+    let (bare_acked, bare_secs) = load(&rt, up.port, &ca, &ids, total, window);
+    let _ = stop(up);
+
     // mosquitto, broker only, same load and identities.
     let (mut mosq, port) = mosquitto(tmp.path(), &state);
     std::thread::sleep(Duration::from_millis(200));
@@ -471,14 +480,23 @@ fn main() {
         acked.saturating_sub(archived)
     );
     println!("{:<58} {:>14}", "alerts delivered", alerts);
-    println!(
-        "{:<58} {:>14.0}",
-        "mosquitto broker-only msg/s (publish to PUBACK)", theirs
+    let bare = bare_acked as f64 / bare_secs;
+    let row = |name: &str, value: String| println!("{name:<58} {value:>14}");
+    row(
+        "soilctl broker-only msg/s (no rules deployed)",
+        format!("{bare:.0}"),
     );
-    println!(
-        "{:<58} {:>14.2}",
+    row(
+        "mosquitto broker-only msg/s (publish to PUBACK)",
+        format!("{theirs:.0}"),
+    );
+    row(
         "ratio soilctl end to end / mosquitto broker only",
-        ours / theirs
+        format!("{:.2}", ours / theirs),
+    );
+    row(
+        "ratio soilctl broker only / mosquitto broker only",
+        format!("{:.2}", bare / theirs),
     );
     println!("{:<58} {:>14}", "soilctl local up RSS idle (KiB)", idle_rss);
     println!(
