@@ -558,13 +558,24 @@ pub fn deployed_of(
     Ok((defs, deployed))
 }
 
-/// Every deployed stack's rules and targets, as the running backend needs them.
+/// The registry's topic rules (what is deployed, as on AWS: a rule deleted from the registry
+/// stops at once) with every target the stacks' resources provide, as the running backend
+/// needs them.
 pub fn deployed_everything(registry: &Registry) -> anyhow::Result<(Vec<RuleDef>, Deployed)> {
     let mut resources = Vec::new();
     for stack in registry.stacks()? {
         resources.extend(stack.resources);
     }
-    Ok(deployed_of(&resources)?)
+    let (_, deployed) = deployed_of(&resources)?;
+    let defs = registry
+        .topic_rules()?
+        .into_iter()
+        .map(|r| RuleDef {
+            name: r.name,
+            payload: r.payload,
+        })
+        .collect();
+    Ok((defs, deployed))
 }
 
 /// Where the device files of a local thing live.

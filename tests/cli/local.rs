@@ -324,6 +324,12 @@ fn devices_publish_and_the_rules_archive_and_alert() {
         assert!(a["time"].as_str().unwrap().ends_with('Z'));
     }
 
+    // local up showed the alerts and the firings.
+    up.wait_for_log("alert ");
+    let line = up.wait_for_log("Humidity 29 under threshold for device name sensor-1");
+    assert!(line.contains("to ops@example.com"), "{line}");
+    up.wait_for_log("fired on device/sensor-1/devicePayload");
+
     // The watcher saw all four.
     let out = watcher.wait_with_output().unwrap();
     let seen = String::from_utf8_lossy(&out.stdout);
@@ -776,4 +782,38 @@ fn a_state_dir_that_is_a_file_is_bad_input() {
         out.stderr
     );
     assert!(out.error_line().contains("--state-dir"), "{}", out.stderr);
+}
+
+#[test]
+fn a_rule_deleted_from_the_registry_stops_at_once() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &["sensor-1"]);
+    let up = LocalUp::start(&env);
+    let mqtt = Mqtt {
+        env: &env,
+        port: up.port,
+    };
+    // What teardown does first: delete the archive rule while the backend runs.
+    let registry =
+        soilctl::local::registry::Registry::open(&state_dir(&env).join("registry.db")).unwrap();
+    let archive_rule = registry
+        .topic_rules()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name.starts_with("ArchiveRule"))
+        .unwrap();
+    registry.delete_topic_rule(&archive_rule.name).unwrap();
+    up.wait_for_log("1 topic rule(s) loaded");
+    mqtt.publish(
+        &device_dir(&env, "sensor-1"),
+        "sensor-1",
+        "device/sensor-1/devicePayload",
+        &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":20}"#],
+    )
+    .expect(0);
+    wait_until("an alert", || (!alerts(&env).is_empty()).then_some(()))
+        .unwrap_or_else(|| panic!("the alert rule stopped too:\n{}", up.log()));
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(objects(&bucket).len(), 0, "the deleted rule still archived");
 }
