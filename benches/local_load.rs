@@ -11,7 +11,8 @@
 //!
 //! Run with `bash scripts/bench.sh local` (release build; raises the open-file limit).
 //! Settings: BENCH_PUBLISHERS (64), BENCH_MESSAGES (200000), BENCH_WINDOW (32 in flight per
-//! publisher), BENCH_DEVICES (10000 connections for the memory figure).
+//! publisher), BENCH_DEVICES (10000 connections for the memory figure), BENCH_DIR (where the
+//! state directory goes; the system's temporary folder by default).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -335,7 +336,12 @@ fn main() {
     let window = env_or("BENCH_WINDOW", 32);
     let devices = env_or("BENCH_DEVICES", 10_000);
 
-    let tmp = tempfile::tempdir().unwrap();
+    // BENCH_DIR puts the state directory (and so the bucket) on another file system, such as
+    // /dev/shm, to tell the file system's share of the cost from the backend's.
+    let tmp = match std::env::var_os("BENCH_DIR") {
+        Some(dir) => tempfile::tempdir_in(dir).unwrap(),
+        None => tempfile::tempdir().unwrap(),
+    };
     let state = StateDir::new(tmp.path().join("state"));
     let devices_dir = tmp.path().join("devices");
     let local = Local::open(&state).unwrap();

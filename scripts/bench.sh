@@ -4,7 +4,8 @@
 #   - `soilctl thing create --count N` and the teardown that follows, against a moto server on
 #     loopback, with the client-side rate in force.
 #   - `bash scripts/bench.sh local`: the local backend under load against Debian's mosquitto
-#     (benches/local_load.rs: BENCH_PUBLISHERS, BENCH_MESSAGES, BENCH_WINDOW, BENCH_DEVICES).
+#     (benches/local_load.rs: BENCH_PUBLISHERS, BENCH_MESSAGES, BENCH_WINDOW, BENCH_DEVICES,
+#     BENCH_DIR).
 # Usage: bash scripts/bench.sh [local]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
