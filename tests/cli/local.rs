@@ -68,6 +68,14 @@ impl LocalUp {
         }
     }
 
+    /// MQTT clients pointed at this backend.
+    fn mqtt<'a>(&self, env: &'a Env) -> Mqtt<'a> {
+        Mqtt {
+            env,
+            port: self.port,
+        }
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
@@ -151,6 +159,16 @@ impl Mqtt<'_> {
             .args(extra)
             .stdin(Stdio::null());
         run(cmd)
+    }
+
+    /// Publishes as device `name` on its own topic, with its own files.
+    fn device_publish(&self, name: &str, extra: &[&str]) -> Output {
+        self.publish(
+            &device_dir(self.env, name),
+            name,
+            &format!("device/{name}/devicePayload"),
+            extra,
+        )
     }
 
     fn subscribe(&self, identity: &Path, client_id: &str, topic: &str, count: u32) -> Child {
@@ -239,10 +257,7 @@ fn devices_publish_and_the_rules_archive_and_alert() {
     let env = Env::new(None);
     let bucket = deployed(&env, &["sensor-1", "sensor-2"]);
     let up = LocalUp::start(&env);
-    let mqtt = Mqtt {
-        env: &env,
-        port: up.port,
-    };
+    let mqtt = up.mqtt(&env);
     let s1 = device_dir(&env, "sensor-1");
 
     // The operator identity watches everything devices publish.
@@ -375,10 +390,7 @@ fn refusals_are_explained() {
     let env = Env::new(None);
     let bucket = deployed(&env, &["sensor-1", "sensor-2"]);
     let up = LocalUp::start(&env);
-    let mqtt = Mqtt {
-        env: &env,
-        port: up.port,
-    };
+    let mqtt = up.mqtt(&env);
     let s1 = device_dir(&env, "sensor-1");
     let topic = "device/sensor-1/devicePayload";
     let msg = ["-q", "1", "-m", r#"{"humidity":10}"#];
@@ -496,10 +508,7 @@ fn a_redeploy_takes_effect_in_the_running_backend_and_teardown_leaves_nothing() 
     let env = Env::new(None);
     let bucket = deployed(&env, &["sensor-1"]);
     let up = LocalUp::start(&env);
-    let mqtt = Mqtt {
-        env: &env,
-        port: up.port,
-    };
+    let mqtt = up.mqtt(&env);
     let s1 = device_dir(&env, "sensor-1");
     let topic = "device/sensor-1/devicePayload";
     let reading = ["-q", "1", "-m", r#"{"name":"sensor-1","humidity":40}"#];
@@ -548,13 +557,8 @@ fn a_redeploy_takes_effect_in_the_running_backend_and_teardown_leaves_nothing() 
     env.run(&["--local", "thing", "create", "sensor-9"])
         .expect(0);
     std::thread::sleep(Duration::from_millis(500));
-    mqtt.publish(
-        &device_dir(&env, "sensor-9"),
-        "sensor-9",
-        "device/sensor-9/devicePayload",
-        &["-q", "1", "-m", "{\"humidity\":90}"],
-    )
-    .expect(0);
+    mqtt.device_publish("sensor-9", &["-q", "1", "-m", "{\"humidity\":90}"])
+        .expect(0);
     wait_objects(&bucket, 3);
     let (code, log) = up.stop();
     assert_eq!(code, 0, "{log}");
@@ -627,10 +631,7 @@ fn retained_messages_and_last_will_reach_mosquitto_clients() {
     let env = Env::new(None);
     deployed(&env, &["sensor-1"]);
     let up = LocalUp::start(&env);
-    let mqtt = Mqtt {
-        env: &env,
-        port: up.port,
-    };
+    let mqtt = up.mqtt(&env);
     let operator = state_dir(&env).join("operator");
 
     // A retained message is kept and handed to a later subscriber, flagged as retained.
@@ -684,14 +685,9 @@ fn a_failed_action_runs_the_error_action() {
     std::fs::remove_dir_all(&bucket).unwrap();
     std::fs::write(&bucket, "not a folder").unwrap();
     let up = LocalUp::start(&env);
-    let mqtt = Mqtt {
-        env: &env,
-        port: up.port,
-    };
-    mqtt.publish(
-        &device_dir(&env, "sensor-1"),
+    let mqtt = up.mqtt(&env);
+    mqtt.device_publish(
         "sensor-1",
-        "device/sensor-1/devicePayload",
         &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":80}"#],
     )
     .expect(0);
@@ -789,10 +785,7 @@ fn a_rule_deleted_from_the_registry_stops_at_once() {
     let env = Env::new(None);
     let bucket = deployed(&env, &["sensor-1"]);
     let up = LocalUp::start(&env);
-    let mqtt = Mqtt {
-        env: &env,
-        port: up.port,
-    };
+    let mqtt = up.mqtt(&env);
     // What teardown does first: delete the archive rule while the backend runs.
     let registry =
         soilctl::local::registry::Registry::open(&state_dir(&env).join("registry.db")).unwrap();
@@ -804,10 +797,8 @@ fn a_rule_deleted_from_the_registry_stops_at_once() {
         .unwrap();
     registry.delete_topic_rule(&archive_rule.name).unwrap();
     up.wait_for_log("1 topic rule(s) loaded");
-    mqtt.publish(
-        &device_dir(&env, "sensor-1"),
+    mqtt.device_publish(
         "sensor-1",
-        "device/sensor-1/devicePayload",
         &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":20}"#],
     )
     .expect(0);
