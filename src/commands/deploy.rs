@@ -133,7 +133,7 @@ pub async fn run(
         clients.region,
         template.source
     ));
-    let change_set_name = format!("soilctl-{}", unix_millis());
+    let change_set_name = format!("soilctl-{}", crate::clock::now_ms());
     let spinner = Progress::spinner(printer, "Preparing the change set");
     let created = cfn::create_change_set(
         &clients.cfn,
@@ -457,13 +457,6 @@ pub(crate) fn print_result(printer: &Printer, result: &DeployResult) -> std::io:
         }
         text
     })
-}
-
-fn unix_millis() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 sql_version: args.sql_version,
                 client_id: args.client_id,
                 principal: args.principal,
-                timestamp_ms: args.timestamp.unwrap_or_else(now_ms),
+                timestamp_ms: args.timestamp.unwrap_or_else(crate::clock::now_ms),
                 substitute: args.substitute,
             };
             rules::run(&s, &printer)
@@ -125,11 +125,4 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
         }
         Command::Generate(cmd) => generate::run(cmd),
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 //! same outcomes, so the commands can print the same shapes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, anyhow};
 use serde_json::Value as Json;
@@ -117,7 +117,7 @@ impl Local {
             self.apply_resource(r)
                 .with_context(|| format!("creating {} ({})", r.logical_id, r.resource_type))?;
         }
-        let now = now_ms();
+        let now = crate::clock::now_ms();
         let record = StackRecord {
             name: stack_name.to_string(),
             stack_id: plan.stack_id.clone(),
@@ -576,16 +576,4 @@ pub fn deployed_everything(registry: &Registry) -> anyhow::Result<(Vec<RuleDef>,
         })
         .collect();
     Ok((defs, deployed))
-}
-
-/// Where the device files of a local thing live.
-pub fn device_dir(devices_dir: &Path, name: &str) -> PathBuf {
-    devices_dir.join(name)
-}
-
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }

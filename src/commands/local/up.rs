@@ -170,7 +170,7 @@ fn write_broker_file(state: &StateDir, addr: SocketAddr) -> anyhow::Result<()> {
         "address": addr.to_string(),
         "port": addr.port(),
         "caFile": state.ca_dir().join("ca.pem"),
-        "startedMs": crate::local::control::now_ms(),
+        "startedMs": crate::clock::now_ms(),
     });
     crate::pki::write_file(
         &state.broker_file(),

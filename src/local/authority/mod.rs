@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context as _;
 use rustls::crypto::CryptoProvider;
@@ -235,13 +234,6 @@ fn trusted_ca(
     })
 }
 
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// A certificate id as messages show it: its first 12 digits.
 fn short(id: &str) -> String {
     match id.get(..12) {
@@ -281,7 +273,7 @@ impl Gate for Authority {
             .ok_or_else(|| Refusal::new("the client sent no certificate"))?;
         let (_, cert) = parse_x509_certificate(leaf)
             .map_err(|e| Refusal::new(format!("the client certificate cannot be read: {e}")))?;
-        let now = unix_now();
+        let now = crate::clock::now_secs();
         let validity = cert.validity();
         if now > validity.not_after.timestamp() {
             return Err(Refusal::new(format!(

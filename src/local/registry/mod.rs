@@ -24,9 +24,11 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::clock::now_ms;
 
 pub use error::{RegistryError, Result};
 pub use names::{
@@ -169,12 +171,4 @@ impl Registry {
         tx.commit()?;
         Ok(value)
     }
-}
-
-/// Milliseconds since the Unix epoch.
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }

@@ -41,7 +41,7 @@ pub use function::Function;
 pub use writer::spawn;
 
 /// The account id the local backend reports (`accountid()` in rules).
-pub const LOCAL_ACCOUNT_ID: &str = "000000000000";
+pub const LOCAL_ACCOUNT_ID: &str = crate::local::registry::ACCOUNT_ID;
 
 /// What is deployed that actions can reach (built by the integrator from the stack's
 /// resources).

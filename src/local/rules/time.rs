@@ -1,17 +1,9 @@
 //! Clock readings and identifiers for the records the actions write: RFC 3339 UTC times with
 //! milliseconds and random version 4 UUIDs.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use crate::iotsql::civil_from_days;
 
-/// Milliseconds since the Unix epoch, now.
-pub(crate) fn now_ms() -> i64 {
-    match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
-    }
-}
+pub(crate) use crate::clock::now_ms;
 
 /// `ms` as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub(crate) fn rfc3339_ms(ms: i64) -> String {
