@@ -329,6 +329,32 @@ fn mosquitto(dir: &Path, state: &StateDir) -> (Child, u16) {
     (child, port)
 }
 
+/// Files per second that two threads create (create, write 120 bytes, close) in `folders`
+/// folders under `dir`; the folder is removed afterwards.
+fn file_ceiling(dir: &Path, folders: u64, total: u64) -> f64 {
+    use std::io::Write;
+    for f in 0..folders {
+        std::fs::create_dir_all(dir.join(format!("f{f}"))).unwrap();
+    }
+    let body = [b'x'; 120];
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for t in 0..2u64 {
+            let dir = dir.to_path_buf();
+            s.spawn(move || {
+                for i in (t..total).step_by(2) {
+                    let path = dir.join(format!("f{}/{i:012}.json", i % folders));
+                    let mut f = std::fs::File::create_new(path).unwrap();
+                    f.write_all(&body).unwrap();
+                }
+            });
+        }
+    });
+    let rate = total as f64 / started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(dir);
+    rate
+}
+
 fn main() {
     // `cargo bench` passes --bench; this program takes no arguments of its own.
     let publishers = env_or("BENCH_PUBLISHERS", 64);
@@ -431,6 +457,12 @@ fn main() {
         .map(|t| t.lines().count())
         .unwrap_or(0);
 
+    // The disk alone: as many files of the same size created in as many folders, by two
+    // threads that do nothing else (plain create and write, not even atomic): the ceiling any
+    // archive with one object per message has on this file system.
+    eprintln!("creating {total} plain files on the same file system");
+    let fs_per_sec = file_ceiling(&tmp.path().join("ceiling"), publishers, total);
+
     // Memory with many connected devices.
     let up = local_up(state.root());
     eprintln!("connecting {devices} devices to local up");
@@ -491,6 +523,14 @@ fn main() {
     row(
         "soilctl broker-only msg/s (no rules deployed)",
         format!("{bare:.0}"),
+    );
+    row(
+        "file system alone: plain files created/s (2 threads)",
+        format!("{fs_per_sec:.0}"),
+    );
+    row(
+        "ratio soilctl end to end / file system alone",
+        format!("{:.2}", ours / fs_per_sec),
     );
     row(
         "mosquitto broker-only msg/s (publish to PUBACK)",

@@ -89,6 +89,15 @@ pub enum Command {
     /// Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine.
     #[command(subcommand)]
     Local(LocalCommand),
+    /// A fleet of simulated soil sensors, each with its own identity and connection.
+    #[command(after_help = SIMULATE_HELP)]
+    Simulate(SimulateArgs),
+    /// Live telemetry, like the AWS console's MQTT test client (or a live chart).
+    #[command(after_help = TAIL_HELP)]
+    Tail(TailArgs),
+    /// The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown.
+    #[command(after_help = DEMO_HELP)]
+    Demo(DemoArgs),
     /// Remove everything the stack and soilctl created, and check that nothing is left.
     #[command(after_help = EXIT_CODES)]
     Teardown(TeardownArgs),
@@ -336,6 +345,175 @@ pub struct TeardownArgs {
     /// Highest rate of calls per AWS IoT API, per second.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub rate: u32,
+}
+
+/// A duration such as 500ms, 5s, 10m or 1h30m.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{e} (write it like 500ms, 5s, 10m or 1h30m)"))
+}
+
+/// Where to connect instead of the target's own MQTT endpoint.
+#[derive(Debug, Args)]
+pub struct MqttEndpointArgs {
+    /// Connect to this MQTT endpoint (HOST:PORT) instead of the account's iot:Data-ATS endpoint
+    /// or the running `local up` (a custom domain, a test broker).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub mqtt_endpoint: Option<String>,
+
+    /// Trust this CA file for the MQTT server's certificate (with --mqtt-endpoint) [default:
+    /// Amazon Root CA 1 on AWS, the backend's CA locally].
+    #[arg(long, value_name = "FILE", requires = "mqtt_endpoint")]
+    pub mqtt_ca: Option<PathBuf>,
+}
+
+pub const SIMULATE_HELP: &str = "\
+Examples:
+  soilctl simulate --local --devices 5 --count 3
+  soilctl simulate --devices 100 --interval 10s --duration 30m --seed 7
+
+Things that are missing are created (with keys made here); existing ones are reused.
+Ctrl-C stops cleanly and prints the summary.
+
+Exit codes:
+  0  the run finished (or was stopped with Ctrl-C) and every device did its part
+  1  some devices failed (refused, unreachable) or messages went unacknowledged
+  2  bad usage or bad input (no running `local up`, a stack that is not deployed)";
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+
+    /// How many devices to simulate.
+    #[arg(long, value_name = "N")]
+    pub devices: u32,
+
+    /// Device names are <PREFIX>1 ... <PREFIX>N.
+    #[arg(long, default_value = "soilSensor", value_name = "PREFIX")]
+    pub prefix: String,
+
+    /// Time between two readings of one device.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub interval: std::time::Duration,
+
+    /// Stop after this long [default: 10m unless --count is given].
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION", conflicts_with = "count")]
+    pub duration: Option<std::time::Duration>,
+
+    /// Stop after each device has published this many readings.
+    #[arg(long, value_name = "M")]
+    pub count: Option<u64>,
+
+    /// MQTT quality of service of the readings: 0 or 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=1), value_name = "0|1")]
+    pub qos: u8,
+
+    /// Humidity the model dips under now and then (the stack's alert threshold).
+    #[arg(long, default_value_t = 35.0, value_name = "N")]
+    pub threshold: f64,
+
+    /// Seed of the humidity model: the same seed gives the same readings.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// New connections per second while the fleet ramps up.
+    #[arg(long, value_name = "N")]
+    pub ramp: Option<u32>,
+
+    /// Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]
+    #[arg(long, env = "SOILCTL_DEVICES_DIR", value_name = "DIR")]
+    pub devices_dir: Option<PathBuf>,
+
+    /// Key algorithm for devices that have to be created.
+    #[arg(long, value_enum, default_value_t = KeyAlgorithm::EcdsaP256)]
+    pub key_algorithm: KeyAlgorithm,
+
+    /// Highest rate of calls per AWS IoT API, per second, when creating devices.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub rate: u32,
+
+    #[command(flatten)]
+    pub endpoint: MqttEndpointArgs,
+}
+
+pub const TAIL_HELP: &str = "\
+On AWS, tail connects as the console's MQTT test client does: MQTT over WebSocket to the
+account's iot:Data-ATS endpoint, signed (SigV4) with your credentials; no device certificate
+is needed. With --local it uses the local backend's operator identity.
+
+Examples:
+  soilctl tail                                 # everything ('#')
+  soilctl tail 'device/+/devicePayload' --count 10 --output json
+  soilctl tail --local --chart
+
+Exit codes:
+  0  stopped by Ctrl-C, --timeout, or after --count messages
+  1  the connection failed and could not be made again, or --timeout came before --count
+  2  bad usage or bad input (a bad filter, missing credentials, no running `local up`)";
+
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// Topic filters to subscribe to (MQTT wildcards + and #).
+    #[arg(value_name = "FILTER", default_value = "#")]
+    pub filters: Vec<String>,
+
+    /// Stop after this many messages.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Stop after this long.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Option<std::time::Duration>,
+
+    /// Print JSON payloads indented over several lines.
+    #[arg(long, conflicts_with = "chart")]
+    pub pretty: bool,
+
+    /// Readings with a humidity under this are highlighted (and drawn as the chart's line).
+    #[arg(long, default_value_t = 35.0, value_name = "N")]
+    pub threshold: f64,
+
+    /// A live chart of each device's humidity in the terminal instead of lines (q quits).
+    #[arg(long)]
+    pub chart: bool,
+
+    #[command(flatten)]
+    pub endpoint: MqttEndpointArgs,
+}
+
+pub const DEMO_HELP: &str = "\
+Runs everything on the embedded backend in a temporary state directory: starts the
+backend, deploys the template, creates the devices, simulates them while showing the
+telemetry and each alert as its email would read, prints a summary, then tears everything
+down and removes the directory. Needs no AWS account and no network.
+
+Exit codes:
+  0  the whole story ran and nothing was left behind
+  1  a step failed (the summary says which)
+  2  bad usage or bad input";
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How long the devices publish.
+    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: std::time::Duration,
+
+    /// How many devices.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub devices: u32,
+
+    /// Time between two readings of one device.
+    #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DURATION")]
+    pub interval: std::time::Duration,
+
+    /// Alert threshold of the demo stack.
+    #[arg(long, default_value_t = 35, value_name = "N")]
+    pub threshold: u8,
+
+    /// Seed of the humidity model.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,12 +5,15 @@
 //! command each, and `aws` holds thin functions over the AWS SDK clients.
 
 pub mod aws;
+pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod error;
+pub mod fleet;
 pub mod iotsql;
 pub mod local;
+pub mod mqtt;
 pub mod names;
 pub mod pki;
 pub mod policy;
@@ -18,6 +21,8 @@ pub mod printer;
 pub mod progress;
 pub mod provision;
 pub mod ratelimit;
+pub mod sensor;
 pub mod settings;
 pub mod stack;
+pub mod tail;
 pub mod template;

@@ -22,6 +22,8 @@ pub struct Printer {
     color: bool,
     stderr_tty: bool,
     stdin_tty: bool,
+    /// Results are not printed (a command run as one step of another).
+    results_hidden: bool,
 }
 
 impl Printer {
@@ -40,7 +42,29 @@ impl Printer {
             color: stderr_tty && !no_color && !dumb,
             stderr_tty,
             stdin_tty: std::io::stdin().is_terminal(),
+            results_hidden: false,
         }
+    }
+
+    /// The same printer at another level (-2 errors only ... 2 very verbose).
+    pub fn with_level(&self, level: i8) -> Self {
+        Printer {
+            level: level.clamp(-2, 2),
+            ..self.clone()
+        }
+    }
+
+    /// The same printer without results on stdout, for a command run as a step of another.
+    pub fn without_results(&self) -> Self {
+        Printer {
+            results_hidden: true,
+            ..self.clone()
+        }
+    }
+
+    /// Whether colours are used (a terminal, and NO_COLOR not set).
+    pub fn color(&self) -> bool {
+        self.color
     }
 
     pub fn format(&self) -> Format {
@@ -128,6 +152,9 @@ impl Printer {
         value: &T,
         text: impl FnOnce() -> String,
     ) -> std::io::Result<()> {
+        if self.results_hidden {
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
         match self.format {
             Format::Json => {

@@ -53,6 +53,35 @@ pub struct TeardownSettings {
     pub rate: u32,
 }
 
+#[derive(Clone)]
+pub struct SimulateSettings {
+    pub stack_name: String,
+    pub names: Vec<String>,
+    pub devices_dir: PathBuf,
+    pub key_algorithm: KeyAlgorithm,
+    pub rate: u32,
+    pub interval: Duration,
+    pub stop: crate::fleet::Stop,
+    pub qos: crate::mqtt::QoS,
+    pub threshold: f64,
+    pub seed: u64,
+    pub ramp: Option<u32>,
+    pub mqtt_endpoint: Option<String>,
+    pub mqtt_ca: Option<PathBuf>,
+}
+
+#[derive(Clone)]
+pub struct TailSettings {
+    pub filters: Vec<String>,
+    pub count: Option<u64>,
+    pub timeout: Option<Duration>,
+    pub pretty: bool,
+    pub threshold: f64,
+    pub chart: bool,
+    pub mqtt_endpoint: Option<String>,
+    pub mqtt_ca: Option<PathBuf>,
+}
+
 /// The device directory: the flag, else SOILCTL_DEVICES_DIR, else the per-user default.
 pub fn devices_dir(flag: Option<PathBuf>) -> PathBuf {
     flag.or_else(|| {

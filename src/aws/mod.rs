@@ -31,6 +31,9 @@ pub struct Clients {
     pub sns: aws_sdk_sns::Client,
     pub region: String,
     pub endpoint_url: Option<String>,
+    /// The credentials the clients sign with (for signing anything else, such as `tail`'s
+    /// WebSocket URL).
+    pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
 }
 
 /// Checks the endpoint URL before anything is sent to it.
@@ -98,6 +101,7 @@ pub fn clients(config: &SdkConfig, region: String, endpoint_url: Option<String>)
         sns: aws_sdk_sns::Client::new(config),
         region,
         endpoint_url,
+        credentials: config.credentials_provider(),
     }
 }
 

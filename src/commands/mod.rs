@@ -1,10 +1,14 @@
 //! One module per command; each takes plain settings and the printer and returns an exit code.
 
+pub mod demo;
 pub mod deploy;
+pub mod endpoint;
 pub mod generate;
 pub mod local;
 pub mod rules;
+pub mod simulate;
 pub mod status;
+pub mod tail;
 pub mod teardown;
 pub mod thing;
 
@@ -119,10 +123,84 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
             };
             rules::run(&s, &printer)
         }
+        Command::Simulate(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let s = simulate_settings(args)?;
+            simulate::run(&s, &target, &printer).await
+        }
+        Command::Tail(args) => {
+            let s = settings::TailSettings {
+                filters: args.filters,
+                count: args.count,
+                timeout: args.timeout,
+                pretty: args.pretty,
+                threshold: args.threshold,
+                chart: args.chart,
+                mqtt_endpoint: args.endpoint.mqtt_endpoint,
+                mqtt_ca: args.endpoint.mqtt_ca,
+            };
+            tail::run(&s, &target, &printer).await
+        }
+        Command::Demo(args) => {
+            let s = demo::DemoSettings {
+                duration: args.duration,
+                devices: args.devices,
+                interval: args.interval,
+                threshold: args.threshold,
+                seed: args.seed.unwrap_or_else(|| crate::clock::now_ms() as u64),
+            };
+            demo::run(&s, &printer).await
+        }
         Command::Local(LocalCommand::Up(args)) => {
             let state = settings::state_dir(&cli.global);
             local::up::run(&state, args.port, &printer).await
         }
         Command::Generate(cmd) => generate::run(cmd),
     }
+}
+
+fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings::SimulateSettings> {
+    use crate::error::bad_input;
+    if args.devices == 0 {
+        return Err(bad_input("--devices must be at least 1"));
+    }
+    if args.interval.is_zero() {
+        return Err(bad_input(
+            "--interval must be longer than 0 (for example 5s)",
+        ));
+    }
+    if args.count == Some(0) {
+        return Err(bad_input("--count must be at least 1"));
+    }
+    if !(0.0..=100.0).contains(&args.threshold) {
+        return Err(bad_input("--threshold must be between 0 and 100"));
+    }
+    let names = crate::names::numbered(&args.prefix, args.devices);
+    for name in names.iter().take(1).chain(names.last()) {
+        crate::names::check_thing_name(name)?;
+    }
+    let stop = match (args.count, args.duration) {
+        (Some(m), _) => crate::fleet::Stop::Count(m),
+        (None, Some(d)) => crate::fleet::Stop::After(d),
+        (None, None) => crate::fleet::Stop::After(std::time::Duration::from_secs(600)),
+    };
+    Ok(settings::SimulateSettings {
+        stack_name: args.stack.stack_name,
+        names,
+        devices_dir: settings::devices_dir(args.devices_dir),
+        key_algorithm: args.key_algorithm,
+        rate: args.rate,
+        interval: args.interval,
+        stop,
+        qos: if args.qos == 0 {
+            crate::mqtt::QoS::AtMostOnce
+        } else {
+            crate::mqtt::QoS::AtLeastOnce
+        },
+        threshold: args.threshold,
+        seed: args.seed.unwrap_or_else(|| crate::clock::now_ms() as u64),
+        ramp: args.ramp,
+        mqtt_endpoint: args.endpoint.mqtt_endpoint,
+        mqtt_ca: args.endpoint.mqtt_ca,
+    })
 }

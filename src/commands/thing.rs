@@ -53,6 +53,16 @@ pub async fn create(
     aws_settings: &AwsSettings,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
+    let result = ensure(s, aws_settings, printer).await?;
+    finish_create(printer, &result)
+}
+
+/// Creates the things that are missing and reuses those that exist, printing each outcome.
+pub(crate) async fn ensure(
+    s: &ThingCreateSettings,
+    aws_settings: &AwsSettings,
+    printer: &Printer,
+) -> anyhow::Result<CreateResult> {
     for name in &s.names {
         check_thing_name(name)?;
     }
@@ -113,7 +123,7 @@ pub async fn create(
         things,
         failed,
     };
-    finish_create(printer, &result)
+    Ok(result)
 }
 
 /// Prints what a create run made; exit 1 when any thing failed.

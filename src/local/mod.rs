@@ -9,6 +9,7 @@
 //! - `ca`: the backend's own certificate authority (device and server certificates).
 //! - `authority`: the gate's implementation over the registry and the policy evaluator.
 //! - `rules`: the rules engine: IoT SQL and the S3, Lambda, republish, SNS and error actions.
+//! - `server`: the broker, the engine and the registry watcher started and stopped together.
 //! - `state`: where everything lives on disk.
 
 pub mod authority;
@@ -18,5 +19,6 @@ pub mod control;
 pub mod gate;
 pub mod registry;
 pub mod rules;
+pub mod server;
 pub mod stack;
 pub mod state;

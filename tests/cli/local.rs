@@ -12,7 +12,7 @@ use crate::support::{Env, Output};
 const SEED_PAYLOAD: &str = r#"{"name":"sensor-1","humidity":29,"timeStampEpoch":1598536072677,"timeStampIso":"2020-08-27T13:47:52.677721"}"#;
 
 /// A mosquitto client program; its absence fails the test (it never skips).
-fn mosquitto_tool(name: &str) -> PathBuf {
+pub(crate) fn mosquitto_tool(name: &str) -> PathBuf {
     for dir in ["/usr/bin", "/usr/local/bin"] {
         let p = Path::new(dir).join(name);
         if p.is_file() {
@@ -69,7 +69,7 @@ impl LocalUp {
     }
 
     /// MQTT clients pointed at this backend.
-    fn mqtt<'a>(&self, env: &'a Env) -> Mqtt<'a> {
+    pub(crate) fn mqtt<'a>(&self, env: &'a Env) -> Mqtt<'a> {
         Mqtt {
             env,
             port: self.port,
@@ -109,7 +109,7 @@ impl Drop for LocalUp {
 }
 
 /// Polls `f` for up to 20 s (a bound on waiting, not a speed assertion).
-fn wait_until<T>(_what: &str, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+pub(crate) fn wait_until<T>(_what: &str, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let started = Instant::now();
     loop {
         if let Some(v) = f() {
@@ -126,18 +126,18 @@ pub fn state_dir(env: &Env) -> PathBuf {
     env.dir.path().join(".local/state/soilctl/local")
 }
 
-fn device_dir(env: &Env, name: &str) -> PathBuf {
+pub(crate) fn device_dir(env: &Env, name: &str) -> PathBuf {
     env.devices().join(name)
 }
 
 /// Runs a mosquitto client with a device's (or any) identity.
-struct Mqtt<'a> {
+pub(crate) struct Mqtt<'a> {
     env: &'a Env,
     port: u16,
 }
 
 impl Mqtt<'_> {
-    fn tls_args(&self, identity: &Path) -> Vec<String> {
+    pub(crate) fn tls_args(&self, identity: &Path) -> Vec<String> {
         vec![
             "-h".into(),
             "localhost".into(),
@@ -152,7 +152,13 @@ impl Mqtt<'_> {
         ]
     }
 
-    fn publish(&self, identity: &Path, client_id: &str, topic: &str, extra: &[&str]) -> Output {
+    pub(crate) fn publish(
+        &self,
+        identity: &Path,
+        client_id: &str,
+        topic: &str,
+        extra: &[&str],
+    ) -> Output {
         let mut cmd = Command::new(mosquitto_tool("mosquitto_pub"));
         cmd.args(self.tls_args(identity))
             .args(["-i", client_id, "-t", topic])
@@ -162,7 +168,7 @@ impl Mqtt<'_> {
     }
 
     /// Publishes as device `name` on its own topic, with its own files.
-    fn device_publish(&self, name: &str, extra: &[&str]) -> Output {
+    pub(crate) fn device_publish(&self, name: &str, extra: &[&str]) -> Output {
         self.publish(
             &device_dir(self.env, name),
             name,
@@ -171,7 +177,13 @@ impl Mqtt<'_> {
         )
     }
 
-    fn subscribe(&self, identity: &Path, client_id: &str, topic: &str, count: u32) -> Child {
+    pub(crate) fn subscribe(
+        &self,
+        identity: &Path,
+        client_id: &str,
+        topic: &str,
+        count: u32,
+    ) -> Child {
         let mut cmd = Command::new(mosquitto_tool("mosquitto_sub"));
         cmd.args(self.tls_args(identity))
             .args(["-i", client_id, "-t", topic, "-v", "-q", "1"])
@@ -183,7 +195,7 @@ impl Mqtt<'_> {
     }
 }
 
-fn run(mut cmd: Command) -> Output {
+pub(crate) fn run(mut cmd: Command) -> Output {
     let out = cmd.output().expect("running a mosquitto client");
     Output {
         code: out.status.code().unwrap_or(-1),
@@ -193,7 +205,7 @@ fn run(mut cmd: Command) -> Output {
 }
 
 /// Every object in a bucket folder: (key, body), sorted by key.
-fn objects(root: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn objects(root: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -214,7 +226,7 @@ fn objects(root: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-fn alerts(env: &Env) -> Vec<serde_json::Value> {
+pub(crate) fn alerts(env: &Env) -> Vec<serde_json::Value> {
     std::fs::read_to_string(state_dir(env).join("alerts.jsonl"))
         .unwrap_or_default()
         .lines()
@@ -223,7 +235,7 @@ fn alerts(env: &Env) -> Vec<serde_json::Value> {
 }
 
 /// Deploys the real template locally and creates devices; returns the bucket folder.
-fn deployed(env: &Env, things: &[&str]) -> PathBuf {
+pub(crate) fn deployed(env: &Env, things: &[&str]) -> PathBuf {
     let out = env
         .run(&[
             "--local",
@@ -244,7 +256,7 @@ fn deployed(env: &Env, things: &[&str]) -> PathBuf {
     state_dir(env).join("buckets").join(bucket)
 }
 
-fn wait_objects(bucket: &Path, n: usize) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn wait_objects(bucket: &Path, n: usize) -> Vec<(String, Vec<u8>)> {
     wait_until("objects", || {
         let o = objects(bucket);
         (o.len() >= n).then_some(o)

@@ -2,9 +2,12 @@
 //! bad input, the template (cfn-lint) and the generated completions and man pages.
 
 mod deploy;
+mod fleet;
 mod generated;
 mod input;
 mod local;
+mod mosquitto;
+mod mqtt_client;
 mod rules;
 mod support;
 mod teardown;

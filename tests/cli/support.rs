@@ -144,7 +144,7 @@ pub fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
 }
 
 /// The result of one run of the binary.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Output {
     pub code: i32,
     pub stdout: String,

@@ -1,10 +1,10 @@
 //! The commands against the embedded local backend: the same flags and result shapes as on
 //! AWS, over `crate::local::control`.
 
-mod deploy;
+pub(crate) mod deploy;
 mod status;
-mod teardown;
-mod thing;
+pub(crate) mod teardown;
+pub(crate) mod thing;
 pub mod up;
 
 use std::process::ExitCode;

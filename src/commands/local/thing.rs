@@ -35,6 +35,16 @@ pub fn create(
     state: &StateDir,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
+    let result = ensure(s, state, printer)?;
+    finish_create(printer, &result)
+}
+
+/// Creates the things that are missing and reuses those that exist, printing each outcome.
+pub(crate) fn ensure(
+    s: &ThingCreateSettings,
+    state: &StateDir,
+    printer: &Printer,
+) -> anyhow::Result<CreateResult> {
     let mut names: Vec<String> = Vec::new();
     for name in &s.names {
         check_thing_name(name)?;
@@ -91,7 +101,7 @@ pub fn create(
         things,
         failed,
     };
-    finish_create(printer, &result)
+    Ok(result)
 }
 
 fn info(local: &Local, name: &str) -> anyhow::Result<Option<ThingInfo>> {

@@ -1,0 +1,303 @@
+//! `soilctl simulate`: makes sure every simulated device has its thing and certificate (created
+//! through the target's control plane when missing), then runs the fleet with a live display on
+//! stderr and prints the summary on stdout.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+
+use crate::commands::endpoint::{self, MqttServer};
+use crate::commands::thing::CreateResult;
+use crate::fleet::{self, Counters, DeviceSpec, FleetEvent, FleetPlan, Stop, Summary};
+use crate::mqtt::{Identity, QoS, ServerTrust};
+use crate::printer::Printer;
+use crate::progress::Progress;
+use crate::settings::{SimulateSettings, Target, ThingCreateSettings};
+
+/// AWS IoT Core's limit on publishes per second on one connection.
+const AWS_PUBLISHES_PER_CONNECTION: u32 = 100;
+/// New connections per second by default: AWS's per-account connect quota is 100 per second
+/// in some Regions; the local backend takes many more.
+const AWS_RAMP: u32 = 100;
+const LOCAL_RAMP: u32 = 1000;
+/// Event lines per second on stderr before they are only counted.
+const EVENT_LINES_PER_SECOND: u32 = 20;
+
+pub async fn run(
+    s: &SimulateSettings,
+    target: &Target,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    let (created, server, aws) = prepare(s, target, printer).await?;
+    if let Some(first) = created.failed.first() {
+        anyhow::bail!(
+            "{} of {} device(s) could not be created (first: {}: {}); nothing was simulated",
+            created.failed.len(),
+            s.names.len(),
+            first.name,
+            first.error
+        );
+    }
+    let plan = plan(s, &created, server, aws)?;
+    let summary = run_fleet(plan, s, printer).await;
+    report(printer, &summary, s.qos)?;
+    Ok(exit_code(&summary, s.qos))
+}
+
+/// The devices' identities and the server, per target.
+async fn prepare(
+    s: &SimulateSettings,
+    target: &Target,
+    printer: &Printer,
+) -> anyhow::Result<(CreateResult, MqttServer, bool)> {
+    let things = ThingCreateSettings {
+        stack_name: s.stack_name.clone(),
+        names: s.names.clone(),
+        devices_dir: s.devices_dir.clone(),
+        key_algorithm: s.key_algorithm,
+        rate: s.rate,
+        concurrency: 8,
+    };
+    let quiet = quiet_for_many(printer, s.names.len());
+    match target {
+        Target::Local(state) => {
+            let server = match endpoint::override_from(
+                s.mqtt_endpoint.as_deref(),
+                s.mqtt_ca.as_deref(),
+                || Ok(endpoint::local_server(state)?.trust),
+            )? {
+                Some(server) => server,
+                None => endpoint::local_server(state)?,
+            };
+            let created = crate::commands::local::thing::ensure(&things, state, &quiet)?;
+            if s.mqtt_endpoint.is_none() {
+                // The running backend re-reads the registry within 200 ms; new devices wait for it.
+                crate::local::server::wait_until_served(state, Duration::from_secs(5)).await?;
+            }
+            Ok((created, server, false))
+        }
+        Target::Aws(aws) => {
+            let created = crate::commands::thing::ensure(&things, aws, &quiet).await?;
+            let server = match endpoint::override_from(
+                s.mqtt_endpoint.as_deref(),
+                s.mqtt_ca.as_deref(),
+                || Ok(ServerTrust::amazon_root()),
+            )? {
+                Some(server) => server,
+                None => aws_server(&created)?,
+            };
+            Ok((created, server, true))
+        }
+    }
+}
+
+fn aws_server(created: &CreateResult) -> anyhow::Result<MqttServer> {
+    if created.endpoint.is_empty() {
+        anyhow::bail!("AWS IoT returned no iot:Data-ATS endpoint for this account and Region");
+    }
+    Ok(MqttServer {
+        host: created.endpoint.clone(),
+        port: 8883,
+        trust: ServerTrust::amazon_root(),
+    })
+}
+
+/// With many devices, one line per created thing is noise: only the bar (or nothing).
+fn quiet_for_many(printer: &Printer, devices: usize) -> Printer {
+    if devices > 20 && !printer.verbose() {
+        printer.with_level(-1)
+    } else {
+        printer.clone()
+    }
+}
+
+fn plan(
+    s: &SimulateSettings,
+    created: &CreateResult,
+    server: MqttServer,
+    aws: bool,
+) -> anyhow::Result<FleetPlan> {
+    let mut devices = Vec::with_capacity(created.things.len());
+    for thing in &created.things {
+        let files = crate::pki::read_device(&thing.dir).with_context(|| {
+            format!(
+                "device files of {} are missing in {}",
+                thing.name,
+                thing.dir.display()
+            )
+        })?;
+        let identity = Identity::from_pem_files(
+            &thing.dir.join(&files.certificate),
+            &thing.dir.join(&files.private_key),
+        )
+        .with_context(|| format!("reading the certificate and key of {}", thing.name))?;
+        devices.push(DeviceSpec {
+            name: thing.name.clone(),
+            identity: Arc::new(identity),
+        });
+    }
+    Ok(FleetPlan {
+        devices,
+        host: server.host,
+        port: server.port,
+        alpn: (aws && server.port == 443).then(|| b"x-amzn-mqtt-ca".to_vec()),
+        trust: server.trust,
+        interval: s.interval,
+        model_step: None,
+        stop: s.stop,
+        qos: s.qos,
+        threshold: s.threshold,
+        seed: s.seed,
+        ramp_per_second: s
+            .ramp
+            .unwrap_or(if aws { AWS_RAMP } else { LOCAL_RAMP })
+            .max(1),
+        max_publish_rate: aws.then_some(AWS_PUBLISHES_PER_CONNECTION),
+        max_in_flight: 32,
+        max_backoff: Duration::from_secs(30),
+    })
+}
+
+async fn run_fleet(plan: FleetPlan, s: &SimulateSettings, printer: &Printer) -> Summary {
+    let n = plan.devices.len();
+    printer.info(format!(
+        "Simulating {n} device(s) against mqtts://{}:{}: a reading every {} at QoS {}, {}; Ctrl-C stops",
+        plan.host,
+        plan.port,
+        humantime::format_duration(plan.effective_interval()),
+        if plan.qos == QoS::AtLeastOnce { 1 } else { 0 },
+        match s.stop {
+            Stop::Count(m) => format!("{m} per device"),
+            Stop::After(d) => format!("for {}", humantime::format_duration(d)),
+        }
+    ));
+    let counters = Arc::new(Counters::default());
+    let cancel = CancellationToken::new();
+    let bar = Arc::new(Progress::spinner(printer, "connecting"));
+    let events = event_printer(bar.clone(), printer.clone());
+    let display = tokio::spawn(display(
+        counters.clone(),
+        bar.clone(),
+        printer.clone(),
+        n,
+        cancel.clone(),
+    ));
+    let ctrl_c = {
+        let cancel = cancel.clone();
+        let printer = printer.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                printer.info("Stopping: waiting for the last acknowledgements");
+                cancel.cancel();
+            }
+        })
+    };
+    let summary = fleet::run(plan, counters, cancel.clone(), events).await;
+    ctrl_c.abort();
+    display.abort();
+    bar.finish();
+    summary
+}
+
+/// Refusals, drops and reconnections as lines above the display, at most
+/// `EVENT_LINES_PER_SECOND`, then counted.
+fn event_printer(bar: Arc<Progress>, printer: Printer) -> Arc<dyn Fn(FleetEvent) + Send + Sync> {
+    let window = std::sync::Mutex::new((Instant::now(), 0u32, 0u64));
+    Arc::new(move |event: FleetEvent| {
+        let mut w = window.lock().unwrap_or_else(|e| e.into_inner());
+        if w.0.elapsed() >= Duration::from_secs(1) {
+            if w.2 > 0 {
+                bar.println(format!("  ... and {} more device event(s)", w.2));
+            }
+            *w = (Instant::now(), 0, 0);
+        }
+        if w.1 >= EVENT_LINES_PER_SECOND {
+            w.2 += 1;
+            return;
+        }
+        w.1 += 1;
+        let line = match &event {
+            FleetEvent::GaveUp { .. } => format!("{} {event}", printer.red("failed")),
+            FleetEvent::Reconnected { .. } => format!("{} {event}", printer.green("ok")),
+            _ => format!("{} {event}", printer.yellow("retry")),
+        };
+        bar.println(line);
+    })
+}
+
+/// Updates the display four times a second; without a terminal, a line every ten seconds.
+async fn display(
+    counters: Arc<Counters>,
+    bar: Arc<Progress>,
+    printer: Printer,
+    devices: usize,
+    cancel: CancellationToken,
+) {
+    let started = Instant::now();
+    let mut last_line = Instant::now();
+    let mut previous = (Instant::now(), 0u64);
+    let mut rate = 0.0;
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    loop {
+        tick.tick().await;
+        let c = counters.snapshot();
+        let dt = previous.0.elapsed().as_secs_f64();
+        if dt >= 1.0 {
+            rate = (c.sent - previous.1) as f64 / dt;
+            previous = (Instant::now(), c.sent);
+        }
+        let line = format!(
+            "{}/{devices} connected · {} sent · {} acknowledged · {} under threshold · {} error(s) · {} reconnect(s) · {rate:.0} msg/s",
+            c.connected, c.sent, c.acknowledged, c.under_threshold, c.errors, c.reconnects
+        );
+        if printer.progress_enabled() {
+            bar.set_message(line);
+        } else if last_line.elapsed() >= Duration::from_secs(10) && !cancel.is_cancelled() {
+            last_line = Instant::now();
+            printer.info(format!("[{:.0}s] {line}", started.elapsed().as_secs_f64()));
+        }
+    }
+}
+
+fn report(printer: &Printer, summary: &Summary, qos: QoS) -> anyhow::Result<()> {
+    printer.result(summary, || {
+        let mut text = format!(
+            "Simulated {} device(s) for {:.1}s: {} sent, {} acknowledged, {} under the threshold, {} error(s), {} disconnect(s), {} reconnect(s), {:.1} msg/s{}",
+            summary.devices,
+            summary.seconds,
+            summary.sent,
+            if qos == QoS::AtLeastOnce {
+                summary.acknowledged.to_string()
+            } else {
+                "n/a (QoS 0)".into()
+            },
+            summary.under_threshold,
+            summary.errors,
+            summary.disconnects,
+            summary.reconnects,
+            summary.messages_per_second,
+            if summary.interrupted {
+                " (stopped by Ctrl-C)"
+            } else {
+                ""
+            }
+        );
+        for f in &summary.failed {
+            text.push_str(&format!("\n  {}: {}", f.device, f.error));
+        }
+        text
+    })?;
+    Ok(())
+}
+
+fn exit_code(summary: &Summary, qos: QoS) -> ExitCode {
+    let unacknowledged = qos == QoS::AtLeastOnce && summary.acknowledged < summary.sent;
+    if summary.failed.is_empty() && !unacknowledged {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,293 @@
+//! One simulated device: waits for its ramp slot, connects with its own certificate, publishes
+//! a reading every interval, counts acknowledgements, and after a drop reconnects with
+//! exponential backoff and sends again what was not acknowledged (at least once, as QoS 1
+//! promises). A refusal (a revoked certificate, a policy that says no) is tried again a few
+//! times, then ends the device with the broker's reason.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::time::{Instant, sleep_until};
+use tokio_util::sync::CancellationToken;
+
+use super::plan::{FleetPlan, Stop};
+use super::stats::{Counters, DeviceFailure, FleetEvent};
+use crate::mqtt::{ConnectOptions, Connection, Endpoint, Event, MqttError, QoS};
+use crate::sensor::{Model, Reading};
+
+/// How long a stopping device waits for its last acknowledgements.
+const ACK_GRACE: Duration = Duration::from_secs(5);
+/// A refusal (an unknown or inactive certificate, a policy that says no) is tried again this
+/// many times before the device gives up: a certificate registered a moment ago, or one that
+/// just-in-time registration activates after the first refusal, gets in on a later attempt.
+const REFUSALS_BEFORE_GIVING_UP: u32 = 3;
+/// First wait after a failed connection; it doubles up to the plan's `max_backoff`.
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+
+/// What a device still owes: readings not made yet and messages not acknowledged yet.
+struct Progress {
+    made: u64,
+    /// QoS 1 messages sent and not acknowledged: packet id (None once their connection is
+    /// gone) and the bytes to send again.
+    unacked: VecDeque<(Option<u16>, Bytes)>,
+}
+
+enum Ended {
+    /// Done (count reached, deadline passed, or cancelled) and disconnected.
+    Finished,
+    /// The connection broke; try again.
+    Dropped(MqttError),
+}
+
+pub(super) async fn run(
+    index: usize,
+    plan: &FleetPlan,
+    counters: &Counters,
+    cancel: &CancellationToken,
+    events: &(dyn Fn(FleetEvent) + Send + Sync),
+    started: Instant,
+) -> Option<DeviceFailure> {
+    let spec = &plan.devices[index];
+    let name = spec.name.clone();
+    tokio::select! {
+        _ = cancel.cancelled() => return None,
+        _ = sleep_until(started + plan.ramp_slot(index)) => {}
+    }
+    let deadline = match plan.stop {
+        Stop::After(d) => Some(started + d),
+        Stop::Count(_) => None,
+    };
+    let endpoint = Endpoint::Mtls {
+        host: plan.host.clone(),
+        port: plan.port,
+        trust: plan.trust.clone(),
+        identity: spec.identity.clone(),
+        alpn: plan.alpn.clone(),
+    };
+    let mut options = ConnectOptions::new(name.clone());
+    options.max_in_flight = plan.max_in_flight.max(1);
+    let mut model = Model::new(plan.seed, index, plan.threshold);
+    let mut rng = fastrand::Rng::with_seed(plan.seed ^ (index as u64).wrapping_mul(0x9E37_79B9));
+    let mut progress = Progress {
+        made: 0,
+        unacked: VecDeque::new(),
+    };
+    let mut failures: u32 = 0;
+    let mut refusals: u32 = 0;
+    let mut backoff = FIRST_BACKOFF;
+    // Readings are spread over the interval so that a fleet does not publish in bursts.
+    let interval = plan.effective_interval();
+    let mut next_due = Instant::now() + interval.mul_f64(rng.f64());
+
+    loop {
+        if cancel.is_cancelled() || deadline.is_some_and(|d| Instant::now() >= d) {
+            return None;
+        }
+        let attempt = tokio::select! {
+            _ = cancel.cancelled() => return None,
+            r = Connection::connect(&endpoint, &options) => r,
+        };
+        let conn = match attempt {
+            Ok(conn) => conn,
+            Err(e) => {
+                Counters::add(&counters.errors, 1);
+                if !e.is_retryable() {
+                    refusals += 1;
+                }
+                if !e.is_retryable() && refusals > REFUSALS_BEFORE_GIVING_UP {
+                    let error = e.to_string();
+                    events(FleetEvent::GaveUp {
+                        device: name.clone(),
+                        error: error.clone(),
+                    });
+                    return Some(DeviceFailure {
+                        device: name,
+                        error,
+                    });
+                }
+                failures += 1;
+                let wait = jittered(backoff, &mut rng);
+                backoff = (backoff * 2).min(plan.max_backoff);
+                events(FleetEvent::ConnectFailed {
+                    device: name.clone(),
+                    error: e.to_string(),
+                    retry_in: wait,
+                });
+                if !pause(wait, cancel).await {
+                    return None;
+                }
+                continue;
+            }
+        };
+        counters.connected(plan.devices.len(), started.elapsed());
+        if failures > 0 {
+            Counters::add(&counters.reconnects, 1);
+            events(FleetEvent::Reconnected {
+                device: name.clone(),
+                attempts: failures,
+            });
+        }
+        failures = 0;
+        backoff = FIRST_BACKOFF;
+
+        let ended = serve(
+            conn,
+            &name,
+            plan,
+            counters,
+            cancel,
+            deadline,
+            &mut model,
+            &mut progress,
+            &mut next_due,
+        )
+        .await;
+        counters.disconnected();
+        match ended {
+            Ended::Finished => {
+                Counters::add(&counters.done, 1);
+                return None;
+            }
+            Ended::Dropped(e) => {
+                Counters::add(&counters.errors, 1);
+                Counters::add(&counters.disconnects, 1);
+                failures += 1;
+                for entry in progress.unacked.iter_mut() {
+                    entry.0 = None;
+                }
+                let wait = jittered(backoff, &mut rng);
+                backoff = (backoff * 2).min(plan.max_backoff);
+                events(FleetEvent::Dropped {
+                    device: name.clone(),
+                    error: e.to_string(),
+                    retry_in: wait,
+                });
+                if !pause(wait, cancel).await {
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// One connection's life: resend what is owed, then publish on schedule until done.
+#[allow(clippy::too_many_arguments)]
+async fn serve(
+    mut conn: Connection,
+    name: &str,
+    plan: &FleetPlan,
+    counters: &Counters,
+    cancel: &CancellationToken,
+    deadline: Option<Instant>,
+    model: &mut Model,
+    progress: &mut Progress,
+    next_due: &mut Instant,
+) -> Ended {
+    let topic = FleetPlan::topic(name);
+    let interval = plan.effective_interval();
+    // Messages a dropped connection never had acknowledged go out again first.
+    let owed: Vec<Bytes> = progress.unacked.drain(..).map(|(_, b)| b).collect();
+    for payload in owed {
+        match conn
+            .publish(&topic, payload.clone(), QoS::AtLeastOnce, false)
+            .await
+        {
+            Ok(pid) => progress.unacked.push_back((pid, payload)),
+            Err(e) => {
+                progress.unacked.push_back((None, payload));
+                return Ended::Dropped(e);
+            }
+        }
+    }
+    let wants_more = |made: u64| match plan.stop {
+        Stop::Count(m) => made < m,
+        Stop::After(_) => true,
+    };
+    let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
+    loop {
+        if !wants_more(progress.made) && progress.unacked.is_empty() {
+            return finish(conn, progress, counters).await;
+        }
+        let more = wants_more(progress.made);
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return finish(conn, progress, counters).await,
+            _ = sleep_until(deadline.unwrap_or(far)), if deadline.is_some() => {
+                return finish(conn, progress, counters).await;
+            }
+            event = conn.next_event() => match event {
+                Ok(Event::PubAck(pid)) => acknowledge(progress, counters, pid),
+                Ok(Event::Message(_)) => {}
+                Err(e) => return Ended::Dropped(e),
+            },
+            _ = sleep_until(*next_due), if more => {
+                let now = Instant::now();
+                *next_due += interval;
+                if *next_due + interval < now {
+                    // Far behind (a slow machine, a long reconnect): skip, do not burst.
+                    *next_due = now + interval;
+                }
+                let humidity = model.next(plan.model_step.unwrap_or(interval));
+                let reading = Reading {
+                    name: name.to_string(),
+                    humidity: humidity.round() as i64,
+                    time_ms: crate::clock::now_ms() as u64,
+                };
+                if (reading.humidity as f64) < plan.threshold {
+                    Counters::add(&counters.under_threshold, 1);
+                }
+                let payload = Bytes::from(reading.payload());
+                progress.made += 1;
+                Counters::add(&counters.sent, 1);
+                match conn.publish(&topic, payload.clone(), plan.qos, false).await {
+                    Ok(Some(pid)) => progress.unacked.push_back((Some(pid), payload)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        if plan.qos == QoS::AtLeastOnce {
+                            progress.unacked.push_back((None, payload));
+                        }
+                        return Ended::Dropped(e);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn acknowledge(progress: &mut Progress, counters: &Counters, pid: u16) {
+    if let Some(at) = progress.unacked.iter().position(|(p, _)| *p == Some(pid)) {
+        progress.unacked.remove(at);
+        Counters::add(&counters.acknowledged, 1);
+    }
+}
+
+/// Waits (a bounded time) for outstanding acknowledgements, then disconnects cleanly.
+async fn finish(mut conn: Connection, progress: &mut Progress, counters: &Counters) -> Ended {
+    let until = Instant::now() + ACK_GRACE;
+    while progress.unacked.iter().any(|(p, _)| p.is_some()) {
+        tokio::select! {
+            _ = sleep_until(until) => break,
+            event = conn.next_event() => match event {
+                Ok(Event::PubAck(pid)) => acknowledge(progress, counters, pid),
+                Ok(Event::Message(_)) => {}
+                Err(_) => return Ended::Finished,
+            },
+        }
+    }
+    let _ = conn.disconnect().await;
+    Ended::Finished
+}
+
+/// `base` give or take 20%, so that a fleet dropped at once does not come back at once.
+fn jittered(base: Duration, rng: &mut fastrand::Rng) -> Duration {
+    base.mul_f64(0.8 + 0.4 * rng.f64())
+}
+
+/// Sleeps for `wait` unless cancelled first; false when cancelled.
+async fn pause(wait: Duration, cancel: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = cancel.cancelled() => false,
+        _ = tokio::time::sleep(wait) => true,
+    }
+}

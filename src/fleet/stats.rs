@@ -1,0 +1,187 @@
+//! Counters the device tasks update and the live display reads, the events worth a line, and
+//! the summary printed at the end (also as JSON).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Shared counters; every field only grows except `connected`.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub connected: AtomicU64,
+    pub peak_connected: AtomicU64,
+    pub connections: AtomicU64,
+    pub sent: AtomicU64,
+    pub acknowledged: AtomicU64,
+    pub under_threshold: AtomicU64,
+    pub errors: AtomicU64,
+    pub disconnects: AtomicU64,
+    pub reconnects: AtomicU64,
+    pub done: AtomicU64,
+    /// Milliseconds from the start until every device was connected at once (0: not yet).
+    pub all_connected_ms: AtomicU64,
+}
+
+/// A moment's copy of the counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub connected: u64,
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub under_threshold: u64,
+    pub errors: u64,
+    pub disconnects: u64,
+    pub reconnects: u64,
+    pub done: u64,
+}
+
+impl Counters {
+    pub(crate) fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub(crate) fn connected(&self, devices: usize, since_start: Duration) {
+        let now = self.connected.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak_connected.fetch_max(now, Ordering::Relaxed);
+        self.connections.fetch_add(1, Ordering::Relaxed);
+        if now == devices as u64 {
+            let ms = u64::try_from(since_start.as_millis())
+                .unwrap_or(u64::MAX)
+                .max(1);
+            let _ =
+                self.all_connected_ms
+                    .compare_exchange(0, ms, Ordering::Relaxed, Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn disconnected(&self) {
+        self.connected.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Snapshot {
+            connected: get(&self.connected),
+            sent: get(&self.sent),
+            acknowledged: get(&self.acknowledged),
+            under_threshold: get(&self.under_threshold),
+            errors: get(&self.errors),
+            disconnects: get(&self.disconnects),
+            reconnects: get(&self.reconnects),
+            done: get(&self.done),
+        }
+    }
+
+    pub(crate) fn summary(
+        &self,
+        devices: usize,
+        elapsed: Duration,
+        interrupted: bool,
+        failed: Vec<DeviceFailure>,
+    ) -> Summary {
+        let s = self.snapshot();
+        let seconds = elapsed.as_secs_f64();
+        let all_ms = self.all_connected_ms.load(Ordering::Relaxed);
+        Summary {
+            devices,
+            peak_connected: self.peak_connected.load(Ordering::Relaxed),
+            all_connected_after_seconds: (all_ms > 0).then(|| all_ms as f64 / 1000.0),
+            connections: self.connections.load(Ordering::Relaxed),
+            sent: s.sent,
+            acknowledged: s.acknowledged,
+            under_threshold: s.under_threshold,
+            errors: s.errors,
+            disconnects: s.disconnects,
+            reconnects: s.reconnects,
+            seconds,
+            messages_per_second: if seconds > 0.0 {
+                s.sent as f64 / seconds
+            } else {
+                0.0
+            },
+            interrupted,
+            failed,
+        }
+    }
+}
+
+/// A device that stopped for good, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DeviceFailure {
+    pub device: String,
+    pub error: String,
+}
+
+/// What happened to one device, worth a line on stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FleetEvent {
+    /// A connection attempt failed; another follows after `retry_in`.
+    ConnectFailed {
+        device: String,
+        error: String,
+        retry_in: Duration,
+    },
+    /// An open connection dropped; a new one follows after `retry_in`.
+    Dropped {
+        device: String,
+        error: String,
+        retry_in: Duration,
+    },
+    /// Connected again after a failure or a drop.
+    Reconnected { device: String, attempts: u32 },
+    /// The device stopped trying: the error is not one a retry can fix.
+    GaveUp { device: String, error: String },
+}
+
+impl std::fmt::Display for FleetEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FleetEvent::ConnectFailed {
+                device,
+                error,
+                retry_in,
+            } => write!(
+                f,
+                "{device}: cannot connect: {error}; retrying in {:.1}s",
+                retry_in.as_secs_f64()
+            ),
+            FleetEvent::Dropped {
+                device,
+                error,
+                retry_in,
+            } => write!(
+                f,
+                "{device}: connection lost: {error}; reconnecting in {:.1}s",
+                retry_in.as_secs_f64()
+            ),
+            FleetEvent::Reconnected { device, attempts } => {
+                write!(f, "{device}: connected again after {attempts} attempt(s)")
+            }
+            FleetEvent::GaveUp { device, error } => write!(f, "{device}: gave up: {error}"),
+        }
+    }
+}
+
+/// The run's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub devices: usize,
+    pub peak_connected: u64,
+    /// Seconds from the start until every device was connected at the same time, if it was.
+    pub all_connected_after_seconds: Option<f64>,
+    /// Connections opened, first ones and reconnections together.
+    pub connections: u64,
+    pub sent: u64,
+    /// Acknowledged by the broker (QoS 1 only).
+    pub acknowledged: u64,
+    pub under_threshold: u64,
+    pub errors: u64,
+    pub disconnects: u64,
+    pub reconnects: u64,
+    pub seconds: f64,
+    pub messages_per_second: f64,
+    /// Stopped by Ctrl-C rather than by --count or --duration.
+    pub interrupted: bool,
+    pub failed: Vec<DeviceFailure>,
+}

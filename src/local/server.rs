@@ -1,0 +1,297 @@
+//! The local backend as one running thing: the broker, the rules engine behind it and the
+//! registry watcher, started together and stopped together. `local up` runs it in the
+//! foreground; `demo` runs it inside its own process.
+//!
+//! Wiring: the broker hands every accepted message to the rules engine through a bounded
+//! channel (a QoS 1 message is acknowledged only once it is in that channel); the rules
+//! engine writes the bucket, runs the alert function and appends alerts. Every 200 ms the
+//! registry's generation is read: a change made by another soilctl (a new thing, a deactivated
+//! certificate, a redeploy) reloads the gate's snapshot and the rules without a restart.
+//! Stopping: the broker stops accepting and closes its clients, the engine drains every message
+//! already accepted, and only then does [`Server::stop`] return.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use anyhow::Context;
+use bytes::Bytes;
+use tokio_util::sync::CancellationToken;
+
+use crate::local::authority::Authority;
+use crate::local::broker::{self, BrokerConfig, BrokerHandle, EventSink, Publisher};
+use crate::local::control::{LOCAL_HOST, Local, deployed_everything};
+use crate::local::gate::Inbound;
+use crate::local::registry::Registry;
+use crate::local::rules::{self, Engine, EngineStats, RuleEvent};
+use crate::local::state::StateDir;
+
+/// Messages accepted by the broker and not yet taken by the rules engine.
+const QUEUE: usize = 8192;
+/// How often the registry is checked for changes.
+const RELOAD_EVERY: Duration = Duration::from_millis(200);
+
+/// What the server reports while it runs; each is called from the server's own tasks and
+/// threads, so keep them quick.
+pub struct Observers {
+    pub broker: EventSink,
+    pub rules: Arc<dyn Fn(RuleEvent) + Send + Sync>,
+    /// A registry change was picked up: `Ok(n)` rules now run, or why the new rules cannot run
+    /// (the previous ones are kept).
+    pub reloaded: Arc<dyn Fn(Result<usize, String>) + Send + Sync>,
+}
+
+/// A running local backend.
+pub struct Server {
+    handle: BrokerHandle,
+    shutdown: CancellationToken,
+    engine_task: tokio::task::JoinHandle<EngineStats>,
+    watcher: tokio::task::JoinHandle<()>,
+    state: StateDir,
+}
+
+impl Server {
+    /// Starts the backend of `state` on 127.0.0.1:`port` (0 picks a free port) and writes the
+    /// broker file that other soilctl commands use to find it.
+    pub async fn start(state: &StateDir, port: u16, observers: Observers) -> anyhow::Result<Self> {
+        let local = Local::open(state)?;
+        // Everything below is loaded from at least this generation of the registry.
+        let generation = local.registry.generation()?;
+        let (server_chain, server_key) = local
+            .ca
+            .server_identity(&state.ca_dir())
+            .context("preparing the broker's server certificate")?;
+        let authority = Arc::new(Authority::new(
+            Registry::open(&state.registry())?,
+            &local.ca,
+        )?);
+
+        let broker_cell: Arc<OnceLock<Publisher>> = Arc::new(OnceLock::new());
+        let republish = {
+            let cell = broker_cell.clone();
+            Arc::new(move |topic: String, payload: Bytes, qos: u8| {
+                if let Some(b) = cell.get() {
+                    b.publish(&topic, payload, qos, false);
+                }
+            })
+        };
+        let engine = Arc::new(Engine::new(
+            load_rules(&local.registry)?,
+            state.clone(),
+            republish,
+            observers.rules.clone(),
+        ));
+        let (tx, rx) = tokio::sync::mpsc::channel::<Inbound>(QUEUE);
+        let engine_task = rules::spawn(engine.clone(), rx);
+
+        let shutdown = CancellationToken::new();
+        let bind = SocketAddr::from(([127, 0, 0, 1], port));
+        let handle = broker::start(
+            BrokerConfig {
+                bind,
+                server_chain,
+                server_key,
+                max_packet_bytes: 128 * 1024,
+            },
+            authority.clone(),
+            tx,
+            observers.broker.clone(),
+            shutdown.clone(),
+        )
+        .await
+        .map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                format!(": another program (or another `soilctl local up`) uses port {port}; pick another with --port")
+            } else {
+                String::new()
+            };
+            anyhow::anyhow!("cannot listen on {bind}: {e}{hint}")
+        })?;
+        let _ = broker_cell.set(handle.publisher());
+        write_broker_file(state, handle.local_addr(), generation)?;
+
+        let watcher = tokio::spawn(watch_registry(
+            state.clone(),
+            handle.local_addr(),
+            generation,
+            local.registry,
+            authority,
+            engine,
+            observers.reloaded,
+            shutdown.clone(),
+        ));
+        Ok(Server {
+            handle,
+            shutdown,
+            engine_task,
+            watcher,
+            state: state.clone(),
+        })
+    }
+
+    /// Where the broker listens.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.handle.local_addr()
+    }
+
+    /// Publishes as the backend itself (no policy applies).
+    pub fn publisher(&self) -> Publisher {
+        self.handle.publisher()
+    }
+
+    /// Stops accepting, closes every connection, lets the engine finish every accepted message,
+    /// removes the broker file, and returns what the engine did.
+    pub async fn stop(self) -> anyhow::Result<EngineStats> {
+        self.shutdown.cancel();
+        let _ = self.watcher.await;
+        // Every connection closed and every accepted message handed over; the hand-over
+        // channel then closes and the engine drains what it holds.
+        self.handle.closed().await;
+        let stats = self
+            .engine_task
+            .await
+            .context("the rules engine stopped abnormally")?;
+        let _ = std::fs::remove_file(self.state.broker_file());
+        Ok(stats)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn watch_registry(
+    state: StateDir,
+    addr: SocketAddr,
+    mut generation: u64,
+    registry: Registry,
+    authority: Arc<Authority>,
+    engine: Arc<Engine>,
+    reloaded: Arc<dyn Fn(Result<usize, String>) + Send + Sync>,
+    shutdown: CancellationToken,
+) {
+    let mut tick = tokio::time::interval(RELOAD_EVERY);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let now = match registry.generation() {
+            Ok(g) => g,
+            Err(e) => {
+                reloaded(Err(format!("reading the registry: {e}")));
+                continue;
+            }
+        };
+        if now == generation {
+            continue;
+        }
+        if let Err(e) = authority.refresh_if_changed() {
+            reloaded(Err(format!(
+                "reloading certificates and policies: {}",
+                crate::error::one_line(&e)
+            )));
+        }
+        match load_rules(&registry) {
+            Ok(set) => {
+                let n = set.len();
+                engine.replace_rules(set);
+                reloaded(Ok(n));
+            }
+            Err(e) => reloaded(Err(format!(
+                "the registry's rules cannot run, keeping the previous ones: {}",
+                crate::error::one_line(&e)
+            ))),
+        }
+        generation = now;
+        // Tells other soilctl commands that what they changed is now in effect.
+        if let Err(e) = write_broker_file(&state, addr, generation) {
+            reloaded(Err(format!(
+                "updating {}: {e}",
+                state.broker_file().display()
+            )));
+        }
+    }
+}
+
+fn load_rules(registry: &Registry) -> anyhow::Result<rules::RuleSet> {
+    let (defs, deployed) = deployed_everything(registry)?;
+    Ok(rules::compile(&defs, &deployed)?)
+}
+
+fn write_broker_file(state: &StateDir, addr: SocketAddr, generation: u64) -> anyhow::Result<()> {
+    let info = serde_json::json!({
+        "generation": generation,
+        "pid": std::process::id(),
+        "host": LOCAL_HOST,
+        "address": addr.to_string(),
+        "port": addr.port(),
+        "caFile": state.ca_dir().join("ca.pem"),
+        "startedMs": crate::clock::now_ms(),
+    });
+    crate::pki::write_file(
+        &state.broker_file(),
+        format!("{info:#}\n").as_bytes(),
+        0o644,
+    )
+}
+
+/// A running backend as other commands find it, through its broker file.
+#[derive(Debug, Clone)]
+pub struct Running {
+    pub host: String,
+    pub port: u16,
+    pub ca_file: std::path::PathBuf,
+    /// The registry generation whose certificates, policies and rules are in effect.
+    pub generation: u64,
+}
+
+/// The `local up` serving `state`, or a one-line error saying how to start one.
+pub fn find_running(state: &StateDir) -> anyhow::Result<Running> {
+    let path = state.broker_file();
+    let missing = || {
+        crate::error::bad_input(format!(
+            "no `soilctl local up` is running for {}: start one in another terminal (`soilctl local up`), or use `soilctl demo`",
+            state.root().display()
+        ))
+    };
+    let text = std::fs::read_to_string(&path).map_err(|_| missing())?;
+    let info: serde_json::Value = serde_json::from_str(&text).map_err(|_| missing())?;
+    let port = info["port"]
+        .as_u64()
+        .and_then(|p| u16::try_from(p).ok())
+        .ok_or_else(missing)?;
+    // A broker file left by a process that died without cleaning up.
+    let pid = info["pid"]
+        .as_i64()
+        .and_then(|p| i32::try_from(p).ok())
+        .and_then(rustix::process::Pid::from_raw)
+        .ok_or_else(missing)?;
+    match rustix::process::test_kill_process(pid) {
+        Ok(()) | Err(rustix::io::Errno::PERM) => {}
+        Err(_) => return Err(missing()),
+    }
+    Ok(Running {
+        host: info["host"].as_str().unwrap_or(LOCAL_HOST).to_string(),
+        port,
+        ca_file: info["caFile"]
+            .as_str()
+            .map(Into::into)
+            .unwrap_or_else(|| state.ca_dir().join("ca.pem")),
+        generation: info["generation"].as_u64().unwrap_or(0),
+    })
+}
+
+/// Waits until the running backend serves the registry as it is now (it re-reads it within
+/// 200 ms of a change), so that things and certificates just made are known to the broker.
+/// Gives up quietly after `timeout`: a connection refused then says why.
+pub async fn wait_until_served(state: &StateDir, timeout: Duration) -> anyhow::Result<()> {
+    let wanted = Registry::open(&state.registry())?.generation()?;
+    let until = tokio::time::Instant::now() + timeout;
+    while tokio::time::Instant::now() < until {
+        match find_running(state) {
+            Ok(r) if r.generation >= wanted => return Ok(()),
+            Ok(_) => {}
+            Err(e) => return Err(e),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}

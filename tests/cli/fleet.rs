@@ -1,0 +1,389 @@
+//! `simulate`, `tail` and `demo` end to end against the local backend, with Debian's mosquitto
+//! clients as the peers on the other side.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::local::{LocalUp, alerts, deployed, objects, state_dir};
+use crate::support::{Env, Output};
+
+/// The seed's payload shape: name, humidity, timeStampEpoch, timeStampIso, in that order.
+fn assert_seed_shape(body: &str, device: &str) -> Value {
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{body}: {e}"));
+    let keys: Vec<&String> = v.as_object().expect("an object").keys().collect();
+    assert_eq!(
+        keys,
+        ["name", "humidity", "timeStampEpoch", "timeStampIso"],
+        "{body}"
+    );
+    assert_eq!(v["name"], device, "{body}");
+    let h = v["humidity"].as_i64().expect("an integer humidity");
+    assert!((0..=100).contains(&h), "{body}");
+    assert!(v["timeStampEpoch"].as_i64().unwrap() > 1_600_000_000_000);
+    v
+}
+
+fn output_of(child: std::process::Child) -> Output {
+    let out = child.wait_with_output().unwrap();
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn simulate_archives_every_reading_and_alerts_as_the_rule_implies() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &[]);
+    let up = LocalUp::start(&env);
+    let out = env
+        .run(&[
+            "--local",
+            "--output",
+            "json",
+            "simulate",
+            "--devices",
+            "5",
+            "--count",
+            "3",
+            "--interval",
+            "100ms",
+            "--seed",
+            "42",
+        ])
+        .expect(0);
+    let summary = out.json();
+    assert_eq!(summary["devices"], 5, "{summary}");
+    assert_eq!(summary["sent"], 15, "{summary}");
+    assert_eq!(summary["acknowledged"], 15, "{summary}");
+    assert_eq!(summary["failed"].as_array().unwrap().len(), 0);
+
+    // Stopping drains the engine: everything acknowledged is on disk.
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+    let found = objects(&bucket);
+    assert_eq!(found.len(), 15, "exactly 15 archived messages: {found:?}");
+    let mut under = Vec::new();
+    for (key, body) in &found {
+        let device = key.split('/').next().unwrap();
+        assert!(device.starts_with("soilSensor"), "{key}");
+        let v = assert_seed_shape(std::str::from_utf8(body).unwrap(), device);
+        let h = v["humidity"].as_i64().unwrap();
+        if h < 35 {
+            under.push(format!(
+                "Humidity {h} under threshold for device name {device}"
+            ));
+        }
+    }
+    for n in 1..=5 {
+        let per_device = found
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("soilSensor{n}/")))
+            .count();
+        assert_eq!(per_device, 3, "soilSensor{n}");
+    }
+    // Exactly the alerts the rule implies: one per archived reading under 35, with its text.
+    let mut got: Vec<String> = alerts(&env)
+        .iter()
+        .map(|a| {
+            assert_eq!(a["subject"], "Attention:Humidity Under Threshold");
+            a["body"].as_str().unwrap().to_string()
+        })
+        .collect();
+    got.sort();
+    under.sort();
+    assert_eq!(got, under);
+    assert_eq!(summary["under_threshold"], under.len(), "{summary}");
+
+    // Running again reuses the same things and certificates.
+    let things = env.run(&["--local", "--output", "json", "thing", "list"]);
+    assert_eq!(
+        things.expect(0).json()["things"].as_array().unwrap().len(),
+        5
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_readings() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &[]);
+    let mut humidities = Vec::new();
+    for _ in 0..2 {
+        let up = LocalUp::start(&env);
+        env.run(&[
+            "--local",
+            "simulate",
+            "--devices",
+            "2",
+            "--count",
+            "4",
+            "--interval",
+            "50ms",
+            "--seed",
+            "7",
+        ])
+        .expect(0);
+        up.stop();
+        let mut run: Vec<(String, i64)> = objects(&bucket)
+            .iter()
+            .map(|(k, b)| {
+                let v: Value = serde_json::from_slice(b).unwrap();
+                (k.clone(), v["humidity"].as_i64().unwrap())
+            })
+            .collect();
+        run.sort();
+        // Keys hold times; the readings per device in time order are what must repeat.
+        let series: Vec<(String, i64)> = run
+            .into_iter()
+            .map(|(k, h)| (k.split('/').next().unwrap().to_string(), h))
+            .collect();
+        humidities.push(series);
+        env.run(&["--local", "teardown", "--yes"]).expect(0);
+        deployed(&env, &[]);
+    }
+    assert_eq!(humidities[0], humidities[1]);
+    assert_eq!(humidities[0].len(), 8);
+}
+
+#[test]
+fn mosquitto_sub_receives_what_simulate_publishes() {
+    let env = Env::new(None);
+    deployed(&env, &[]);
+    let up = LocalUp::start(&env);
+    let mqtt = up.mqtt(&env);
+    let sub = mqtt.subscribe(
+        &state_dir(&env).join("operator"),
+        "watcher",
+        "device/+/devicePayload",
+        6,
+    );
+    up.wait_for_log("watcher");
+    env.run(&[
+        "--local",
+        "simulate",
+        "--devices",
+        "2",
+        "--count",
+        "3",
+        "--interval",
+        "50ms",
+    ])
+    .expect(0);
+    let out = output_of(sub);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", out.stdout);
+    for line in lines {
+        let (topic, body) = line.split_once(' ').unwrap();
+        let device = topic.split('/').nth(1).unwrap();
+        assert_eq!(topic, format!("device/{device}/devicePayload"));
+        assert_seed_shape(body, device);
+    }
+}
+
+#[test]
+fn tail_prints_what_mosquitto_pub_publishes() {
+    let env = Env::new(None);
+    deployed(&env, &["sensor-1"]);
+    let up = LocalUp::start(&env);
+    let tail = env
+        .command(&[
+            "--local",
+            "--output",
+            "json",
+            "tail",
+            "device/+/devicePayload",
+            "--count",
+            "2",
+            "--timeout",
+            "20s",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    up.wait_for_log("soilctl-tail-");
+    let mqtt = up.mqtt(&env);
+    mqtt.device_publish(
+        "sensor-1",
+        &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":20}"#],
+    )
+    .expect(0);
+    mqtt.device_publish("sensor-1", &["-q", "0", "-m", "plain text"])
+        .expect(0);
+    let out = output_of(tail);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert_eq!(lines[0]["topic"], "device/sensor-1/devicePayload");
+    assert_eq!(lines[0]["payload"]["humidity"], 20);
+    assert_eq!(lines[1]["payload"], "plain text");
+    for l in &lines {
+        let at = l["received_at"].as_str().unwrap();
+        assert!(at.ends_with('Z') && at.len() == 24, "{at}");
+    }
+
+    // Text: the reading under the threshold is marked.
+    let tail = env
+        .command(&["--local", "tail", "--count", "1", "--timeout", "20s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    up.wait_for_log("soilctl-tail-");
+    mqtt.device_publish(
+        "sensor-1",
+        &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":"12"}"#],
+    )
+    .expect(0);
+    let out = output_of(tail);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("device/sensor-1/devicePayload  [humidity 12 under 35]"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn tail_times_out_before_its_count_with_exit_1() {
+    let env = Env::new(None);
+    deployed(&env, &[]);
+    let _up = LocalUp::start(&env);
+    let out = env.run(&["--local", "tail", "--count", "1", "--timeout", "1s"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("timed out after 1s with 0 of 1 message(s)"),
+        "{}",
+        out.stderr
+    );
+    // Without --count, the timeout is how it ends: success.
+    env.run(&["--local", "tail", "--timeout", "500ms"])
+        .expect(0);
+}
+
+#[test]
+fn simulate_and_tail_need_a_running_backend_and_good_flags() {
+    let env = Env::new(None);
+    deployed(&env, &[]);
+    for args in [
+        &["--local", "simulate", "--devices", "1", "--count", "1"][..],
+        &["--local", "tail"][..],
+    ] {
+        let out = env.run(args);
+        out.clone().expect(2);
+        assert!(
+            out.error_line()
+                .contains("no `soilctl local up` is running"),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = env.run(&["--local", "tail", "device/#/x"]);
+    assert!(out.clone().expect(2).error_line().contains("# must be"));
+    let out = env.run(&["simulate", "--devices", "1", "--interval", "soon"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = env.run(&["--local", "simulate", "--devices", "0"]);
+    assert!(out.clone().expect(2).error_line().contains("--devices"));
+    let out = env.run(&[
+        "--local",
+        "simulate",
+        "--devices",
+        "1",
+        "--mqtt-endpoint",
+        "nohost",
+    ]);
+    assert!(out.clone().expect(2).error_line().contains("HOST:PORT"));
+}
+
+#[test]
+fn demo_runs_the_story_and_leaves_nothing_behind() {
+    let env = Env::new(None);
+    let tmp = env.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let out = env
+        .command(&[
+            "--output",
+            "json",
+            "demo",
+            "--duration",
+            "5s",
+            "--interval",
+            "250ms",
+            "--seed",
+            "3",
+        ])
+        .env("TMPDIR", &tmp)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["devices"], 5);
+    let sent = summary["sent"].as_u64().unwrap();
+    assert!(sent >= 5, "{summary}");
+    assert_eq!(summary["acknowledged"], sent, "{summary}");
+    assert_eq!(summary["archived"], sent, "{summary}");
+    assert_eq!(
+        summary["alerts"], summary["readings_under_threshold"],
+        "{summary}"
+    );
+    assert_eq!(summary["torn_down"], true);
+    assert_eq!(summary["left_behind"], false);
+    assert_eq!(summary["problems"].as_array().unwrap().len(), 0);
+    for step in ["[1/6]", "[4/6]", "[6/6]"] {
+        assert!(stderr.contains(step), "{stderr}");
+    }
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    // The user's own state directory was never touched.
+    assert!(!state_dir(&env).exists());
+
+    // Text: the telemetry and the alerts as emails are on stdout.
+    let out = env
+        .command(&[
+            "demo",
+            "--duration",
+            "3s",
+            "--interval",
+            "200ms",
+            "--seed",
+            "3",
+            "--threshold",
+            "60",
+        ])
+        .env("TMPDIR", &tmp)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("device/soilSensor1/devicePayload"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Subject: Attention:Humidity Under Threshold"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("under threshold for device name soilSensor"),
+        "{stdout}"
+    );
+}
