@@ -40,6 +40,9 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The stack, its outputs, the devices and their certificates, and the archive')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'A fleet of simulated soil sensors, each with its own identity and connection')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Live telemetry, like the AWS console''s MQTT test client (or a live chart)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown')
             [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove everything the stack and soilctl created, and check that nothing is left')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -317,6 +320,84 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
         'soilctl;local;help;help' {
             break
         }
+        'soilctl;simulate' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--devices', '--devices', [CompletionResultType]::ParameterName, 'How many devices to simulate')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Device names are <PREFIX>1 ... <PREFIX>N')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two readings of one device')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long [default: 10m unless --count is given]')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after each device has published this many readings')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'MQTT quality of service of the readings: 0 or 1')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Humidity the model dips under now and then (the stack''s alert threshold)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the humidity model: the same seed gives the same readings')
+            [CompletionResult]::new('--ramp', '--ramp', [CompletionResultType]::ParameterName, 'New connections per second while the fleet ramps up')
+            [CompletionResult]::new('--devices-dir', '--devices-dir', [CompletionResultType]::ParameterName, 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]')
+            [CompletionResult]::new('--key-algorithm', '--key-algorithm', [CompletionResultType]::ParameterName, 'Key algorithm for devices that have to be created')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Highest rate of calls per AWS IoT API, per second, when creating devices')
+            [CompletionResult]::new('--mqtt-endpoint', '--mqtt-endpoint', [CompletionResultType]::ParameterName, 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)')
+            [CompletionResult]::new('--mqtt-ca', '--mqtt-ca', [CompletionResultType]::ParameterName, 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;tail' {
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many messages')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Readings with a humidity under this are highlighted (and drawn as the chart''s line)')
+            [CompletionResult]::new('--mqtt-endpoint', '--mqtt-endpoint', [CompletionResultType]::ParameterName, 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)')
+            [CompletionResult]::new('--mqtt-ca', '--mqtt-ca', [CompletionResultType]::ParameterName, 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Print JSON payloads indented over several lines')
+            [CompletionResult]::new('--chart', '--chart', [CompletionResultType]::ParameterName, 'A live chart of each device''s humidity in the terminal instead of lines (q quits)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;demo' {
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long the devices publish')
+            [CompletionResult]::new('--devices', '--devices', [CompletionResultType]::ParameterName, 'How many devices')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two readings of one device')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Alert threshold of the demo stack')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the humidity model')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'soilctl;teardown' {
             [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
             [CompletionResult]::new('--devices-dir', '--devices-dir', [CompletionResultType]::ParameterName, 'Directory of device files; the deleted things'' files are removed from it')
@@ -346,6 +427,9 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The stack, its outputs, the devices and their certificates, and the archive')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'A fleet of simulated soil sensors, each with its own identity and connection')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Live telemetry, like the AWS console''s MQTT test client (or a live chart)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown')
             [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove everything the stack and soilctl created, and check that nothing is left')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -387,6 +471,15 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             break
         }
         'soilctl;help;local;up' {
+            break
+        }
+        'soilctl;help;simulate' {
+            break
+        }
+        'soilctl;help;tail' {
+            break
+        }
+        'soilctl;help;demo' {
             break
         }
         'soilctl;help;teardown' {

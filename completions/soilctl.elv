@@ -37,6 +37,9 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand status 'The stack, its outputs, the devices and their certificates, and the archive'
             cand rules 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
             cand local 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
+            cand simulate 'A fleet of simulated soil sensors, each with its own identity and connection'
+            cand tail 'Live telemetry, like the AWS console''s MQTT test client (or a live chart)'
+            cand demo 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
             cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -290,6 +293,81 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         }
         &'soilctl;local;help;help'= {
         }
+        &'soilctl;simulate'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --devices 'How many devices to simulate'
+            cand --prefix 'Device names are <PREFIX>1 ... <PREFIX>N'
+            cand --interval 'Time between two readings of one device'
+            cand --duration 'Stop after this long [default: 10m unless --count is given]'
+            cand --count 'Stop after each device has published this many readings'
+            cand --qos 'MQTT quality of service of the readings: 0 or 1'
+            cand --threshold 'Humidity the model dips under now and then (the stack''s alert threshold)'
+            cand --seed 'Seed of the humidity model: the same seed gives the same readings'
+            cand --ramp 'New connections per second while the fleet ramps up'
+            cand --devices-dir 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]'
+            cand --key-algorithm 'Key algorithm for devices that have to be created'
+            cand --rate 'Highest rate of calls per AWS IoT API, per second, when creating devices'
+            cand --mqtt-endpoint 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)'
+            cand --mqtt-ca 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;tail'= {
+            cand --count 'Stop after this many messages'
+            cand --timeout 'Stop after this long'
+            cand --threshold 'Readings with a humidity under this are highlighted (and drawn as the chart''s line)'
+            cand --mqtt-endpoint 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)'
+            cand --mqtt-ca 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand --pretty 'Print JSON payloads indented over several lines'
+            cand --chart 'A live chart of each device''s humidity in the terminal instead of lines (q quits)'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;demo'= {
+            cand --duration 'How long the devices publish'
+            cand --devices 'How many devices'
+            cand --interval 'Time between two readings of one device'
+            cand --threshold 'Alert threshold of the demo stack'
+            cand --seed 'Seed of the humidity model'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'soilctl;teardown'= {
             cand --stack-name 'Name of the CloudFormation stack'
             cand --devices-dir 'Directory of device files; the deleted things'' files are removed from it'
@@ -318,6 +396,9 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand status 'The stack, its outputs, the devices and their certificates, and the archive'
             cand rules 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
             cand local 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
+            cand simulate 'A fleet of simulated soil sensors, each with its own identity and connection'
+            cand tail 'Live telemetry, like the AWS console''s MQTT test client (or a live chart)'
+            cand demo 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
             cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -348,6 +429,12 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand up 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
         }
         &'soilctl;help;local;up'= {
+        }
+        &'soilctl;help;simulate'= {
+        }
+        &'soilctl;help;tail'= {
+        }
+        &'soilctl;help;demo'= {
         }
         &'soilctl;help;teardown'= {
         }

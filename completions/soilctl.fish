@@ -40,6 +40,9 @@ complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "thing" -d 'Per-devi
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "simulate" -d 'A fleet of simulated soil sensors, each with its own identity and connection'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -213,6 +216,68 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l devices -d 'How many devices to simulate' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l prefix -d 'Device names are <PREFIX>1 ... <PREFIX>N' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l interval -d 'Time between two readings of one device' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l duration -d 'Stop after this long [default: 10m unless --count is given]' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l count -d 'Stop after each device has published this many readings' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l qos -d 'MQTT quality of service of the readings: 0 or 1' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l threshold -d 'Humidity the model dips under now and then (the stack\'s alert threshold)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l seed -d 'Seed of the humidity model: the same seed gives the same readings' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l ramp -d 'New connections per second while the fleet ramps up' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l devices-dir -d 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l key-algorithm -d 'Key algorithm for devices that have to be created' -r -f -a "ecdsa-p256\t'ECDSA with the NIST P-256 curve'
+ecdsa-p384\t'ECDSA with the NIST P-384 curve'
+rsa2048\t'RSA, 2048 bits'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l rate -d 'Highest rate of calls per AWS IoT API, per second, when creating devices' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l mqtt-endpoint -d 'Connect to this MQTT endpoint (HOST:PORT) instead of the account\'s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l mqtt-ca -d 'Trust this CA file for the MQTT server\'s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend\'s CA locally]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l count -d 'Stop after this many messages' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l timeout -d 'Stop after this long' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l threshold -d 'Readings with a humidity under this are highlighted (and drawn as the chart\'s line)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l mqtt-endpoint -d 'Connect to this MQTT endpoint (HOST:PORT) instead of the account\'s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l mqtt-ca -d 'Trust this CA file for the MQTT server\'s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend\'s CA locally]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l pretty -d 'Print JSON payloads indented over several lines'
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l chart -d 'A live chart of each device\'s humidity in the terminal instead of lines (q quits)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l duration -d 'How long the devices publish' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l devices -d 'How many devices' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l interval -d 'Time between two readings of one device' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l threshold -d 'Alert threshold of the demo stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l seed -d 'Seed of the humidity model' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l stack-name -d 'Name of the CloudFormation stack' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l devices-dir -d 'Directory of device files; the deleted things\' files are removed from it' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l rate -d 'Highest rate of calls per AWS IoT API, per second' -r
@@ -229,13 +294,16 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s v -l verbos
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s V -l version -d 'Print version'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "simulate" -d 'A fleet of simulated soil sensors, each with its own identity and connection'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "list" -d 'List the things this stack manages'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "show" -d 'Show one thing, its certificates and their policies'

@@ -109,9 +109,10 @@ fn simulate_archives_every_reading_and_alerts_as_the_rule_implies() {
 #[test]
 fn the_same_seed_gives_the_same_readings() {
     let env = Env::new(None);
-    let bucket = deployed(&env, &[]);
     let mut humidities = Vec::new();
     for _ in 0..2 {
+        // A fresh stack each time (a new bucket), the same devices reused.
+        let bucket = deployed(&env, &[]);
         let up = LocalUp::start(&env);
         env.run(&[
             "--local",
@@ -127,25 +128,23 @@ fn the_same_seed_gives_the_same_readings() {
         ])
         .expect(0);
         up.stop();
-        let mut run: Vec<(String, i64)> = objects(&bucket)
+        // Keys start with the device and hold the time: sorted, they give each device's
+        // readings in order.
+        let series: Vec<(String, i64)> = objects(&bucket)
             .iter()
             .map(|(k, b)| {
                 let v: Value = serde_json::from_slice(b).unwrap();
-                (k.clone(), v["humidity"].as_i64().unwrap())
+                (
+                    k.split('/').next().unwrap().to_string(),
+                    v["humidity"].as_i64().unwrap(),
+                )
             })
             .collect();
-        run.sort();
-        // Keys hold times; the readings per device in time order are what must repeat.
-        let series: Vec<(String, i64)> = run
-            .into_iter()
-            .map(|(k, h)| (k.split('/').next().unwrap().to_string(), h))
-            .collect();
+        assert_eq!(series.len(), 8, "{series:?}");
         humidities.push(series);
         env.run(&["--local", "teardown", "--yes"]).expect(0);
-        deployed(&env, &[]);
     }
     assert_eq!(humidities[0], humidities[1]);
-    assert_eq!(humidities[0].len(), 8);
 }
 
 #[test]
@@ -386,4 +385,257 @@ fn demo_runs_the_story_and_leaves_nothing_behind() {
         stdout.contains("under threshold for device name soilSensor"),
         "{stdout}"
     );
+}
+
+/// Waits for a line in mosquitto's log (it logs every CONNECT and SUBSCRIBE).
+fn wait_for_broker_log(broker: &crate::mosquitto::Mosquitto, needle: &str) {
+    crate::local::wait_until("mosquitto log", || {
+        broker.log().contains(needle).then_some(())
+    })
+    .unwrap_or_else(|| panic!("no {needle:?} in mosquitto's log:\n{}", broker.log()));
+}
+
+/// Debian's mosquitto with mutual TLS as the broker: it trusts the local backend's CA (the
+/// simulated devices and tail's operator identity) and a test CA (its own clients).
+fn mosquitto_for(env: &Env) -> (crate::mosquitto::Mosquitto, crate::mosquitto::TestPki) {
+    let dir = env.path("pki");
+    std::fs::create_dir_all(&dir).unwrap();
+    let pki = crate::mosquitto::test_pki(&dir);
+    let bundle = env.path("client-cas.pem");
+    let local_ca = std::fs::read_to_string(state_dir(env).join("ca/ca.pem")).unwrap();
+    let test_ca = std::fs::read_to_string(&pki.ca).unwrap();
+    std::fs::write(&bundle, format!("{local_ca}{test_ca}")).unwrap();
+    let broker = crate::mosquitto::start(&bundle, &pki.server_cert, &pki.server_key);
+    (broker, pki)
+}
+
+fn mosquitto_client(
+    tool: &str,
+    port: u16,
+    pki: &crate::mosquitto::TestPki,
+    name: &str,
+) -> std::process::Command {
+    let (cert, key) = pki.client(name);
+    let mut cmd = std::process::Command::new(crate::mosquitto::client_tool(tool));
+    cmd.args(["-h", "localhost", "-p", &port.to_string(), "-i", name])
+        .arg("--cafile")
+        .arg(&pki.ca)
+        .arg("--cert")
+        .arg(cert)
+        .arg("--key")
+        .arg(key)
+        .stdin(Stdio::null());
+    cmd
+}
+
+#[test]
+fn simulate_and_tail_work_against_mosquitto_with_mutual_tls() {
+    let env = Env::new(None);
+    deployed(&env, &[]);
+    let (broker, pki) = mosquitto_for(&env);
+    let endpoint = format!("localhost:{}", broker.mtls_port);
+    let ca = pki.ca.display().to_string();
+
+    // mosquitto_sub receives what simulate publishes.
+    let sub = mosquitto_client("mosquitto_sub", broker.mtls_port, &pki, "watcher")
+        .args([
+            "-t",
+            "device/+/devicePayload",
+            "-v",
+            "-q",
+            "1",
+            "-C",
+            "6",
+            "-W",
+            "20",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_broker_log(&broker, "Received SUBSCRIBE from watcher");
+    let out = env
+        .run(&[
+            "--local",
+            "--output",
+            "json",
+            "simulate",
+            "--devices",
+            "2",
+            "--count",
+            "3",
+            "--interval",
+            "50ms",
+            "--mqtt-endpoint",
+            &endpoint,
+            "--mqtt-ca",
+            &ca,
+        ])
+        .expect(0);
+    assert_eq!(out.json()["acknowledged"], 6);
+    let got = output_of(sub);
+    assert_eq!(got.code, 0, "{}", got.stderr);
+    let lines: Vec<&str> = got.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", got.stdout);
+    for line in lines {
+        let (topic, body) = line.split_once(' ').unwrap();
+        assert_seed_shape(body, topic.split('/').nth(1).unwrap());
+    }
+
+    // tail receives what mosquitto_pub publishes.
+    let tail = env
+        .command(&[
+            "--local",
+            "--output",
+            "json",
+            "tail",
+            "device/#",
+            "--count",
+            "1",
+            "--timeout",
+            "20s",
+            "--mqtt-endpoint",
+            &endpoint,
+            "--mqtt-ca",
+            &ca,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_broker_log(&broker, "Received SUBSCRIBE from soilctl-tail-");
+    let status = mosquitto_client("mosquitto_pub", broker.mtls_port, &pki, "publisher")
+        .args(["-t", "device/soilSensor9/devicePayload", "-q", "1"])
+        .args(["-m", r#"{"name":"soilSensor9","humidity":"20"}"#])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = output_of(tail);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(line["topic"], "device/soilSensor9/devicePayload");
+    assert_eq!(line["payload"]["humidity"], "20");
+}
+
+#[test]
+fn tail_connects_over_websocket_with_a_signed_url_like_the_console() {
+    let env = Env::new(None);
+    let dir = env.path("pki");
+    std::fs::create_dir_all(&dir).unwrap();
+    let pki = crate::mosquitto::test_pki(&dir);
+    let broker = crate::mosquitto::start(&pki.ca, &pki.server_cert, &pki.server_key);
+    // The AWS path: credentials and Region from the environment, no device certificate; the
+    // broker is mosquitto's WebSocket listener (TLS) instead of the account's endpoint.
+    let endpoint = format!("localhost:{}", broker.ws_port);
+    let tail = env
+        .command(&[
+            "--output",
+            "json",
+            "tail",
+            "device/+/devicePayload",
+            "--count",
+            "2",
+            "--timeout",
+            "20s",
+            "--mqtt-endpoint",
+            &endpoint,
+            "--mqtt-ca",
+        ])
+        .arg(&pki.ca)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_broker_log(&broker, "Received SUBSCRIBE from soilctl-tail-");
+    for body in [
+        r#"{"name":"a","humidity":50}"#,
+        r#"{"name":"a","humidity":10}"#,
+    ] {
+        let status = std::process::Command::new(crate::mosquitto::client_tool("mosquitto_pub"))
+            .args(["-h", "127.0.0.1", "-p", &broker.plain_port.to_string()])
+            .args(["-t", "device/a/devicePayload", "-q", "1", "-m", body])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let out = output_of(tail);
+    assert_eq!(out.code, 0, "{}\n{}", out.stderr, broker.log());
+    let lines: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert_eq!(lines[1]["payload"]["humidity"], 10);
+    assert!(
+        out.stderr
+            .contains(&format!("wss://localhost:{}/mqtt", broker.ws_port))
+    );
+
+    // Without credentials the AWS path says what to do, before any connection.
+    let mut no_creds = Env::new(None);
+    no_creds.credentials = false;
+    let out = no_creds.run(&["tail", "--mqtt-endpoint", &endpoint]);
+    out.clone().expect(2);
+    assert!(
+        out.error_line().contains("no AWS credentials"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn tail_reconnects_after_the_backend_restarts_and_says_so() {
+    let env = Env::new(None);
+    deployed(&env, &["sensor-1"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let up = LocalUp::start_on(&env, port);
+    let err_log = env.path("tail.err");
+    let tail = env
+        .command(&[
+            "--local",
+            "--output",
+            "json",
+            "tail",
+            "--count",
+            "1",
+            "--timeout",
+            "30s",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&err_log).unwrap())
+        .spawn()
+        .unwrap();
+    up.wait_for_log("soilctl-tail-");
+    up.stop();
+    let said = |needle: &str| {
+        crate::local::wait_until("tail's stderr", || {
+            std::fs::read_to_string(&err_log)
+                .ok()
+                .filter(|t| t.contains(needle))
+        })
+        .unwrap_or_else(|| panic!("tail never said {needle:?}"))
+    };
+    said("lost");
+    let up = LocalUp::start_on(&env, port);
+    said("reconnected to mqtts://localhost:");
+    up.mqtt(&env)
+        .device_publish(
+            "sensor-1",
+            &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":40}"#],
+        )
+        .expect(0);
+    let out = output_of(tail);
+    assert_eq!(
+        out.code,
+        0,
+        "{}",
+        std::fs::read_to_string(&err_log).unwrap()
+    );
+    let line: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(line["payload"]["humidity"], 40);
 }

@@ -33,10 +33,16 @@ pub struct LocalUp {
 
 impl LocalUp {
     pub fn start(env: &Env) -> LocalUp {
+        LocalUp::start_on(env, 0)
+    }
+
+    /// On a given port (0: any free one).
+    pub fn start_on(env: &Env, port: u16) -> LocalUp {
         let log = env.path("local-up.log");
         let file = std::fs::File::create(&log).unwrap();
+        let port = port.to_string();
         let child = env
-            .command(&["--local", "local", "up", "--port", "0"])
+            .command(&["--local", "local", "up", "--port", &port])
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()
@@ -250,9 +256,11 @@ pub(crate) fn deployed(env: &Env, things: &[&str]) -> PathBuf {
         .as_str()
         .expect("the stack's bucket output")
         .to_string();
-    let mut args = vec!["--local", "thing", "create"];
-    args.extend_from_slice(things);
-    env.run(&args).expect(0);
+    if !things.is_empty() {
+        let mut args = vec!["--local", "thing", "create"];
+        args.extend_from_slice(things);
+        env.run(&args).expect(0);
+    }
     state_dir(env).join("buckets").join(bucket)
 }
 
