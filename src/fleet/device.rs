@@ -80,17 +80,33 @@ pub(super) async fn run(
     let interval = plan.effective_interval();
     let mut next_due = Instant::now() + interval.mul_f64(rng.f64());
 
+    // A device that never got a connection by the end of the run failed, with the last reason.
+    let mut last_error: Option<String> = None;
+    let mut ever_connected = false;
+    let never_connected = |last_error: Option<String>, ever_connected: bool| {
+        last_error
+            .filter(|_| !ever_connected)
+            .map(|error| DeviceFailure {
+                device: spec.name.clone(),
+                error: format!("never connected: {error}"),
+            })
+    };
+    let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
+    let end = deadline.unwrap_or(far);
+
     loop {
-        if cancel.is_cancelled() || deadline.is_some_and(|d| Instant::now() >= d) {
-            return None;
+        if cancel.is_cancelled() || Instant::now() >= end {
+            return never_connected(last_error, ever_connected);
         }
         let attempt = tokio::select! {
-            _ = cancel.cancelled() => return None,
+            _ = cancel.cancelled() => return never_connected(last_error, ever_connected),
+            _ = sleep_until(end) => return never_connected(last_error, ever_connected),
             r = Connection::connect(&endpoint, &options) => r,
         };
         let conn = match attempt {
             Ok(conn) => conn,
             Err(e) => {
+                last_error = Some(e.to_string());
                 Counters::add(&counters.errors, 1);
                 if !e.is_retryable() {
                     refusals += 1;
@@ -114,12 +130,13 @@ pub(super) async fn run(
                     error: e.to_string(),
                     retry_in: wait,
                 });
-                if !pause(wait, cancel).await {
-                    return None;
+                if !pause(wait, end, cancel).await {
+                    return never_connected(last_error, ever_connected);
                 }
                 continue;
             }
         };
+        ever_connected = true;
         counters.connected(plan.devices.len(), started.elapsed());
         if failures > 0 {
             Counters::add(&counters.reconnects, 1);
@@ -163,7 +180,7 @@ pub(super) async fn run(
                     error: e.to_string(),
                     retry_in: wait,
                 });
-                if !pause(wait, cancel).await {
+                if !pause(wait, end, cancel).await {
                     return None;
                 }
             }
@@ -284,10 +301,11 @@ fn jittered(base: Duration, rng: &mut fastrand::Rng) -> Duration {
     base.mul_f64(0.8 + 0.4 * rng.f64())
 }
 
-/// Sleeps for `wait` unless cancelled first; false when cancelled.
-async fn pause(wait: Duration, cancel: &CancellationToken) -> bool {
+/// Sleeps for `wait`; false when cancelled or when the run ends first.
+async fn pause(wait: Duration, end: Instant, cancel: &CancellationToken) -> bool {
+    let until = Instant::now() + wait;
     tokio::select! {
         _ = cancel.cancelled() => false,
-        _ = tokio::time::sleep(wait) => true,
+        _ = sleep_until(until.min(end)) => until < end,
     }
 }

@@ -639,3 +639,132 @@ fn tail_reconnects_after_the_backend_restarts_and_says_so() {
     let line: Value = serde_json::from_str(out.stdout.trim()).unwrap();
     assert_eq!(line["payload"]["humidity"], 40);
 }
+
+#[test]
+fn ctrl_c_stops_simulate_cleanly_with_a_summary() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &[]);
+    let up = LocalUp::start(&env);
+    let sim = env
+        .command(&[
+            "--local",
+            "--output",
+            "json",
+            "simulate",
+            "--devices",
+            "3",
+            "--interval",
+            "50ms",
+            "--duration",
+            "10m",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    up.wait_for_log("soilSensor3 connected");
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = sim.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = output_of(sim);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let summary: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(summary["interrupted"], true, "{summary}");
+    let sent = summary["sent"].as_u64().unwrap();
+    assert!(sent > 0);
+    assert_eq!(summary["acknowledged"], sent, "{summary}");
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(objects(&bucket).len() as u64, sent);
+}
+
+#[test]
+fn on_aws_simulate_creates_missing_things_through_the_control_plane() {
+    let moto = crate::support::Moto::start();
+    let env = Env::moto(&moto);
+    env.run(&["deploy", "--email", "ops@example.com"]).expect(0);
+    // moto has no MQTT broker, and its CreateCertificateFromCsr returns a certificate for a key
+    // of its own: what this shows is the control plane (things made, then reused) and that a
+    // certificate that does not match the device's key is caught before any connection.
+    let run = || {
+        env.run(&[
+            "--output",
+            "json",
+            "simulate",
+            "--devices",
+            "2",
+            "--count",
+            "1",
+            "--mqtt-endpoint",
+            "localhost:8883",
+        ])
+    };
+    let out = run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("created soilSensor1"), "{}", out.stderr);
+    assert!(
+        out.error_line()
+            .contains("the private key does not belong to the certificate"),
+        "{}",
+        out.stderr
+    );
+    let listed = env
+        .run(&["--output", "json", "thing", "list"])
+        .expect(0)
+        .json();
+    assert_eq!(listed["things"].as_array().unwrap().len(), 2, "{listed}");
+    // A second run reuses both things and their certificates.
+    let again = run();
+    assert!(
+        again.stderr.contains("reused soilSensor1"),
+        "{}",
+        again.stderr
+    );
+    assert!(
+        !again.stderr.contains("created soilSensor"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn devices_that_never_connect_fail_the_run_with_the_reason() {
+    let env = Env::new(None);
+    deployed(&env, &[]);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("localhost:{closed}");
+    let ca = state_dir(&env).join("ca/ca.pem").display().to_string();
+    let out = env.run(&[
+        "--local",
+        "--output",
+        "json",
+        "simulate",
+        "--devices",
+        "2",
+        "--duration",
+        "1500ms",
+        "--mqtt-endpoint",
+        &endpoint,
+        "--mqtt-ca",
+        &ca,
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let summary = out.json();
+    assert_eq!(summary["sent"], 0);
+    let failed = summary["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 2, "{summary}");
+    let error = failed[0]["error"].as_str().unwrap();
+    assert!(error.starts_with("never connected: "), "{error}");
+    assert!(error.contains(&endpoint), "{error}");
+    assert!(out.stderr.contains("retrying in"), "{}", out.stderr);
+}
