@@ -78,13 +78,14 @@ pub fn json_line(m: &Received) -> String {
 /// `pretty`); a reading under the threshold is marked (in red with colour).
 pub fn text_line(m: &Received, style: Style) -> String {
     let value = payload_value(m.payload);
+    // Pretty JSON goes on its own lines below the header, indented.
     let body = match (&value, style.pretty) {
-        (Value::String(s), _) => s.clone(),
+        (Value::String(s), _) => format!("  {s}"),
         (v, true) => {
             let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
             format!("\n{}", indent(&pretty, "    "))
         }
-        (v, false) => v.to_string(),
+        (v, false) => format!("  {v}"),
     };
     let under = humidity(&value).filter(|h| *h < style.threshold);
     let time = iso_utc(m.received_ms);
@@ -99,22 +100,22 @@ pub fn text_line(m: &Received, style: Style) -> String {
     } else {
         (time, m.topic.to_string())
     };
-    match under {
+    let mark = match under {
         Some(h) => {
             let mark = format!("humidity {h} under {}", style.threshold);
-            let mark = if style.color {
-                console::style(format!("▼ {mark}"))
+            if style.color {
+                let marked = console::style(format!("▼ {mark}"))
                     .red()
                     .bold()
-                    .force_styling(true)
-                    .to_string()
+                    .force_styling(true);
+                format!("  {marked}")
             } else {
-                format!("[{mark}]")
-            };
-            format!("{time}  {topic}  {mark}  {body}")
+                format!("  [{mark}]")
+            }
         }
-        None => format!("{time}  {topic}  {body}"),
-    }
+        None => String::new(),
+    };
+    format!("{time}  {topic}{mark}{body}")
 }
 
 fn indent(text: &str, by: &str) -> String {
@@ -215,7 +216,10 @@ mod tests {
             threshold: 10.0,
         };
         let line = text_line(&msg("device/a/devicePayload", SEED), style);
-        assert!(line.contains("\n    \"name\": \"soilSensor3\""), "{line}");
+        assert!(
+            line.contains("devicePayload\n    {\n      \"name\": \"soilSensor3\""),
+            "{line}"
+        );
         assert!(!line.contains('\u{1b}'));
         let colored = text_line(
             &msg("device/a/devicePayload", SEED),
