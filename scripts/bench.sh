@@ -6,7 +6,12 @@
 #   - `bash scripts/bench.sh local`: the local backend under load against Debian's mosquitto
 #     (benches/local_load.rs: BENCH_PUBLISHERS, BENCH_MESSAGES, BENCH_WINDOW, BENCH_DEVICES,
 #     BENCH_DIR).
-# Usage: bash scripts/bench.sh [local]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
+#   - `bash scripts/bench.sh fleet`: `simulate` and `tail` (benches/fleet.rs): concurrent devices
+#     with distinct certificates, ramp rate, sustained publish rate against the local backend and
+#     mosquitto, tail latency against mosquitto_sub (BENCH_SIM_DEVICES, BENCH_SIM_RAMP,
+#     BENCH_SIM_HOLD, BENCH_SIM_BURST_HOLD, BENCH_RATE_DEVICES, BENCH_RATE_SECONDS,
+#     BENCH_TAIL_MESSAGES, BENCH_TAIL_RATE, BENCH_DIR).
+# Usage: bash scripts/bench.sh [local|fleet]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = local ]; then
@@ -14,6 +19,12 @@ if [ "${1:-}" = local ]; then
   # Every device is a connection on both sides: lift the open-file limit to the hard limit.
   ulimit -n "$(ulimit -Hn)"
   exec cargo bench --locked --bench local_load
+fi
+if [ "${1:-}" = fleet ]; then
+  bash scripts/setup-test-tools.sh
+  # Every simulated device is a connection in the simulator and in the broker.
+  ulimit -n "$(ulimit -Hn)"
+  exec cargo bench --locked --bench fleet
 fi
 runs=${RUNS:-20}
 count=${COUNT:-200}
