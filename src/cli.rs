@@ -101,6 +101,12 @@ pub enum Command {
     /// Remove everything the stack and soilctl created, and check that nothing is left.
     #[command(after_help = EXIT_CODES)]
     Teardown(TeardownArgs),
+    /// Your own CA, for devices that register themselves on first connection (JITR).
+    #[command(subcommand)]
+    Ca(CaCommand),
+    /// Device certificates signed by your own CA, registered by the backend on first connection.
+    #[command(subcommand)]
+    DeviceCert(DeviceCertCommand),
     /// Shell completions and man pages.
     #[command(hide = true, subcommand)]
     Generate(GenerateCommand),
@@ -125,6 +131,17 @@ pub struct DeployArgs {
     /// Alert on readings with humidity below this percentage (0 to 100).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub threshold: Option<String>,
+
+    /// Just-in-time registration: a device whose certificate comes from your registered CA
+    /// becomes a thing on its first connection (`--jitr=false` switches it off again).
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    pub jitr: Option<bool>,
 
     /// CloudFormation template to deploy instead of the built-in one.
     #[arg(long, value_name = "FILE")]
@@ -345,6 +362,11 @@ pub struct TeardownArgs {
     /// Highest rate of calls per AWS IoT API, per second.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub rate: u32,
+
+    /// Your CA's folder: the CAs it records as registered with this backend are deactivated
+    /// and deleted [default: ~/.local/share/soilctl/ca]
+    #[arg(long, env = "SOILCTL_CA_DIR", value_name = "DIR")]
+    pub ca: Option<PathBuf>,
 }
 
 /// A duration such as 500ms, 5s, 10m or 1h30m.
@@ -371,6 +393,7 @@ pub const SIMULATE_HELP: &str = "\
 Examples:
   soilctl simulate --local --devices 5 --count 3
   soilctl simulate --devices 100 --interval 10s --duration 30m --seed 7
+  soilctl simulate --local --jitr --devices 3 --count 2   # after `ca create` and `ca register`
 
 Things that are missing are created (with keys made here); existing ones are reused.
 Ctrl-C stops cleanly and prints the summary.
@@ -432,6 +455,16 @@ pub struct SimulateArgs {
     /// Highest rate of calls per AWS IoT API, per second, when creating devices.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub rate: u32,
+
+    /// Devices with certificates from your own CA (`soilctl ca create` and `ca register`) that
+    /// AWS IoT does not know yet: each device's first connection registers its certificate
+    /// (just-in-time registration), the stack's JITR function activates it, and a retry gets in.
+    #[arg(long)]
+    pub jitr: bool,
+
+    /// The CA that issues the --jitr devices' certificates [default: ~/.local/share/soilctl/ca]
+    #[arg(long, env = "SOILCTL_CA_DIR", value_name = "DIR", requires = "jitr")]
+    pub ca: Option<PathBuf>,
 
     #[command(flatten)]
     pub endpoint: MqttEndpointArgs,
@@ -555,4 +588,125 @@ pub enum GenerateCommand {
         #[arg(long, value_name = "DIR")]
         out_dir: PathBuf,
     },
+}
+
+pub const CA_HELP: &str = "\
+The CA lives in one directory (default ~/.local/share/soilctl/ca, or SOILCTL_CA_DIR):
+ca.pem, ca.key (0600) and registered.json, the record of where it was registered.
+
+Examples:
+  soilctl ca create
+  soilctl ca register                      # on AWS: active, with auto-registration on
+  soilctl --local ca register              # on the local backend
+  soilctl device-cert issue soilSensor1    # the device registers itself when it connects
+  soilctl ca list
+  soilctl ca delete CA_ID [--force]
+
+Exit codes:
+  0  success (also when the CA was registered already, or was already deleted)
+  1  the operation failed or was refused (AWS refused it; `ca delete` while certificates the
+     CA issued are ACTIVE, without --force)
+  2  bad usage or bad input (no CA in the directory, a CA already there for `ca create`, a
+     malformed CA id, missing credentials)";
+
+#[derive(Debug, Subcommand)]
+pub enum CaCommand {
+    /// Create a CA key pair and certificate in a directory on this machine (no network).
+    #[command(after_help = CA_HELP)]
+    Create(CaCreateArgs),
+    /// Register the CA, active and with auto-registration on (JITR), proving its key.
+    #[command(after_help = CA_HELP)]
+    Register(CaRegisterArgs),
+    /// List the registered CA certificates.
+    #[command(after_help = CA_HELP)]
+    List(CaListArgs),
+    /// Deactivate and delete a registered CA certificate.
+    #[command(after_help = CA_HELP)]
+    Delete(CaDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CaCreateArgs {
+    /// Directory for the new CA [default: ~/.local/share/soilctl/ca]
+    #[arg(long, env = "SOILCTL_CA_DIR", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CaDirArg {
+    /// Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]
+    #[arg(long = "ca", env = "SOILCTL_CA_DIR", value_name = "DIR")]
+    pub ca_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CaRegisterArgs {
+    #[command(flatten)]
+    pub ca: CaDirArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CaListArgs {
+    #[command(flatten)]
+    pub ca: CaDirArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CaDeleteArgs {
+    /// Id of the CA certificate (64 hex digits, as `ca register` and `ca list` show).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Also deactivate, detach and delete the certificates the CA issued that are registered.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub ca: CaDirArg,
+}
+
+pub const DEVICE_CERT_HELP: &str = "\
+Nothing is registered by this command: the device's first connection does that (just-in-time
+registration), with the chain in certificate.pem.crt (the device's certificate, then the CA's).
+Register the CA first with `soilctl ca register` (or `soilctl --local ca register`).
+
+Files in OUT/NAME/: private.pem.key (0600), certificate.pem.crt, root-ca.pem (Amazon Root
+CA 1, or the local backend's CA with --local), endpoint.txt and device.json.
+
+Exit codes:
+  0  success
+  1  the files could not be written
+  2  bad usage or bad input (a name AWS would reject, no CA, an --out that is not a
+     directory, device files already there)";
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCertCommand {
+    /// Make a device key and a certificate signed by your CA, with the thing name as CN.
+    #[command(after_help = DEVICE_CERT_HELP)]
+    Issue(DeviceCertIssueArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceCertIssueArgs {
+    /// Name of the thing (the certificate's common name and the MQTT client id).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    #[command(flatten)]
+    pub stack: StackArg,
+
+    #[command(flatten)]
+    pub ca: CaDirArg,
+
+    /// Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]
+    #[arg(long, env = "SOILCTL_DEVICES_DIR", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Key algorithm for the device key pair.
+    #[arg(long, value_enum, default_value_t = KeyAlgorithm::EcdsaP256)]
+    pub key_algorithm: KeyAlgorithm,
+
+    /// Validity of the device certificate, in days.
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650), value_name = "N")]
+    pub days: u32,
 }

@@ -5,6 +5,7 @@
 //! command each, and `aws` holds thin functions over the AWS SDK clients.
 
 pub mod aws;
+pub mod byoca;
 pub mod chart;
 pub mod cli;
 pub mod clock;

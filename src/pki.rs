@@ -69,6 +69,20 @@ pub struct DeviceFiles {
     pub certificate: String,
     pub private_key: String,
     pub root_ca: String,
+    /// Set when the certificate was signed by the user's own CA and is registered by the
+    /// backend on the device's first connection (just-in-time registration), not by soilctl.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitr: Option<JitrOrigin>,
+}
+
+/// Where a just-in-time registered device's certificate comes from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct JitrOrigin {
+    /// The id of the registered CA certificate that signed it.
+    pub ca_certificate_id: String,
+    /// The CA's directory (`ca.pem`, `ca.key`, `registered.json`).
+    pub ca_dir: PathBuf,
 }
 
 impl DeviceFiles {
@@ -91,6 +105,7 @@ impl DeviceFiles {
             certificate: CERTIFICATE_FILE.into(),
             private_key: PRIVATE_KEY_FILE.into(),
             root_ca: ROOT_CA_FILE.into(),
+            jitr: None,
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct DeploySettings {
     pub stack_name: String,
     pub email: Option<String>,
     pub threshold: Option<String>,
+    /// Just-in-time registration on or off; `None` keeps the stack's (or the default).
+    pub jitr: Option<bool>,
     pub template: Option<PathBuf>,
     pub yes: bool,
     pub wait: bool,
@@ -51,6 +53,8 @@ pub struct TeardownSettings {
     pub dry_run: bool,
     pub devices_dir: PathBuf,
     pub rate: u32,
+    /// The user's CA folder, whose recorded registrations with this backend are removed.
+    pub ca_dir: PathBuf,
 }
 
 #[derive(Clone)]
@@ -66,6 +70,8 @@ pub struct SimulateSettings {
     pub threshold: f64,
     pub seed: u64,
     pub ramp: Option<u32>,
+    /// Devices with certificates from the user's CA, registered just in time; the CA's folder.
+    pub jitr_ca: Option<PathBuf>,
     pub mqtt_endpoint: Option<String>,
     pub mqtt_ca: Option<PathBuf>,
 }
@@ -124,4 +130,38 @@ pub fn state_dir(global: &GlobalArgs) -> StateDir {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(StateDir::default_root);
     StateDir::new(root)
+}
+
+/// The CA directory: the flag, else SOILCTL_CA_DIR, else the per-user default.
+pub fn ca_dir(flag: Option<PathBuf>) -> PathBuf {
+    flag.filter(|p| !p.as_os_str().is_empty())
+        .or_else(|| {
+            std::env::var_os("SOILCTL_CA_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(crate::byoca::default_ca_dir)
+}
+
+#[derive(Debug, Clone)]
+pub struct CaSettings {
+    /// The CA's directory.
+    pub ca_dir: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaDeleteSettings {
+    pub ca_dir: PathBuf,
+    pub id: String,
+    pub force: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeviceCertIssueSettings {
+    pub name: String,
+    pub stack_name: String,
+    pub ca_dir: PathBuf,
+    pub devices_dir: PathBuf,
+    pub key_algorithm: KeyAlgorithm,
+    pub validity_days: u32,
 }

@@ -11,6 +11,11 @@ pub const MANAGED_ATTRIBUTE: &str = "soilctl-stack";
 
 pub const STATES_IN_PROGRESS_SUFFIX: &str = "_IN_PROGRESS";
 
+/// The outputs that name the template's topic rules.
+const ARCHIVE_RULE_OUTPUT: &str = "ArchiveRuleName";
+const ALERT_RULE_OUTPUT: &str = "AlertRuleName";
+const JITR_RULE_OUTPUT: &str = "JitrRuleName";
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Backend {
@@ -107,7 +112,8 @@ pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Opti
         bucket: out("ArchiveBucketName"),
         topic_arn: out("AlertTopicArn"),
         device_policy: out("DevicePolicyName").map(|v| policy_name_from(&v)),
-        rules: ["ArchiveRuleName", "AlertRuleName"]
+        // The just-in-time registration rule is there only when the stack switched it on.
+        rules: [ARCHIVE_RULE_OUTPUT, ALERT_RULE_OUTPUT, JITR_RULE_OUTPUT]
             .iter()
             .filter_map(|k| out(k))
             .collect(),
@@ -117,7 +123,9 @@ pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Opti
     let complete = backend.bucket.is_some()
         && backend.topic_arn.is_some()
         && backend.device_policy.is_some()
-        && backend.rules.len() == 2;
+        && [ARCHIVE_RULE_OUTPUT, ALERT_RULE_OUTPUT]
+            .iter()
+            .all(|k| out(k).is_some());
     if !complete && !stack.status.starts_with("REVIEW") {
         // Outputs can be missing (a template without them, a stack mid-deploy): read the
         // stack's resources instead.
@@ -138,7 +146,13 @@ pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Opti
             backend.topic_arn = physical("AWS::SNS::Topic").into_iter().next();
         }
         if backend.alert_function.is_none() {
-            backend.alert_function = physical("AWS::Lambda::Function").into_iter().next();
+            // The template's alert function by name; any function only when it is the only one.
+            let functions = physical("AWS::Lambda::Function");
+            backend.alert_function = resources
+                .iter()
+                .find(|r| r.logical_id == "AlertFunction")
+                .and_then(|r| r.physical_id.clone())
+                .or_else(|| (functions.len() == 1).then(|| functions[0].clone()));
         }
         if backend.rules.is_empty() {
             backend.rules = physical("AWS::IoT::TopicRule");

@@ -508,6 +508,204 @@ pub async fn disable_topic_rule(client: &Client, name: &str) -> Result<(), ApiEr
         .map_err(|e| ApiError::from_sdk("DisableTopicRule", e))
 }
 
+/// A registered CA certificate as DescribeCACertificate (or ListCACertificates) shows it.
+#[derive(Debug, Clone)]
+pub struct CaCertificate {
+    pub id: String,
+    pub arn: String,
+    /// `ACTIVE` or `INACTIVE`.
+    pub status: String,
+    /// Whether just-in-time registration is on; `None` when the endpoint does not say.
+    pub auto_registration: Option<bool>,
+    /// The certificate, PEM (DescribeCACertificate only).
+    pub pem: Option<String>,
+    /// Seconds since the epoch.
+    pub created_secs: Option<i64>,
+}
+
+/// The account's registration code, for the verification certificate's common name.
+pub async fn get_registration_code(client: &Client) -> Result<String, ApiError> {
+    client
+        .get_registration_code()
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk("GetRegistrationCode", e))?
+        .registration_code()
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::request("GetRegistrationCode", "no registration code returned"))
+}
+
+/// Registers a CA certificate with its verification certificate; returns (id, ARN).
+pub async fn register_ca_certificate(
+    client: &Client,
+    ca_pem: &str,
+    verification_pem: &str,
+    set_as_active: bool,
+    allow_auto_registration: bool,
+) -> Result<(String, String), ApiError> {
+    client
+        .register_ca_certificate()
+        .ca_certificate(ca_pem)
+        .verification_certificate(verification_pem)
+        .set_as_active(set_as_active)
+        .allow_auto_registration(allow_auto_registration)
+        .send()
+        .await
+        .map(|out| {
+            (
+                out.certificate_id().unwrap_or_default().to_string(),
+                out.certificate_arn().unwrap_or_default().to_string(),
+            )
+        })
+        .map_err(|e| ApiError::from_sdk("RegisterCACertificate", e))
+}
+
+/// The CA certificate with `id`; `None` when it is not registered.
+pub async fn describe_ca_certificate(
+    client: &Client,
+    id: &str,
+) -> Result<Option<CaCertificate>, ApiError> {
+    use aws_sdk_iot::types::AutoRegistrationStatus;
+    let out = ok_if_missing(
+        client
+            .describe_ca_certificate()
+            .certificate_id(id)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("DescribeCACertificate", e)),
+    )?;
+    Ok(out
+        .and_then(|out| out.certificate_description().cloned())
+        .map(|d| CaCertificate {
+            id: d.certificate_id().unwrap_or(id).to_string(),
+            arn: d.certificate_arn().unwrap_or_default().to_string(),
+            status: d
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            auto_registration: d.auto_registration_status().and_then(|s| match s {
+                AutoRegistrationStatus::Enable => Some(true),
+                AutoRegistrationStatus::Disable => Some(false),
+                _ => None,
+            }),
+            pem: d.certificate_pem().map(str::to_string),
+            created_secs: d.creation_date().map(|t| t.secs()),
+        }))
+}
+
+/// Every CA certificate of the account in this Region, following pagination.
+pub async fn list_ca_certificates(client: &Client) -> Result<Vec<CaCertificate>, ApiError> {
+    let mut cas = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = client
+            .list_ca_certificates()
+            .page_size(250)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListCACertificates", e))?;
+        cas.extend(out.certificates().iter().map(|c| {
+            CaCertificate {
+                id: c.certificate_id().unwrap_or_default().to_string(),
+                arn: c.certificate_arn().unwrap_or_default().to_string(),
+                status: c
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                auto_registration: None,
+                pem: None,
+                created_secs: c.creation_date().map(|t| t.secs()),
+            }
+        }));
+        marker = out
+            .next_marker()
+            .filter(|m| !m.is_empty())
+            .map(str::to_string);
+        if marker.is_none() {
+            return Ok(cas);
+        }
+    }
+}
+
+/// Changes a CA certificate's status and/or its auto-registration.
+pub async fn update_ca_certificate(
+    client: &Client,
+    id: &str,
+    active: Option<bool>,
+    auto_registration: Option<bool>,
+) -> Result<(), ApiError> {
+    use aws_sdk_iot::types::{AutoRegistrationStatus, CaCertificateStatus};
+    client
+        .update_ca_certificate()
+        .certificate_id(id)
+        .set_new_status(active.map(|a| {
+            if a {
+                CaCertificateStatus::Active
+            } else {
+                CaCertificateStatus::Inactive
+            }
+        }))
+        .set_new_auto_registration_status(auto_registration.map(|a| {
+            if a {
+                AutoRegistrationStatus::Enable
+            } else {
+                AutoRegistrationStatus::Disable
+            }
+        }))
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("UpdateCACertificate", e))
+}
+
+/// Every certificate registered as issued by the CA `ca_id`, following pagination.
+pub async fn list_certificates_by_ca(
+    client: &Client,
+    ca_id: &str,
+) -> Result<Vec<Certificate>, ApiError> {
+    let mut certificates = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = client
+            .list_certificates_by_ca()
+            .ca_certificate_id(ca_id)
+            .page_size(250)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListCertificatesByCA", e))?;
+        certificates.extend(out.certificates().iter().map(|c| {
+            Certificate {
+                id: c.certificate_id().unwrap_or_default().to_string(),
+                arn: c.certificate_arn().unwrap_or_default().to_string(),
+                status: c
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+            }
+        }));
+        marker = out
+            .next_marker()
+            .filter(|m| !m.is_empty())
+            .map(str::to_string);
+        if marker.is_none() {
+            return Ok(certificates);
+        }
+    }
+}
+
+pub async fn delete_ca_certificate(client: &Client, id: &str) -> Result<(), ApiError> {
+    client
+        .delete_ca_certificate()
+        .certificate_id(id)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| ApiError::from_sdk("DeleteCACertificate", e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

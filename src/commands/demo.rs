@@ -181,6 +181,7 @@ async fn story(
             dry_run: false,
             devices_dir: devices_dir.clone(),
             rate: 10,
+            ca_dir: root.join("ca"),
         },
         &state,
         &quiet,
@@ -232,6 +233,7 @@ async fn run_steps(
             stack_name: STACK.into(),
             email: Some(EMAIL.into()),
             threshold: Some(s.threshold.to_string()),
+            jitr: None,
             template: None,
             yes: true,
             wait: true,
@@ -345,6 +347,7 @@ async fn run_steps(
         max_publish_rate: None,
         max_in_flight: 32,
         max_backoff: Duration::from_secs(5),
+        refusals_before_giving_up: 3,
     };
     let counters = Arc::new(Counters::default());
     let cancel = CancellationToken::new();

@@ -18,6 +18,7 @@ use crate::template::Template;
 
 const EMAIL_PARAM: &str = "AlertEmail";
 const THRESHOLD_PARAM: &str = "HumidityThreshold";
+const JITR_PARAM: &str = "EnableJustInTimeRegistration";
 
 /// How often the stack is polled while it changes.
 #[derive(Debug, Serialize)]
@@ -51,6 +52,9 @@ pub(crate) fn check_flags(s: &DeploySettings, template: &Template) -> anyhow::Re
     if let Some(threshold) = &s.threshold {
         template.check_value(THRESHOLD_PARAM, threshold, "--threshold")?;
     }
+    if let Some(jitr) = s.jitr {
+        template.check_value(JITR_PARAM, &jitr.to_string(), "--jitr")?;
+    }
     Ok(())
 }
 
@@ -67,6 +71,9 @@ pub(crate) fn parameters(
     }
     if let Some(threshold) = &s.threshold {
         params.insert(THRESHOLD_PARAM.into(), Some(threshold.trim().to_string()));
+    }
+    if let Some(jitr) = s.jitr {
+        params.insert(JITR_PARAM.into(), Some(jitr.to_string()));
     }
     for name in template.required_parameters() {
         if !params.contains_key(name) {
@@ -468,6 +475,7 @@ mod tests {
             stack_name: "iot-backend".into(),
             email: email.map(str::to_string),
             threshold: threshold.map(str::to_string),
+            jitr: None,
             template: None,
             yes: true,
             wait: true,

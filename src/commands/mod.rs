@@ -1,7 +1,9 @@
 //! One module per command; each takes plain settings and the printer and returns an exit code.
 
+pub mod ca;
 pub mod demo;
 pub mod deploy;
+pub mod device_cert;
 pub mod endpoint;
 pub mod generate;
 pub mod local;
@@ -14,7 +16,9 @@ pub mod thing;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, LocalCommand, RulesCommand, ThingCommand};
+use crate::cli::{
+    CaCommand, Cli, Command, DeviceCertCommand, LocalCommand, RulesCommand, ThingCommand,
+};
 use crate::names::check_stack_name;
 use crate::printer::Printer;
 use crate::settings::{self, Target};
@@ -28,6 +32,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 stack_name: args.stack.stack_name,
                 email: args.email,
                 threshold: args.threshold,
+                jitr: args.jitr,
                 template: args.template,
                 yes: args.yes,
                 wait: !args.no_wait,
@@ -102,6 +107,10 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 dry_run: args.dry_run,
                 devices_dir: settings::devices_dir(args.devices_dir),
                 rate: args.rate,
+                ca_dir: args
+                    .ca
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or_else(crate::byoca::default_ca_dir),
             };
             match &target {
                 Target::Aws(aws) => teardown::run(&s, aws, &printer).await,
@@ -155,6 +164,53 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
             let state = settings::state_dir(&cli.global);
             local::up::run(&state, args.port, &printer).await
         }
+        Command::Ca(CaCommand::Create(args)) => {
+            let s = settings::CaSettings {
+                ca_dir: settings::ca_dir(args.out),
+            };
+            ca::create(&s, &printer)
+        }
+        Command::Ca(CaCommand::Register(args)) => {
+            let s = settings::CaSettings {
+                ca_dir: settings::ca_dir(args.ca.ca_dir),
+            };
+            match &target {
+                Target::Aws(aws) => ca::register(&s, aws, &printer).await,
+                Target::Local(state) => local::ca::register(&s, state, &printer),
+            }
+        }
+        Command::Ca(CaCommand::List(args)) => {
+            let s = settings::CaSettings {
+                ca_dir: settings::ca_dir(args.ca.ca_dir),
+            };
+            match &target {
+                Target::Aws(aws) => ca::list(&s, aws, &printer).await,
+                Target::Local(state) => local::ca::list(state, &printer),
+            }
+        }
+        Command::Ca(CaCommand::Delete(args)) => {
+            let s = settings::CaDeleteSettings {
+                ca_dir: settings::ca_dir(args.ca.ca_dir),
+                id: args.id,
+                force: args.force,
+            };
+            match &target {
+                Target::Aws(aws) => ca::delete(&s, aws, &printer).await,
+                Target::Local(state) => local::ca::delete(&s, state, &printer),
+            }
+        }
+        Command::DeviceCert(DeviceCertCommand::Issue(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let s = settings::DeviceCertIssueSettings {
+                name: args.name,
+                stack_name: args.stack.stack_name,
+                ca_dir: settings::ca_dir(args.ca.ca_dir),
+                devices_dir: settings::devices_dir(args.out),
+                key_algorithm: args.key_algorithm,
+                validity_days: args.days,
+            };
+            device_cert::issue(&s, &target, &printer)
+        }
         Command::Generate(cmd) => generate::run(cmd),
     }
 }
@@ -200,6 +256,11 @@ fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings:
         threshold: args.threshold,
         seed: args.seed.unwrap_or_else(|| crate::clock::now_ms() as u64),
         ramp: args.ramp,
+        jitr_ca: args.jitr.then(|| {
+            args.ca
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(crate::byoca::default_ca_dir)
+        }),
         mqtt_endpoint: args.endpoint.mqtt_endpoint,
         mqtt_ca: args.endpoint.mqtt_ca,
     })

@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -31,17 +32,28 @@ pub async fn run(
     target: &Target,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
-    let (created, server, aws) = prepare(s, target, printer).await?;
-    if let Some(first) = created.failed.first() {
-        anyhow::bail!(
-            "{} of {} device(s) could not be created (first: {}: {}); nothing was simulated",
-            created.failed.len(),
-            s.names.len(),
-            first.name,
-            first.error
-        );
-    }
-    let plan = plan(s, &created, server, aws)?;
+    let (devices, server, aws) = match &s.jitr_ca {
+        Some(ca_dir) => jitr_devices(s, ca_dir, target, printer).await?,
+        None => {
+            let (created, server, aws) = prepare(s, target, printer).await?;
+            if let Some(first) = created.failed.first() {
+                anyhow::bail!(
+                    "{} of {} device(s) could not be created (first: {}: {}); nothing was simulated",
+                    created.failed.len(),
+                    s.names.len(),
+                    first.name,
+                    first.error
+                );
+            }
+            let devices = created
+                .things
+                .iter()
+                .map(|t| (t.name.clone(), t.dir.clone()))
+                .collect();
+            (devices, server, aws)
+        }
+    };
+    let plan = plan(s, &devices, server, aws)?;
     let summary = run_fleet(plan, s, printer).await;
     report(printer, &summary, s.qos)?;
     Ok(exit_code(&summary, s.qos))
@@ -114,28 +126,115 @@ fn quiet_for_many(printer: &Printer, devices: usize) -> Printer {
     }
 }
 
+/// The devices (thing name and folder of its files) and where they connect, for `--jitr`:
+/// certificates issued here by the user's CA and not registered anywhere yet. A device that
+/// already has its files keeps them.
+async fn jitr_devices(
+    s: &SimulateSettings,
+    ca_dir: &std::path::Path,
+    target: &Target,
+    printer: &Printer,
+) -> anyhow::Result<(Vec<(String, PathBuf)>, MqttServer, bool)> {
+    let ca = crate::byoca::DeviceCa::load(ca_dir)?;
+    let register_hint = match target {
+        Target::Local(_) => "soilctl ca register --local",
+        Target::Aws(_) => "soilctl ca register",
+    };
+    let registration = crate::commands::device_cert::registration_for(ca_dir, target)?
+        .ok_or_else(|| {
+            crate::error::bad_input(format!(
+                "the CA in {} is not registered with this backend: run `{register_hint}` first",
+                ca_dir.display()
+            ))
+        })?;
+    let mut devices = Vec::with_capacity(s.names.len());
+    let mut issued = 0;
+    for name in &s.names {
+        let dir = s.devices_dir.join(name);
+        let usable = crate::pki::read_device(&dir).is_some_and(|d| {
+            d.jitr
+                .as_ref()
+                .is_some_and(|j| j.ca_certificate_id == registration.ca_certificate_id)
+                && dir.join(&d.private_key).is_file()
+        });
+        if !usable {
+            let settings = crate::settings::DeviceCertIssueSettings {
+                name: name.clone(),
+                stack_name: s.stack_name.clone(),
+                ca_dir: ca_dir.to_path_buf(),
+                devices_dir: s.devices_dir.clone(),
+                key_algorithm: s.key_algorithm,
+                validity_days: 365,
+            };
+            crate::commands::device_cert::issue_device(&ca, &settings, target)
+                .with_context(|| format!("issuing a certificate for {name}"))?;
+            issued += 1;
+        }
+        devices.push((name.clone(), dir));
+    }
+    printer.info(format!(
+        "{issued} device certificate(s) issued by CA {} ({} reused); none is registered yet: each device's first connection registers it",
+        short(&registration.ca_certificate_id),
+        devices.len() - issued
+    ));
+    let server = match target {
+        Target::Local(state) => match endpoint::override_from(
+            s.mqtt_endpoint.as_deref(),
+            s.mqtt_ca.as_deref(),
+            || Ok(endpoint::local_server(state)?.trust),
+        )? {
+            Some(server) => server,
+            None => endpoint::local_server(state)?,
+        },
+        Target::Aws(aws) => match endpoint::override_from(
+            s.mqtt_endpoint.as_deref(),
+            s.mqtt_ca.as_deref(),
+            || Ok(ServerTrust::amazon_root()),
+        )? {
+            Some(server) => server,
+            None => {
+                let host = match registration.data_endpoint.clone() {
+                    Some(host) if !host.is_empty() => host,
+                    _ => {
+                        let clients = crate::aws::load(aws).await?;
+                        crate::aws::iot::data_endpoint(&clients.iot)
+                            .await
+                            .context("looking up the iot:Data-ATS endpoint")?
+                    }
+                };
+                MqttServer {
+                    host,
+                    port: 8883,
+                    trust: ServerTrust::amazon_root(),
+                }
+            }
+        },
+    };
+    Ok((devices, server, matches!(target, Target::Aws(_))))
+}
+
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
 fn plan(
     s: &SimulateSettings,
-    created: &CreateResult,
+    things: &[(String, PathBuf)],
     server: MqttServer,
     aws: bool,
 ) -> anyhow::Result<FleetPlan> {
-    let mut devices = Vec::with_capacity(created.things.len());
-    for thing in &created.things {
-        let files = crate::pki::read_device(&thing.dir).with_context(|| {
-            format!(
-                "device files of {} are missing in {}",
-                thing.name,
-                thing.dir.display()
-            )
+    let mut devices = Vec::with_capacity(things.len());
+    for (name, dir) in things {
+        let files = crate::pki::read_device(dir).with_context(|| {
+            format!("device files of {name} are missing in {}", dir.display())
         })?;
         let identity = Identity::from_pem_files(
-            &thing.dir.join(&files.certificate),
-            &thing.dir.join(&files.private_key),
+            &dir.join(&files.certificate),
+            &dir.join(&files.private_key),
         )
-        .with_context(|| format!("reading the certificate and key of {}", thing.name))?;
+        .with_context(|| format!("reading the certificate and key of {name}"))?;
         devices.push(DeviceSpec {
-            name: thing.name.clone(),
+            name: name.clone(),
             identity: Arc::new(identity),
         });
     }
@@ -158,6 +257,8 @@ fn plan(
         max_publish_rate: aws.then_some(AWS_PUBLISHES_PER_CONNECTION),
         max_in_flight: 32,
         max_backoff: Duration::from_secs(30),
+        // A just-in-time registration takes a refusal and the function's run on AWS (seconds).
+        refusals_before_giving_up: if s.jitr_ca.is_some() { 8 } else { 3 },
     })
 }
 
@@ -177,7 +278,7 @@ async fn run_fleet(plan: FleetPlan, s: &SimulateSettings, printer: &Printer) -> 
     let counters = Arc::new(Counters::default());
     let cancel = CancellationToken::new();
     let bar = Arc::new(Progress::spinner(printer, "connecting"));
-    let events = event_printer(bar.clone(), printer.clone());
+    let events = event_printer(bar.clone(), printer.clone(), s.jitr_ca.is_some());
     let display = tokio::spawn(display(
         counters.clone(),
         bar.clone(),
@@ -204,7 +305,11 @@ async fn run_fleet(plan: FleetPlan, s: &SimulateSettings, printer: &Printer) -> 
 
 /// Refusals, drops and reconnections as lines above the display, at most
 /// `EVENT_LINES_PER_SECOND`, then counted.
-fn event_printer(bar: Arc<Progress>, printer: Printer) -> Arc<dyn Fn(FleetEvent) + Send + Sync> {
+fn event_printer(
+    bar: Arc<Progress>,
+    printer: Printer,
+    jitr: bool,
+) -> Arc<dyn Fn(FleetEvent) + Send + Sync> {
     let window = std::sync::Mutex::new((Instant::now(), 0u32, 0u64));
     Arc::new(move |event: FleetEvent| {
         let mut w = window.lock().unwrap_or_else(|e| e.into_inner());
@@ -221,6 +326,18 @@ fn event_printer(bar: Arc<Progress>, printer: Printer) -> Arc<dyn Fn(FleetEvent)
         w.1 += 1;
         let line = match &event {
             FleetEvent::GaveUp { .. } => format!("{} {event}", printer.red("failed")),
+            // With just-in-time registration the first refusal is the registration itself.
+            FleetEvent::ConnectFailed {
+                device, retry_in, ..
+            } if jitr => format!(
+                "{} {device}: refused: its certificate is being registered just in time; retrying in {:.1}s",
+                printer.yellow("jitr"),
+                retry_in.as_secs_f64()
+            ),
+            FleetEvent::Reconnected { device, attempts } if jitr => format!(
+                "{} {device}: registered just in time and connected (after {attempts} refused attempt(s))",
+                printer.green("ok")
+            ),
             FleetEvent::Reconnected { .. } => format!("{} {event}", printer.green("ok")),
             _ => format!("{} {event}", printer.yellow("retry")),
         };

@@ -30,6 +30,9 @@ pub(crate) struct Plan {
     pub(crate) bucket: Option<String>,
     pub(crate) device_policy: Option<String>,
     pub(crate) alert_topic: Option<String>,
+    /// CA certificates registered for just-in-time registration (from the CA folder's
+    /// records for this backend).
+    pub(crate) cas: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -58,6 +61,11 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<String> {
     }
     for thing in &plan.things {
         lines.push(format!("delete thing {thing} with its certificates"));
+    }
+    for ca in &plan.cas {
+        lines.push(format!(
+            "deactivate and delete CA certificate {ca} (just-in-time registration) and any certificate it still has"
+        ));
     }
     if let Some(bucket) = &plan.bucket {
         lines.push(format!(
@@ -117,6 +125,7 @@ pub async fn run(
         bucket: backend.as_ref().and_then(|b| b.bucket.clone()),
         device_policy: backend.as_ref().and_then(|b| b.device_policy.clone()),
         alert_topic: backend.as_ref().and_then(|b| b.topic_arn.clone()),
+        cas: registered_cas(&s.ca_dir, &crate::commands::ca::aws_place(&clients))?,
     };
     let where_ = format!("in {}", clients.region);
     let plan = match present_plan(printer, s, plan, &where_)? {
@@ -158,6 +167,11 @@ pub async fn run(
     // Certificates an interrupted run detached from their thing are found through the
     // device files this machine keeps for the stack.
     for (dir, files) in crate::pki::devices_of_stack(&s.devices_dir, &s.stack_name) {
+        if files.certificate_arn.is_empty() {
+            // A device certificate from the user's CA that never reached AWS.
+            let _ = std::fs::remove_dir_all(&dir);
+            continue;
+        }
         let attached = iot::list_principal_things(&clients.iot, &files.certificate_arn)
             .await
             .unwrap_or_default();
@@ -176,6 +190,21 @@ pub async fn run(
                 files.certificate_id,
                 crate::error::one_line(&e)
             )),
+        }
+    }
+
+    // The CAs registered for just-in-time registration, with what they still have.
+    let place = crate::commands::ca::aws_place(&clients);
+    for ca in &plan.cas {
+        match crate::commands::ca::delete_ca(&clients, ca, true, printer).await {
+            Ok(outcome) => match ca_outcome(ca, outcome, &mut certificates_deleted) {
+                Some(e) => errors.push(e),
+                None => {
+                    crate::byoca::forget_registration(&s.ca_dir, &place, ca)?;
+                    printer.info(format!("deleted CA certificate {ca}"));
+                }
+            },
+            Err(e) => errors.push(format!("CA {ca}: {}", crate::error::one_line(&e))),
         }
     }
 
@@ -226,6 +255,50 @@ pub async fn run(
         checks,
         "",
     )
+}
+
+/// The CA certificates the CA folder records as registered at `place`.
+pub(crate) fn registered_cas(
+    ca_dir: &std::path::Path,
+    place: &crate::byoca::Place,
+) -> anyhow::Result<Vec<String>> {
+    let mut ids: Vec<String> = crate::byoca::read_registrations(ca_dir)?
+        .into_iter()
+        .filter(|r| r.is_at(place))
+        .map(|r| r.ca_certificate_id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// What deleting a CA (with its certificates) came to: `None` when it is gone, else the
+/// error to report. Deleted certificates are added to `deleted`.
+pub(crate) fn ca_outcome(
+    ca: &str,
+    outcome: crate::commands::ca::CaDeleteOutcome,
+    deleted: &mut Vec<String>,
+) -> Option<String> {
+    use crate::commands::ca::CaDeleteOutcome;
+    match outcome {
+        CaDeleteOutcome::Deleted { certificates } => {
+            for c in certificates {
+                if !deleted.contains(&c.certificate_id) {
+                    deleted.push(c.certificate_id);
+                }
+            }
+            None
+        }
+        CaDeleteOutcome::AlreadyGone => None,
+        CaDeleteOutcome::Refused { active } => Some(format!(
+            "CA {ca}: {} certificate(s) it issued are still active",
+            active.len()
+        )),
+        CaDeleteOutcome::Blocked { registered } => Some(format!(
+            "CA {ca}: {} certificate(s) still name it",
+            registered.len()
+        )),
+    }
 }
 
 /// Shows the plan; for a dry run prints it as the result, else asks (or needs --yes). Returns
@@ -546,6 +619,15 @@ async fn verify(
         checks.push(Check {
             what: format!("alert topic {topic}"),
             gone: !sns::topic_exists(&clients.sns, topic).await?,
+        });
+    }
+    for ca in &plan.cas {
+        checks.push(Check {
+            what: format!("CA certificate {ca}"),
+            gone: iot::describe_ca_certificate(&clients.iot, ca)
+                .await
+                .map(|c| c.is_none())
+                .unwrap_or(false),
         });
     }
     Ok(checks)

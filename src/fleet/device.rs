@@ -18,10 +18,6 @@ use crate::sensor::{Model, Reading};
 
 /// How long a stopping device waits for its last acknowledgements.
 const ACK_GRACE: Duration = Duration::from_secs(5);
-/// A refusal (an unknown or inactive certificate, a policy that says no) is tried again this
-/// many times before the device gives up: a certificate registered a moment ago, or one that
-/// just-in-time registration activates after the first refusal, gets in on a later attempt.
-const REFUSALS_BEFORE_GIVING_UP: u32 = 3;
 /// First wait after a failed connection; it doubles up to the plan's `max_backoff`.
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 
@@ -111,7 +107,7 @@ pub(super) async fn run(
                 if !e.is_retryable() {
                     refusals += 1;
                 }
-                if !e.is_retryable() && refusals > REFUSALS_BEFORE_GIVING_UP {
+                if !e.is_retryable() && refusals > plan.refusals_before_giving_up {
                     let error = e.to_string();
                     events(FleetEvent::GaveUp {
                         device: name.clone(),

@@ -50,6 +50,10 @@ pub struct FleetPlan {
     pub max_in_flight: usize,
     /// Longest wait between two connection attempts of one device.
     pub max_backoff: Duration,
+    /// Refusals (an unknown or inactive certificate, a policy that says no) tried again before
+    /// a device gives up: a certificate registered a moment ago, or one that just-in-time
+    /// registration activates after the first refusal, gets in on a later attempt.
+    pub refusals_before_giving_up: u32,
 }
 
 impl FleetPlan {

@@ -94,6 +94,7 @@ fn plan(b: &Backend, interval_ms: u64, stop: Stop) -> FleetPlan {
         max_publish_rate: None,
         max_in_flight: 8,
         max_backoff: Duration::from_millis(400),
+        refusals_before_giving_up: 3,
     }
 }
 
@@ -257,6 +258,7 @@ fn limits_and_ramp_slots() {
         max_publish_rate: Some(100),
         max_in_flight: 1,
         max_backoff: Duration::from_secs(1),
+        refusals_before_giving_up: 3,
     };
     assert_eq!(p.effective_interval(), Duration::from_millis(10));
     p.max_publish_rate = None;

@@ -12,14 +12,31 @@ pub use crate::policy::Action;
 #[error("{reason}")]
 pub struct Refusal {
     pub reason: String,
+    /// Set when the refused handshake registered the client's certificate (just-in-time
+    /// registration): the broker publishes the registration event once the connection is
+    /// refused.
+    pub registered: Option<Box<Registration>>,
 }
 
 impl Refusal {
     pub fn new(reason: impl Into<String>) -> Self {
         Self {
             reason: reason.into(),
+            registered: None,
         }
     }
+}
+
+/// A certificate registered as `PENDING_ACTIVATION` during a handshake because its CA allows
+/// auto-registration, and the event AWS IoT Core publishes about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub certificate_id: String,
+    pub ca_certificate_id: String,
+    /// `$aws/events/certificates/registered/<caCertificateId>`.
+    pub topic: String,
+    /// The event's JSON.
+    pub payload: Bytes,
 }
 
 /// The identity behind an authenticated connection: its certificate.
@@ -36,7 +53,8 @@ pub struct Principal {
 pub trait Gate: Send + Sync + 'static {
     /// During the TLS handshake: is this chain issued by the backend's CA or by a registered,
     /// active CA, and currently valid? `chain[0]` is the client's certificate; the rest is what
-    /// the client sent after it. A refusal fails the handshake.
+    /// the client sent after it. A refusal fails the handshake; one carrying a
+    /// [`Registration`] also has the broker publish the registration event.
     fn verify_chain(&self, chain: &[CertificateDer<'_>]) -> Result<(), Refusal>;
 
     /// After CONNECT: is this certificate registered and ACTIVE? Returns who it is.
@@ -59,6 +77,8 @@ pub trait Gate: Send + Sync + 'static {
 pub struct Inbound {
     pub topic: String,
     pub payload: Bytes,
+    /// The publisher's client id (empty for messages published by the backend itself, such as
+    /// rules' republishes and `$aws/events/...` events).
     pub client_id: String,
     /// The publisher's certificate id (empty for messages published by the backend itself).
     pub principal: String,

@@ -38,7 +38,7 @@ pub const SUPPORTED: &[(&str, &str)] = &[
     ),
     (
         "AWS::Lambda::Function",
-        "the alert function's behaviour, run natively",
+        "the alert or just-in-time registration function's behaviour, run natively",
     ),
     ("AWS::Lambda::Permission", "recorded"),
     ("AWS::IoT::TopicRule", "run by the rules engine"),
@@ -250,7 +250,20 @@ pub fn plan(
         source_name: template.source.clone(),
         message,
     };
-    for (id, kind) in &template.resources {
+    let stack_id = previous.stack_id.clone().unwrap_or_else(|| {
+        format!(
+            "arn:aws:cloudformation:{REGION}:{ACCOUNT_ID}:stack/{stack_name}/{}",
+            new_uuid()
+        )
+    });
+    let mut names = pseudo_parameters(stack_name, &stack_id);
+    names.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let conditions = template
+        .conditions(&names)
+        .map_err(|e| template_err(format!("Conditions: {e}")))?;
+    // Resources whose condition is false are not made, as on AWS.
+    let active = template.active_resources(&conditions);
+    for (id, kind) in &active {
         if !SUPPORTED.iter().any(|(t, _)| t == kind) {
             return Err(PlanError::Unsupported {
                 logical_id: id.clone(),
@@ -263,17 +276,9 @@ pub fn plan(
             });
         }
     }
-    let stack_id = previous.stack_id.clone().unwrap_or_else(|| {
-        format!(
-            "arn:aws:cloudformation:{REGION}:{ACCOUNT_ID}:stack/{stack_name}/{}",
-            new_uuid()
-        )
-    });
-    let mut names = pseudo_parameters(stack_name, &stack_id);
-    names.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
     let empty = BTreeMap::new();
     let nothing = Named {
-        types: &template.resources,
+        types: &active,
         physical: &empty,
     };
     let docs = template
@@ -288,7 +293,7 @@ pub fn plan(
     // id of the same logical resource and type, else a generated one.
     let mut physical = BTreeMap::new();
     let mut replaced = BTreeMap::new();
-    for (id, kind) in &template.resources {
+    for (id, kind) in &active {
         let explicit = name_property(kind).and_then(|prop| {
             resource_doc(id)
                 .get("Properties")
@@ -296,14 +301,22 @@ pub fn plan(
                 .cloned()
         });
         let explicit = match explicit {
-            Some(value) => Some(
-                Scope {
+            Some(value) => {
+                let scope = Scope {
                     names: &names,
                     resources: &nothing,
+                };
+                let name = scope
+                    .resolve_with(&value, &conditions)
+                    .map_err(|e| template_err(format!("resource {id}: {e}")))?;
+                // `AWS::NoValue` (null once resolved) leaves the name to CloudFormation.
+                match name {
+                    serde_yaml::Value::Null => None,
+                    other => Some(scalar(&other).ok_or_else(|| {
+                        template_err(format!("resource {id}: its name is not a string"))
+                    })?),
                 }
-                .string(&value)
-                .map_err(|e| template_err(format!("resource {id}: {e}")))?,
-            ),
+            }
             None => None,
         };
         let old = previous
@@ -324,7 +337,7 @@ pub fn plan(
     }
 
     let scope_resources = Named {
-        types: &template.resources,
+        types: &active,
         physical: &physical,
     };
     let scope = Scope {
@@ -333,13 +346,13 @@ pub fn plan(
     };
     let mut resources = Vec::new();
     let mut changes = Vec::new();
-    for (id, kind) in &template.resources {
+    for (id, kind) in &active {
         let props = resource_doc(id)
             .get("Properties")
             .cloned()
             .unwrap_or(serde_yaml::Value::Mapping(Default::default()));
         let resolved = scope
-            .resolve(&props)
+            .resolve_with(&props, &conditions)
             .map_err(|e| template_err(format!("resource {id}: {e}")))?;
         let properties = yaml_to_json(&resolved);
         let change = match previous.resources.get(id) {
@@ -366,13 +379,13 @@ pub fn plan(
     }
     let mut removed = Vec::new();
     for (id, (kind, phys, _)) in &previous.resources {
-        let gone = match template.resources.get(id) {
+        let gone = match active.get(id) {
             None => true,
             Some(t) => t != kind || replaced.contains_key(id),
         };
         if gone {
             removed.push((id.clone(), kind.clone(), phys.clone()));
-            if !template.resources.contains_key(id) {
+            if !active.contains_key(id) {
                 changes.push(ResourceChange {
                     action: "Remove".into(),
                     logical_id: id.clone(),
@@ -391,11 +404,14 @@ pub fn plan(
     {
         for (name, output) in map {
             let name = scalar(name).unwrap_or_default();
+            if !template.output_is_active(&name, &conditions) {
+                continue;
+            }
             let value = output
                 .get("Value")
                 .ok_or_else(|| template_err(format!("output {name} has no Value")))?;
             let value = scope
-                .string(value)
+                .string_with(value, &conditions)
                 .map_err(|e| template_err(format!("output {name}: {e}")))?;
             outputs.insert(name, value);
         }
@@ -420,11 +436,66 @@ mod tests {
         ])
     }
 
+    /// What the built-in template makes without just-in-time registration.
+    const WITHOUT_JITR: [&str; 13] = [
+        "AlertFunction",
+        "AlertFunctionLogGroup",
+        "AlertFunctionPermission",
+        "AlertFunctionRole",
+        "AlertRule",
+        "AlertTopic",
+        "ArchiveBucket",
+        "ArchiveBucketPolicy",
+        "ArchiveRule",
+        "ArchiveRuleRole",
+        "DevicePolicy",
+        "RuleErrorLogGroup",
+        "RuleErrorRole",
+    ];
+    const JITR: [&str; 5] = [
+        "JitrFunction",
+        "JitrFunctionLogGroup",
+        "JitrFunctionPermission",
+        "JitrFunctionRole",
+        "JitrRule",
+    ];
+
+    fn ids(p: &Plan) -> Vec<&str> {
+        p.resources.iter().map(|r| r.logical_id.as_str()).collect()
+    }
+
+    fn resource<'a>(p: &'a Plan, id: &str) -> &'a StackResource {
+        p.resources
+            .iter()
+            .find(|r| r.logical_id == id)
+            .unwrap_or_else(|| panic!("{id} is planned"))
+    }
+
+    fn with_jitr(value: &str) -> BTreeMap<String, String> {
+        let mut p = params();
+        p.insert("EnableJustInTimeRegistration".into(), value.into());
+        p
+    }
+
     #[test]
     fn the_builtin_template_plans_every_resource() {
         let t = Template::builtin().unwrap();
         let p = plan(&t, "soil", &params(), &Previous::default()).unwrap();
-        assert_eq!(p.resources.len(), t.resources.len());
+        assert_eq!(ids(&p), WITHOUT_JITR);
+        let switched_off = plan(&t, "soil", &with_jitr("false"), &Previous::default()).unwrap();
+        assert_eq!(ids(&switched_off), WITHOUT_JITR);
+        assert_eq!(
+            p.outputs.keys().collect::<Vec<_>>(),
+            [
+                "AlertFunctionName",
+                "AlertRuleName",
+                "AlertTopicArn",
+                "ArchiveBucketName",
+                "ArchiveRuleName",
+                "DevicePolicyName",
+                "RuleErrorLogGroupName"
+            ]
+        );
         assert!(p.changes.iter().all(|c| c.action == "Add"));
         let bucket = &p.outputs["ArchiveBucketName"];
         assert!(bucket.starts_with("soil-archivebucket-"), "{bucket}");
@@ -458,6 +529,132 @@ mod tests {
                 .unwrap()
                 .physical_id
         );
+    }
+
+    #[test]
+    fn just_in_time_registration_adds_its_rule_function_role_and_outputs() {
+        let t = Template::builtin().unwrap();
+        let p = plan(&t, "soil", &with_jitr("true"), &Previous::default()).unwrap();
+        let mut expected: Vec<&str> = WITHOUT_JITR.iter().chain(JITR.iter()).copied().collect();
+        expected.sort();
+        assert_eq!(ids(&p), expected);
+        let rule = resource(&p, "JitrRule");
+        assert_eq!(
+            rule.properties["TopicRulePayload"]["Sql"],
+            r#"SELECT * FROM '$aws/events/certificates/registered/#' WHERE certificateStatus = "PENDING_ACTIVATION""#
+        );
+        let function = resource(&p, "JitrFunction");
+        assert_eq!(
+            rule.properties["TopicRulePayload"]["Actions"][0]["Lambda"]["FunctionArn"],
+            format!(
+                "arn:aws:lambda:local:000000000000:function:{}",
+                function.physical_id
+            )
+        );
+        let env = &function.properties["Environment"]["Variables"];
+        assert_eq!(env["STACK_NAME"], "soil");
+        assert_eq!(env["POLICY_NAME"], p.outputs["DevicePolicyName"].as_str());
+        assert_eq!(p.outputs["JitrRuleName"], rule.physical_id);
+        assert_eq!(p.outputs["JitrFunctionName"], function.physical_id);
+        let permission = resource(&p, "JitrFunctionPermission");
+        assert_eq!(
+            permission.properties["SourceArn"],
+            format!("arn:aws:iot:local:000000000000:rule/{}", rule.physical_id)
+        );
+    }
+
+    #[test]
+    fn switching_registration_on_and_off_adds_and_removes_only_its_part() {
+        let t = Template::builtin().unwrap();
+        let first = plan(&t, "soil", &params(), &Previous::default()).unwrap();
+        let previous = Previous::of(&first.stack_id, &first.resources);
+        let on = plan(&t, "soil", &with_jitr("true"), &previous).unwrap();
+        let added: Vec<(&str, &str)> = on
+            .changes
+            .iter()
+            .map(|c| (c.action.as_str(), c.logical_id.as_str()))
+            .collect();
+        assert_eq!(added, JITR.map(|id| ("Add", id)));
+        assert!(on.removed.is_empty());
+        for id in WITHOUT_JITR {
+            assert_eq!(
+                resource(&on, id).physical_id,
+                resource(&first, id).physical_id
+            );
+        }
+
+        let previous = Previous::of(&on.stack_id, &on.resources);
+        let off = plan(&t, "soil", &with_jitr("false"), &previous).unwrap();
+        assert_eq!(ids(&off), WITHOUT_JITR);
+        let removed: Vec<(&str, &str)> = off
+            .changes
+            .iter()
+            .map(|c| (c.action.as_str(), c.logical_id.as_str()))
+            .collect();
+        assert_eq!(removed, JITR.map(|id| ("Remove", id)));
+        let gone: Vec<&str> = off.removed.iter().map(|(id, _, _)| id.as_str()).collect();
+        assert_eq!(gone, JITR);
+        assert!(!off.outputs.contains_key("JitrRuleName"));
+    }
+
+    #[test]
+    fn conditions_decide_resources_properties_and_outputs() {
+        let body = r#"
+Parameters:
+  Big:
+    Type: String
+    AllowedValues: ["yes", "no"]
+    Default: "no"
+Conditions:
+  IsBig: !Equals [!Ref Big, "yes"]
+  IsSmall: !Not [!Condition IsBig]
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      RetentionInDays: !If [IsBig, 365, 7]
+      LogGroupName: !If [IsBig, big-logs, !Ref AWS::NoValue]
+  Table:
+    Type: AWS::DynamoDB::Table
+    Condition: IsBig
+    Properties: {}
+Outputs:
+  Retention:
+    Value: !If [IsBig, long, short]
+  TableName:
+    Condition: IsBig
+    Value: !Ref Table
+  Small:
+    Condition: IsSmall
+    Value: !Ref Logs
+"#;
+        let t = Template::parse(body, "t.yaml").unwrap();
+        let small = BTreeMap::from([("Big".to_string(), "no".to_string())]);
+        // The unsupported table is not made, so it does not stop the plan.
+        let p = plan(&t, "soil", &small, &Previous::default()).unwrap();
+        assert_eq!(ids(&p), ["Logs"]);
+        let logs = resource(&p, "Logs");
+        assert_eq!(logs.properties, serde_json::json!({"RetentionInDays": 7}));
+        assert!(
+            logs.physical_id.starts_with("soil-Logs-"),
+            "{}",
+            logs.physical_id
+        );
+        assert_eq!(
+            p.outputs,
+            BTreeMap::from([
+                ("Retention".to_string(), "short".to_string()),
+                ("Small".to_string(), logs.physical_id.clone()),
+            ])
+        );
+        let big = BTreeMap::from([("Big".to_string(), "yes".to_string())]);
+        let err = plan(&t, "soil", &big, &Previous::default()).unwrap_err();
+        assert!(err.to_string().contains("AWS::DynamoDB::Table"), "{err}");
+
+        let broken = body.replace("!Equals [!Ref Big, \"yes\"]", "!Equals [!Ref Logs, x]");
+        let t = Template::parse(&broken, "t.yaml").unwrap();
+        let err = plan(&t, "soil", &small, &Previous::default()).unwrap_err();
+        assert!(err.to_string().contains("Conditions"), "{err}");
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! CloudFormation's intrinsic functions, resolved offline: `Ref`, `Fn::Sub`, `Fn::GetAtt`,
-//! `Fn::Join`, `Fn::Select`, `Fn::Split` and `Fn::If`-free values, in short (`!Ref`) and long
-//! (`{"Ref": ...}`) form. What a resource reference resolves to is the caller's choice: a
-//! placeholder when trying rules offline, a real name in the local backend.
+//! `Fn::Join`, `Fn::Select`, `Fn::Split` and `Fn::If` (with `AWS::NoValue`), in short (`!Ref`)
+//! and long (`{"Ref": ...}`) form; and the condition functions of a template's `Conditions`
+//! (`Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `Condition`). What a resource reference
+//! resolves to is the caller's choice: a placeholder when trying rules offline, a real name in
+//! the local backend.
 
 use std::collections::BTreeMap;
 
-use serde_yaml::Value;
+use serde_yaml::{Mapping, Value};
 
 /// Answers references to resources (`Ref` and `Fn::GetAtt`).
 pub trait Resources {
@@ -25,6 +27,29 @@ impl Resources for Placeholders {
         Some(format!("<{logical_id}.{attribute}>"))
     }
 }
+
+/// No resources at all: what conditions may refer to.
+pub struct NoResources;
+
+impl Resources for NoResources {
+    fn reference(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn attribute(&self, _: &str, _: &str) -> Option<String> {
+        None
+    }
+}
+
+/// The value of every condition of a template, by name.
+pub type Conditions = BTreeMap<String, bool>;
+
+/// The pseudo parameter that removes a property or list item (`!Ref AWS::NoValue`).
+pub const NO_VALUE: &str = "AWS::NoValue";
+
+/// CloudFormation's limits on `Fn::And` and `Fn::Or`.
+const MIN_OPERANDS: usize = 2;
+const MAX_OPERANDS: usize = 10;
 
 /// Everything a value may refer to.
 pub struct Scope<'a> {
@@ -63,39 +88,127 @@ impl Scope<'_> {
             })
     }
 
-    /// Resolves every intrinsic function in `value`.
+    /// Resolves every intrinsic function in `value`, for a template without conditions
+    /// (`Fn::If` fails).
     pub fn resolve(&self, value: &Value) -> Result<Value, ResolveError> {
-        if let Some((function, argument)) = intrinsic(value) {
-            return self.call(&function, argument);
-        }
-        Ok(match value {
-            Value::Mapping(map) => {
-                let mut out = serde_yaml::Mapping::new();
-                for (k, v) in map {
-                    out.insert(k.clone(), self.resolve(v)?);
-                }
-                Value::Mapping(out)
-            }
-            Value::Sequence(items) => Value::Sequence(
-                items
-                    .iter()
-                    .map(|v| self.resolve(v))
-                    .collect::<Result<_, _>>()?,
-            ),
-            other => other.clone(),
-        })
+        self.resolve_with(value, &Conditions::new())
+    }
+
+    /// Resolves every intrinsic function in `value`, `Fn::If` choosing by `conditions`.
+    /// Properties and list items that resolve to `AWS::NoValue` are left out; a value that is
+    /// `AWS::NoValue` as a whole resolves to null.
+    pub fn resolve_with(
+        &self,
+        value: &Value,
+        conditions: &Conditions,
+    ) -> Result<Value, ResolveError> {
+        let resolver = Resolver {
+            scope: self,
+            conditions,
+        };
+        Ok(resolver.value(value)?.unwrap_or(Value::Null))
     }
 
     /// Resolves `value` to a string.
     pub fn string(&self, value: &Value) -> Result<String, ResolveError> {
-        scalar(&self.resolve(value)?).ok_or_else(|| err("expected a string"))
+        self.string_with(value, &Conditions::new())
     }
 
-    fn call(&self, function: &str, argument: &Value) -> Result<Value, ResolveError> {
-        match function {
+    /// Resolves `value` to a string, `Fn::If` choosing by `conditions`.
+    pub fn string_with(
+        &self,
+        value: &Value,
+        conditions: &Conditions,
+    ) -> Result<String, ResolveError> {
+        Resolver {
+            scope: self,
+            conditions,
+        }
+        .string(value)
+    }
+
+    /// Evaluates a template's `Conditions` section: every condition by name. Conditions may
+    /// refer to parameters, pseudo parameters and each other, never to resources.
+    pub fn conditions(&self, definitions: &Mapping) -> Result<Conditions, ResolveError> {
+        let mut evaluation = Evaluation {
+            scope: self,
+            definitions,
+            done: Conditions::new(),
+            open: Vec::new(),
+        };
+        for name in definitions.keys() {
+            let name = scalar(name).ok_or_else(|| err("a condition name is not a string"))?;
+            evaluation.named(&name)?;
+        }
+        Ok(evaluation.done)
+    }
+}
+
+/// Resolution of one value with the conditions it may choose by.
+struct Resolver<'a> {
+    scope: &'a Scope<'a>,
+    conditions: &'a Conditions,
+}
+
+impl Resolver<'_> {
+    /// The resolved value; `None` for `AWS::NoValue`.
+    fn value(&self, value: &Value) -> Result<Option<Value>, ResolveError> {
+        if let Some((function, argument)) = intrinsic(value) {
+            return self.call(&function, argument);
+        }
+        Ok(Some(match value {
+            Value::Mapping(map) => {
+                let mut out = Mapping::new();
+                for (k, v) in map {
+                    if let Some(v) = self.value(v)? {
+                        out.insert(k.clone(), v);
+                    }
+                }
+                Value::Mapping(out)
+            }
+            Value::Sequence(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.extend(self.value(item)?);
+                }
+                Value::Sequence(out)
+            }
+            other => other.clone(),
+        }))
+    }
+
+    fn present(&self, value: &Value) -> Result<Value, ResolveError> {
+        self.value(value)?
+            .ok_or_else(|| err(format!("{NO_VALUE} where a value is needed")))
+    }
+
+    fn string(&self, value: &Value) -> Result<String, ResolveError> {
+        scalar(&self.present(value)?).ok_or_else(|| err("expected a string"))
+    }
+
+    fn call(&self, function: &str, argument: &Value) -> Result<Option<Value>, ResolveError> {
+        let scope = self.scope;
+        let value = match function {
             "Ref" => {
                 let name = scalar(argument).ok_or_else(|| err("Ref takes a name"))?;
-                Ok(Value::String(self.reference(&name)?))
+                if name == NO_VALUE {
+                    return Ok(None);
+                }
+                Value::String(scope.reference(&name)?)
+            }
+            "Fn::If" => {
+                let items = argument
+                    .as_sequence()
+                    .filter(|i| i.len() == 3)
+                    .ok_or_else(|| {
+                        err("Fn::If takes [condition, value if true, value if false]")
+                    })?;
+                let name = scalar(&items[0]).ok_or_else(|| err("Fn::If takes a condition name"))?;
+                let chosen = self
+                    .conditions
+                    .get(&name)
+                    .ok_or_else(|| err(format!("Fn::If: no condition {name}")))?;
+                return self.value(if *chosen { &items[1] } else { &items[2] });
             }
             "Fn::GetAtt" => {
                 let (id, attr) = match argument {
@@ -108,7 +221,7 @@ impl Scope<'_> {
                     _ => None,
                 }
                 .ok_or_else(|| err("Fn::GetAtt takes Resource.Attribute"))?;
-                Ok(Value::String(self.attribute(&id, &attr)?))
+                Value::String(scope.attribute(&id, &attr)?)
             }
             "Fn::Sub" => {
                 let (text, vars) = match argument {
@@ -126,7 +239,7 @@ impl Scope<'_> {
                     }
                     _ => return Err(err("Fn::Sub takes a string or [string, variables]")),
                 };
-                Ok(Value::String(self.sub(&text, &vars)?))
+                Value::String(self.sub(&text, &vars)?)
             }
             "Fn::Join" => {
                 let items = argument
@@ -134,14 +247,14 @@ impl Scope<'_> {
                     .filter(|i| i.len() == 2)
                     .ok_or_else(|| err("Fn::Join takes [delimiter, list]"))?;
                 let delimiter = scalar(&items[0]).unwrap_or_default();
-                let list = self.resolve(&items[1])?;
+                let list = self.present(&items[1])?;
                 let parts: Vec<String> = list
                     .as_sequence()
                     .ok_or_else(|| err("Fn::Join takes a list"))?
                     .iter()
                     .map(|v| scalar(v).ok_or_else(|| err("Fn::Join joins strings")))
                     .collect::<Result<_, _>>()?;
-                Ok(Value::String(parts.join(&delimiter)))
+                Value::String(parts.join(&delimiter))
             }
             "Fn::Split" => {
                 let items = argument
@@ -153,11 +266,11 @@ impl Scope<'_> {
                 if delimiter.is_empty() {
                     return Err(err("Fn::Split needs a delimiter"));
                 }
-                Ok(Value::Sequence(
+                Value::Sequence(
                     text.split(&delimiter)
                         .map(|s| Value::String(s.to_string()))
                         .collect(),
-                ))
+                )
             }
             "Fn::Select" => {
                 let items = argument
@@ -168,16 +281,23 @@ impl Scope<'_> {
                     .string(&items[0])?
                     .parse()
                     .map_err(|_| err("Fn::Select takes a numeric index"))?;
-                let list = self.resolve(&items[1])?;
+                let list = self.present(&items[1])?;
                 list.as_sequence()
                     .and_then(|l| l.get(index).cloned())
-                    .ok_or_else(|| err(format!("Fn::Select: no item {index}")))
+                    .ok_or_else(|| err(format!("Fn::Select: no item {index}")))?
             }
-            other => Err(err(format!("{other} is not supported offline"))),
-        }
+            "Condition" | "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => {
+                return Err(err(format!(
+                    "{function} belongs in the template's Conditions; use Fn::If with a condition name here"
+                )));
+            }
+            other => return Err(err(format!("{other} is not supported offline"))),
+        };
+        Ok(Some(value))
     }
 
     fn sub(&self, text: &str, vars: &BTreeMap<String, String>) -> Result<String, ResolveError> {
+        let scope = self.scope;
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("${") {
@@ -195,17 +315,129 @@ impl Scope<'_> {
                 out.push_str(v);
             } else if let Some((id, attr)) = name
                 .split_once('.')
-                .filter(|_| !self.names.contains_key(name))
+                .filter(|_| !scope.names.contains_key(name))
             {
-                out.push_str(&self.attribute(id, attr)?);
+                out.push_str(&scope.attribute(id, attr)?);
             } else {
-                out.push_str(&self.reference(name)?);
+                out.push_str(&scope.reference(name)?);
             }
             rest = &after[end + 1..];
         }
         out.push_str(rest);
         Ok(out)
     }
+}
+
+/// The evaluation of a `Conditions` section: each condition once, cycles refused.
+struct Evaluation<'a> {
+    scope: &'a Scope<'a>,
+    definitions: &'a Mapping,
+    done: Conditions,
+    /// The conditions being evaluated, outermost first.
+    open: Vec<String>,
+}
+
+impl Evaluation<'_> {
+    fn named(&mut self, name: &str) -> Result<bool, ResolveError> {
+        if let Some(value) = self.done.get(name) {
+            return Ok(*value);
+        }
+        if self.open.iter().any(|n| n == name) {
+            let mut cycle = self.open.clone();
+            cycle.push(name.to_string());
+            return Err(err(format!(
+                "condition {name} depends on itself ({})",
+                cycle.join(" -> ")
+            )));
+        }
+        let body = self
+            .definitions
+            .iter()
+            .find(|(k, _)| scalar(k).as_deref() == Some(name))
+            .map(|(_, v)| v)
+            .ok_or_else(|| err(format!("no condition {name}")))?;
+        self.open.push(name.to_string());
+        let value = self
+            .body(body)
+            .map_err(|e| err(format!("condition {name}: {e}")));
+        self.open.pop();
+        let value = value?;
+        self.done.insert(name.to_string(), value);
+        Ok(value)
+    }
+
+    fn body(&mut self, body: &Value) -> Result<bool, ResolveError> {
+        let (function, argument) = condition_function(body).ok_or_else(|| {
+            err("a condition is Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition")
+        })?;
+        let operands = |min: usize, max: usize| {
+            argument
+                .as_sequence()
+                .filter(|items| (min..=max).contains(&items.len()))
+                .ok_or_else(|| {
+                    let count = if min == max {
+                        format!("{min}")
+                    } else {
+                        format!("{min} to {max}")
+                    };
+                    err(format!("{function} takes a list of {count} conditions"))
+                })
+        };
+        match function.as_str() {
+            "Condition" => {
+                let name = scalar(argument).ok_or_else(|| err("Condition takes a name"))?;
+                self.named(&name)
+            }
+            "Fn::Equals" => {
+                let items = argument
+                    .as_sequence()
+                    .filter(|items| items.len() == 2)
+                    .ok_or_else(|| err("Fn::Equals takes [value, value]"))?;
+                let resolver = Resolver {
+                    scope: self.scope,
+                    conditions: &self.done,
+                };
+                let a = resolver.present(&items[0])?;
+                let b = resolver.present(&items[1])?;
+                // CloudFormation compares strings: `true` and "true" are equal.
+                Ok(match (scalar(&a), scalar(&b)) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => a == b,
+                })
+            }
+            "Fn::Not" => {
+                let items = operands(1, 1)?;
+                Ok(!self.body(&items[0])?)
+            }
+            "Fn::And" | "Fn::Or" => {
+                let items = operands(MIN_OPERANDS, MAX_OPERANDS)?;
+                let all = function == "Fn::And";
+                // Every operand is evaluated, so a broken one is found whatever the others say.
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.body(item)?);
+                }
+                Ok(if all {
+                    values.iter().all(|v| *v)
+                } else {
+                    values.iter().any(|v| *v)
+                })
+            }
+            other => Err(err(format!("{other} is not a condition function"))),
+        }
+    }
+}
+
+/// A condition function in either form; `{"Condition": name}` is one here.
+fn condition_function(value: &Value) -> Option<(String, &Value)> {
+    if let Value::Mapping(map) = value
+        && map.len() == 1
+        && let Some((k, v)) = map.iter().next()
+        && k.as_str() == Some("Condition")
+    {
+        return Some(("Condition".to_string(), v));
+    }
+    intrinsic(value)
 }
 
 /// The function name and argument of an intrinsic in either form.
@@ -295,6 +527,134 @@ mod tests {
             "p-1"
         );
         assert_eq!(text("!Join ['-', [a, !Ref HumidityThreshold]]"), "a-35");
+    }
+
+    fn conditions(yaml: &str, parameter: &str) -> Result<Conditions, ResolveError> {
+        let names = BTreeMap::from([
+            ("Enable".to_string(), parameter.to_string()),
+            ("AWS::Region".to_string(), "eu-west-1".to_string()),
+        ]);
+        let scope = Scope {
+            names: &names,
+            resources: &NoResources,
+        };
+        let definitions: Mapping = serde_yaml::from_str(yaml).unwrap();
+        scope.conditions(&definitions)
+    }
+
+    #[test]
+    fn equals_compares_resolved_values_as_strings() {
+        let yaml = "On: !Equals [!Ref Enable, 'true']\n\
+                    Bare: !Equals [!Ref Enable, true]\n\
+                    Long: {'Fn::Equals': [{Ref: Enable}, 'true']}\n\
+                    Ireland: !Equals [!Sub '${AWS::Region}', eu-west-1]\n";
+        let on = conditions(yaml, "true").unwrap();
+        assert_eq!(
+            on,
+            Conditions::from([
+                ("Bare".into(), true),
+                ("Ireland".into(), true),
+                ("Long".into(), true),
+                ("On".into(), true),
+            ])
+        );
+        let off = conditions(yaml, "false").unwrap();
+        assert!(!off["On"] && !off["Bare"] && !off["Long"] && off["Ireland"]);
+    }
+
+    #[test]
+    fn and_or_not_and_condition_references() {
+        let yaml = "On: !Equals [!Ref Enable, 'true']\n\
+                    Off: !Not [!Condition On]\n\
+                    Both: !And [!Condition On, !Equals [a, a]]\n\
+                    Either: {'Fn::Or': [{Condition: Off}, !Equals [a, b]]}\n\
+                    Later: !Not [!Condition Defined]\n\
+                    Defined: !Equals [x, x]\n";
+        let on = conditions(yaml, "true").unwrap();
+        assert_eq!(
+            (on["On"], on["Off"], on["Both"], on["Either"], on["Later"]),
+            (true, false, true, false, false)
+        );
+        let off = conditions(yaml, "false").unwrap();
+        assert_eq!(
+            (off["On"], off["Off"], off["Both"], off["Either"]),
+            (false, true, false, true)
+        );
+    }
+
+    #[test]
+    fn broken_conditions_are_named() {
+        for (yaml, needle) in [
+            ("A: !Condition B\nB: !Condition A\n", "depends on itself"),
+            ("A: !Condition Missing\n", "no condition Missing"),
+            ("A: !And [!Equals [a, a]]\n", "2 to 10"),
+            (
+                "A: !Not [!Equals [a, a], !Equals [a, a]]\n",
+                "Fn::Not takes",
+            ),
+            ("A: !Equals [a]\n", "Fn::Equals takes"),
+            ("A: !Ref Enable\n", "not a condition function"),
+            ("A: plain\n", "a condition is"),
+            ("A: !Equals [!Ref SomeBucket, x]\n", "SomeBucket"),
+        ] {
+            let e = conditions(yaml, "true").unwrap_err().to_string();
+            assert!(e.contains(needle), "{yaml}: {e}");
+            assert!(e.starts_with("condition A"), "{yaml}: {e}");
+        }
+    }
+
+    fn resolve_if(yaml: &str, on: bool) -> Result<Value, ResolveError> {
+        let names = BTreeMap::from([("HumidityThreshold".to_string(), "35".to_string())]);
+        let scope = Scope {
+            names: &names,
+            resources: &Placeholders,
+        };
+        let conditions = Conditions::from([("On".to_string(), on)]);
+        scope.resolve_with(&serde_yaml::from_str(yaml).unwrap(), &conditions)
+    }
+
+    #[test]
+    fn fn_if_chooses_by_condition_and_no_value_removes() {
+        let yaml = "Name: !If [On, !Ref HumidityThreshold, other]\n\
+                    Extra: !If [On, !Ref AWS::NoValue, {Nested: !GetAtt Fn.Arn}]\n\
+                    List: [a, !If [On, b, !Ref AWS::NoValue], {'Fn::If': [On, c, d]}]\n";
+        let on: Value = resolve_if(yaml, true).unwrap();
+        assert_eq!(
+            on,
+            serde_yaml::from_str::<Value>("{Name: '35', List: [a, b, c]}").unwrap()
+        );
+        let off = resolve_if(yaml, false).unwrap();
+        assert_eq!(
+            off,
+            serde_yaml::from_str::<Value>(
+                "{Name: other, Extra: {Nested: '<Fn.Arn>'}, List: [a, d]}"
+            )
+            .unwrap()
+        );
+        assert_eq!(resolve_if("!Ref AWS::NoValue", true).unwrap(), Value::Null);
+        let names = BTreeMap::new();
+        let scope = Scope {
+            names: &names,
+            resources: &Placeholders,
+        };
+        let conditions = Conditions::from([("On".to_string(), false)]);
+        let text =
+            |yaml: &str| scope.string_with(&serde_yaml::from_str(yaml).unwrap(), &conditions);
+        assert_eq!(text("!If [On, yes, no]").unwrap(), "no");
+        assert!(text("!If [On, yes, !Ref AWS::NoValue]").is_err());
+    }
+
+    #[test]
+    fn fn_if_needs_a_known_condition_and_condition_functions_stay_in_conditions() {
+        let e = resolve_if("!If [Nope, a, b]", true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no condition Nope"), "{e}");
+        assert!(resolve_if("!If [On, a]", true).is_err());
+        // Without conditions (plain `resolve`), every Fn::If fails.
+        assert!(resolve("!If [On, a, b]").is_err());
+        let e = resolve("!Equals [a, a]").unwrap_err().to_string();
+        assert!(e.contains("Conditions"), "{e}");
     }
 
     #[test]

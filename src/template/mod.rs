@@ -1,6 +1,6 @@
-//! The CloudFormation template as a model: its parameters with their constraints and its
-//! resources, read from YAML (short-form tags such as `!Ref` accepted) or JSON. No I/O but the
-//! one read of the file.
+//! The CloudFormation template as a model: its parameters with their constraints, its
+//! conditions and its resources, read from YAML (short-form tags such as `!Ref` accepted) or
+//! JSON. No I/O but the one read of the file.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,6 +9,7 @@ use anyhow::Context;
 use serde_yaml::Value;
 
 use crate::error::bad_input;
+use intrinsics::{Conditions, NoResources, ResolveError, Scope};
 
 pub mod intrinsics;
 pub mod rules;
@@ -37,8 +38,11 @@ pub struct Template {
     pub body: String,
     pub source: String,
     pub parameters: BTreeMap<String, ParamSpec>,
-    /// Logical id to resource type.
+    /// Logical id to resource type, every resource whatever its condition.
     pub resources: BTreeMap<String, String>,
+    /// Logical id to the name of the condition that decides whether the resource is made,
+    /// for the resources that have one.
+    pub resource_conditions: BTreeMap<String, String>,
     /// The whole document, tags kept.
     pub doc: Value,
 }
@@ -78,6 +82,7 @@ impl Template {
             ))
         })?;
         let mut resources = BTreeMap::new();
+        let mut resource_conditions = BTreeMap::new();
         let mapping = resources_value
             .as_mapping()
             .ok_or_else(|| bad_input(format!("template {source}: Resources must be a mapping")))?;
@@ -88,7 +93,43 @@ impl Template {
             let kind = resource.get("Type").and_then(scalar).ok_or_else(|| {
                 bad_input(format!("template {source}: resource {id} has no Type"))
             })?;
+            if let Some(condition) = resource.get("Condition") {
+                let name = scalar(condition).ok_or_else(|| {
+                    bad_input(format!(
+                        "template {source}: the Condition of resource {id} is not a name"
+                    ))
+                })?;
+                resource_conditions.insert(id.clone(), name);
+            }
             resources.insert(id, kind);
+        }
+        let declared: Vec<String> = match root.get("Conditions") {
+            None => Vec::new(),
+            Some(Value::Mapping(map)) => map.keys().filter_map(scalar).collect(),
+            Some(_) => {
+                return Err(bad_input(format!(
+                    "template {source}: Conditions must be a mapping"
+                )));
+            }
+        };
+        let outputs = root.get("Outputs").and_then(Value::as_mapping);
+        let output_conditions = outputs.into_iter().flatten().filter_map(|(name, output)| {
+            let condition = output.get("Condition")?;
+            Some((
+                format!("output {}", scalar(name).unwrap_or_default()),
+                scalar(condition).unwrap_or_default(),
+            ))
+        });
+        let used = resource_conditions
+            .iter()
+            .map(|(id, c)| (format!("resource {id}"), c.clone()))
+            .chain(output_conditions);
+        for (user, condition) in used {
+            if !declared.contains(&condition) {
+                return Err(bad_input(format!(
+                    "template {source}: {user} has Condition {condition:?}, which Conditions does not declare"
+                )));
+            }
         }
         let mut parameters = BTreeMap::new();
         if let Some(params) = root.get("Parameters").and_then(Value::as_mapping) {
@@ -106,6 +147,7 @@ impl Template {
             source: source.to_string(),
             parameters,
             resources,
+            resource_conditions,
             doc: doc.clone(),
         })
     }
@@ -189,6 +231,52 @@ impl Template {
         Ok(values)
     }
 
+    /// Every condition's value for these parameter and pseudo parameter values; a parameter
+    /// missing from `names` has its default.
+    pub fn conditions(&self, names: &BTreeMap<String, String>) -> Result<Conditions, ResolveError> {
+        let Some(definitions) = self.doc.get("Conditions").and_then(Value::as_mapping) else {
+            return Ok(Conditions::new());
+        };
+        let mut values = names.clone();
+        for (name, spec) in &self.parameters {
+            if let Some(default) = &spec.default {
+                values
+                    .entry(name.clone())
+                    .or_insert_with(|| default.clone());
+            }
+        }
+        Scope {
+            names: &values,
+            resources: &NoResources,
+        }
+        .conditions(definitions)
+    }
+
+    /// Whether output `name` is shown under `conditions`: it has no condition, or its
+    /// condition is true.
+    pub fn output_is_active(&self, name: &str, conditions: &Conditions) -> bool {
+        let condition = self
+            .doc
+            .get("Outputs")
+            .and_then(|outputs| outputs.get(name))
+            .and_then(|output| output.get("Condition"))
+            .and_then(scalar);
+        condition.is_none_or(|c| holds(&c, conditions))
+    }
+
+    /// The resources made under `conditions`: logical id to type.
+    pub fn active_resources(&self, conditions: &Conditions) -> BTreeMap<String, String> {
+        self.resources
+            .iter()
+            .filter(|(id, _)| {
+                self.resource_conditions
+                    .get(*id)
+                    .is_none_or(|name| holds(name, conditions))
+            })
+            .map(|(id, kind)| (id.clone(), kind.clone()))
+            .collect()
+    }
+
     /// Parameters that have no default and so must be given for a new stack.
     pub fn required_parameters(&self) -> impl Iterator<Item = &str> {
         self.parameters
@@ -196,6 +284,11 @@ impl Template {
             .filter(|(_, spec)| spec.default.is_none())
             .map(|(name, _)| name.as_str())
     }
+}
+
+/// Whether condition `name` is true; a condition not evaluated counts as false.
+fn holds(name: &str, conditions: &Conditions) -> bool {
+    conditions.get(name).copied().unwrap_or(false)
 }
 
 fn scalar(value: &Value) -> Option<String> {
@@ -258,8 +351,75 @@ mod tests {
                 .values()
                 .filter(|k| *k == "AWS::IoT::TopicRule")
                 .count(),
-            2
+            3
         );
+        let jitr = &t.parameters["EnableJustInTimeRegistration"];
+        assert_eq!(jitr.default.as_deref(), Some("false"));
+        assert_eq!(jitr.allowed_values, ["true", "false"]);
+        assert!(
+            t.check_value("EnableJustInTimeRegistration", "yes", "--jitr")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_registration_part_is_made_only_when_switched_on() {
+        let t = Template::builtin().unwrap();
+        let jitr = [
+            "JitrFunction",
+            "JitrFunctionLogGroup",
+            "JitrFunctionPermission",
+            "JitrFunctionRole",
+            "JitrRule",
+        ];
+        for id in jitr {
+            assert_eq!(
+                t.resource_conditions.get(id).map(String::as_str),
+                Some("JustInTimeRegistration"),
+                "{id}"
+            );
+        }
+        let with = |value: &str| {
+            let names = BTreeMap::from([(
+                "EnableJustInTimeRegistration".to_string(),
+                value.to_string(),
+            )]);
+            t.conditions(&names).unwrap()
+        };
+        let off = with("false");
+        assert_eq!(
+            off,
+            Conditions::from([("JustInTimeRegistration".into(), false)])
+        );
+        let active = t.active_resources(&off);
+        assert_eq!(active.len(), t.resources.len() - jitr.len());
+        assert!(jitr.iter().all(|id| !active.contains_key(*id)));
+        assert!(!t.output_is_active("JitrRuleName", &off));
+        assert!(t.output_is_active("AlertRuleName", &off));
+        // The default is off.
+        assert_eq!(t.conditions(&BTreeMap::new()).unwrap(), off);
+
+        let on = with("true");
+        assert_eq!(t.active_resources(&on), t.resources);
+        assert!(t.output_is_active("JitrRuleName", &on));
+        assert!(t.output_is_active("JitrFunctionName", &on));
+    }
+
+    #[test]
+    fn conditions_that_are_not_declared_are_refused() {
+        let resource =
+            "Conditions: {A: !Equals [a, a]}\nResources:\n  R: {Type: T, Condition: B}\n";
+        let err = Template::parse(resource, "t.yaml").unwrap_err().to_string();
+        assert!(err.contains("resource R") && err.contains("\"B\""), "{err}");
+        let output = "Resources:\n  R: {Type: T}\nOutputs:\n  O: {Value: x, Condition: A}\n";
+        let err = Template::parse(output, "t.yaml").unwrap_err().to_string();
+        assert!(err.contains("output O") && err.contains("\"A\""), "{err}");
+        let listed = "Conditions: [a]\nResources: {}\n";
+        assert!(Template::parse(listed, "t.yaml").is_err());
+        let fine = "Conditions: {A: !Equals [a, b]}\nResources:\n  R: {Type: T, Condition: A}\n";
+        let t = Template::parse(fine, "t.yaml").unwrap();
+        let conditions = t.conditions(&BTreeMap::new()).unwrap();
+        assert!(t.active_resources(&conditions).is_empty());
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! End-to-end tests of the `soilctl` binary: the AWS path against a moto server on loopback,
 //! bad input, the template (cfn-lint) and the generated completions and man pages.
 
+mod ca;
 mod deploy;
 mod fleet;
 mod generated;
 mod input;
+mod jitr_broker;
 mod local;
 mod mosquitto;
 mod mqtt_client;

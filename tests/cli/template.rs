@@ -1,4 +1,5 @@
-//! The template passes cfn-lint with no error and no warning.
+//! The template passes cfn-lint with no error and no warning, and has the parts the design
+//! asks for, just-in-time registration included.
 
 use std::process::Command;
 
@@ -62,8 +63,8 @@ fn the_template_says_what_the_design_asks() {
     }
     assert_eq!(
         text.matches("ErrorAction:").count(),
-        2,
-        "both rules need an error action"
+        3,
+        "every rule needs an error action"
     );
     // Least privilege: no statement allows a wildcard action.
     let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
@@ -71,6 +72,98 @@ fn the_template_says_what_the_design_asks() {
     collect_allowed_actions(&doc, &mut allowed);
     assert!(allowed.len() >= 6, "{allowed:?}");
     assert!(allowed.iter().all(|a| !a.contains('*')), "{allowed:?}");
+}
+
+#[test]
+fn just_in_time_registration_is_a_switched_part_with_a_narrow_role() {
+    use serde_yaml::Value;
+    let text = std::fs::read_to_string(root().join("templates/iot-backend.yaml")).unwrap();
+    let t = soilctl::template::Template::parse(&text, "iot-backend.yaml").unwrap();
+    let switch = &t.parameters["EnableJustInTimeRegistration"];
+    assert_eq!(switch.default.as_deref(), Some("false"));
+    assert_eq!(switch.allowed_values, ["true", "false"]);
+    assert!(
+        text.contains(
+            "JustInTimeRegistration: !Equals [!Ref EnableJustInTimeRegistration, \"true\"]"
+        ),
+        "the condition follows the parameter"
+    );
+    let part = [
+        ("JitrRule", "AWS::IoT::TopicRule"),
+        ("JitrFunction", "AWS::Lambda::Function"),
+        ("JitrFunctionRole", "AWS::IAM::Role"),
+        ("JitrFunctionLogGroup", "AWS::Logs::LogGroup"),
+        ("JitrFunctionPermission", "AWS::Lambda::Permission"),
+    ];
+    for (id, kind) in part {
+        assert_eq!(t.resources[id], kind, "{id}");
+        assert_eq!(
+            t.resource_conditions.get(id).map(String::as_str),
+            Some("JustInTimeRegistration"),
+            "{id} is made only with just-in-time registration"
+        );
+    }
+    // Everything else is made whatever the parameter says.
+    assert_eq!(t.resource_conditions.len(), part.len());
+    for needle in [
+        r#"Sql: SELECT * FROM '$aws/events/certificates/registered/#' WHERE certificateStatus = "PENDING_ACTIVATION""#,
+        "FunctionArn: !GetAtt JitrFunction.Arn",
+        "SourceArn: !Sub \"arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:rule/${JitrRule}\"",
+        "STACK_NAME: !Ref AWS::StackName",
+        "iot.describe_certificate(certificateId=certificate_id)",
+        "iot.update_certificate(certificateId=certificate_id, newStatus=\"ACTIVE\")",
+        "iot.attach_policy(policyName=os.environ[\"POLICY_NAME\"], target=arn)",
+        "iot.attach_thing_principal(thingName=thing, principal=arn)",
+        "attributePayload={\"attributes\": {MANAGED_ATTRIBUTE: os.environ[\"STACK_NAME\"]}}",
+        "MANAGED_ATTRIBUTE = \"soilctl-stack\"",
+    ] {
+        assert!(text.contains(needle), "the template lacks {needle:?}");
+    }
+    // The role may do exactly what registration needs, on certificates and things only.
+    let doc: Value = serde_yaml::from_str(&text).unwrap();
+    let statements = doc["Resources"]["JitrFunctionRole"]["Properties"]["Policies"][0]
+        ["PolicyDocument"]["Statement"]
+        .as_sequence()
+        .unwrap()
+        .clone();
+    let mut allowed = Vec::new();
+    for statement in &statements {
+        let mut actions = Vec::new();
+        collect_allowed_actions(statement, &mut actions);
+        let resource = match &statement["Resource"] {
+            Value::Tagged(tagged) => tagged.value.as_str().unwrap_or_default().to_string(),
+            other => format!("{other:?}"),
+        };
+        for action in actions {
+            allowed.push((action, resource.clone()));
+        }
+    }
+    let iot = |action: &str, kind: &str| {
+        (
+            action.to_string(),
+            format!("arn:${{AWS::Partition}}:iot:${{AWS::Region}}:${{AWS::AccountId}}:{kind}/*"),
+        )
+    };
+    let logs = |action: &str| (action.to_string(), "JitrFunctionLogGroup.Arn".to_string());
+    assert_eq!(
+        allowed,
+        [
+            iot("iot:DescribeCertificate", "cert"),
+            iot("iot:UpdateCertificate", "cert"),
+            iot("iot:AttachPolicy", "cert"),
+            iot("iot:AttachThingPrincipal", "cert"),
+            iot("iot:CreateThing", "thing"),
+            logs("logs:CreateLogStream"),
+            logs("logs:PutLogEvents"),
+        ]
+    );
+    for output in ["JitrRuleName", "JitrFunctionName"] {
+        assert_eq!(
+            doc["Outputs"][output]["Condition"].as_str(),
+            Some("JustInTimeRegistration"),
+            "{output}"
+        );
+    }
 }
 
 fn collect_allowed_actions(value: &serde_yaml::Value, out: &mut Vec<String>) {

@@ -1,6 +1,7 @@
 //! The commands against the embedded local backend: the same flags and result shapes as on
 //! AWS, over `crate::local::control`.
 
+pub(crate) mod ca;
 pub(crate) mod deploy;
 mod status;
 pub(crate) mod teardown;

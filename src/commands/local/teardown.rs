@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::commands::teardown::{Check, Plan, present_plan, report};
+use crate::commands::teardown::{Check, Plan, ca_outcome, present_plan, registered_cas, report};
 use crate::error::one_line;
 use crate::local::control::Local;
 use crate::local::state::StateDir;
@@ -30,6 +30,7 @@ pub fn run(s: &TeardownSettings, state: &StateDir, printer: &Printer) -> anyhow:
         bucket: of_type("AWS::S3::Bucket").into_iter().next(),
         device_policy: stack.as_ref().and_then(|st| local.device_policy(st)),
         alert_topic: of_type("AWS::SNS::Topic").into_iter().next(),
+        cas: registered_cas(&s.ca_dir, &crate::commands::local::ca::local_place(state))?,
     };
     let where_ = format!("on the local backend ({})", state.root().display());
     let plan = match present_plan(printer, s, plan, &where_)? {
@@ -78,6 +79,20 @@ pub fn run(s: &TeardownSettings, state: &StateDir, printer: &Printer) -> anyhow:
                 files.certificate_id,
                 one_line(&e)
             )),
+        }
+    }
+    // The CAs registered for just-in-time registration, with what they still have.
+    let place = crate::commands::local::ca::local_place(state);
+    for ca in &plan.cas {
+        match crate::commands::local::ca::delete_ca(&local, ca, true, printer) {
+            Ok(outcome) => match ca_outcome(ca, outcome, &mut certificates_deleted) {
+                Some(e) => errors.push(e),
+                None => {
+                    crate::byoca::forget_registration(&s.ca_dir, &place, ca)?;
+                    printer.info(format!("deleted CA certificate {ca}"));
+                }
+            },
+            Err(e) => errors.push(format!("CA {ca}: {}", one_line(&e))),
         }
     }
     // 3. The archive.
@@ -150,6 +165,12 @@ fn verify(
         checks.push(Check {
             what: format!("policy {policy}"),
             gone: local.registry.policy(policy)?.is_none(),
+        });
+    }
+    for ca in &plan.cas {
+        checks.push(Check {
+            what: format!("CA certificate {ca}"),
+            gone: local.registry.ca(ca)?.is_none(),
         });
     }
     Ok(checks)

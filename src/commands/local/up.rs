@@ -172,6 +172,13 @@ fn describe(e: &RuleEvent) -> String {
             format!("rule {rule}: logged to log group {log_group}")
         }
         RuleEvent::Alert { rule, body, .. } => format!("rule {rule}: alert {body}"),
+        RuleEvent::Registered {
+            certificate_id,
+            thing,
+            ..
+        } => format!(
+            "just-in-time registration: certificate {certificate_id} activated for thing {thing}"
+        ),
         RuleEvent::ActionFailed {
             rule,
             action,

@@ -4,6 +4,14 @@
 //! [`Authority::refresh_if_changed`], which rebuilds the snapshot when another process has
 //! changed the registry. Decisions only read the current snapshot.
 //!
+//! Just-in-time registration, as AWS IoT Core does it: a certificate that is not registered,
+//! issued by a registered CA that is ACTIVE and allows auto-registration, is registered as
+//! `PENDING_ACTIVATION` (with that CA) during the handshake, which is then refused; the
+//! refusal carries the `$aws/events/certificates/registered/<caCertificateId>` event for the
+//! broker to publish. The snapshot is rebuilt at once, so the next attempt finds the
+//! certificate (and is refused at CONNECT until something activates it). Chains the CA
+//! issued are not registered while the CA is INACTIVE or auto-registration is off.
+//!
 //! Also here: the operator identity, a certificate allowed everything, for watching traffic.
 
 use std::collections::HashMap;
@@ -19,10 +27,10 @@ use x509_parser::parse_x509_certificate;
 
 use crate::cli::KeyAlgorithm;
 use crate::local::ca::LocalCa;
-use crate::local::gate::{Action, Gate, Principal, Refusal};
+use crate::local::gate::{Action, Gate, Principal, Refusal, Registration};
 use crate::local::registry::{
-    ACCOUNT_ID, CaStatus, CertificateStatus, REGION, Registry, RegistryContents, RegistryError,
-    certificate_arn, certificate_id, iso8601, subject_fields,
+    ACCOUNT_ID, CaStatus, CertificateRecord, CertificateStatus, REGION, Registry, RegistryContents,
+    RegistryError, certificate_arn, certificate_id, der_to_pem, iso8601, subject_fields,
 };
 use crate::local::state::StateDir;
 use crate::pki::{CERTIFICATE_FILE, PRIVATE_KEY_FILE, create_private_dir, key_and_csr, write_file};
@@ -34,6 +42,8 @@ pub const OPERATOR_POLICY: &str = "soilctl-operator";
 pub const OPERATOR_COMMON_NAME: &str = "soilctl-operator";
 /// The CA file written beside the operator's certificate and key.
 pub const OPERATOR_ROOT_CA_FILE: &str = "root-ca.pem";
+/// Where AWS IoT Core announces a just-in-time registration, followed by the CA's id.
+pub const REGISTERED_EVENT_TOPIC_PREFIX: &str = "$aws/events/certificates/registered/";
 const OPERATOR_POLICY_DOCUMENT: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
 const OPERATOR_VALIDITY_DAYS: u32 = 3650;
@@ -44,6 +54,9 @@ pub struct Authority {
     local_ca: CertificateDer<'static>,
     provider: Arc<CryptoProvider>,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// Held while a snapshot is rebuilt: the watcher and just-in-time registrations both
+    /// refresh, and an older snapshot must never replace a newer one.
+    refreshing: Mutex<()>,
 }
 
 /// The registry as the gate needs it, read at one generation; never changed once built.
@@ -58,6 +71,8 @@ struct TrustedCa {
     id: String,
     /// `None` for the local CA, which is always trusted.
     status: Option<CaStatus>,
+    /// Whether certificates it issued are registered on their first connection.
+    auto_registration: bool,
     subject_der: Vec<u8>,
     not_after: i64,
     verifier: Arc<dyn ClientCertVerifier>,
@@ -104,12 +119,14 @@ impl Authority {
             local_ca,
             provider,
             snapshot: RwLock::new(Arc::new(snapshot)),
+            refreshing: Mutex::new(()),
         })
     }
 
     /// Rebuilds the snapshot if the registry changed since it was taken. Returns whether it
     /// did. Cheap when nothing changed: one row is read.
     pub fn refresh_if_changed(&self) -> anyhow::Result<bool> {
+        let _one_at_a_time = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
         let generation = self.registry.generation()?;
         if generation == self.current().generation {
             return Ok(false);
@@ -118,6 +135,36 @@ impl Authority {
         let snapshot = build(&contents, &self.local_ca, &self.provider)?;
         *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snapshot);
         Ok(true)
+    }
+
+    /// Registers `leaf`, issued by the auto-registration CA `ca_id`, as `PENDING_ACTIVATION`
+    /// and refuses the handshake with the registration event. A certificate registered in the
+    /// meantime (another connection of the same device) is left to the usual checks.
+    fn register_just_in_time(&self, leaf: &CertificateDer<'_>, ca_id: &str) -> Result<(), Refusal> {
+        let id = certificate_id(leaf);
+        let added = self.registry.add_certificate(
+            &der_to_pem(leaf),
+            CertificateStatus::PendingActivation,
+            Some(ca_id),
+        );
+        // Either way the registry now knows the certificate: the next decision must too.
+        let _ = self.refresh_if_changed();
+        match added {
+            Ok(record) => Err(Refusal {
+                reason: format!(
+                    "certificate {id} of CA {ca_id} registered as PENDING_ACTIVATION (just-in-time registration)"
+                ),
+                registered: Some(Box::new(registration_event(
+                    &record,
+                    ca_id,
+                    crate::clock::now_ms(),
+                ))),
+            }),
+            Err(RegistryError::AlreadyExists { .. }) => Ok(()),
+            Err(err) => Err(Refusal::new(format!(
+                "just-in-time registration of certificate {id} (CA {ca_id}) failed: {err}"
+            ))),
+        }
     }
 
     /// The registry generation the current decisions are based on.
@@ -141,11 +188,11 @@ fn build(
     provider: &Arc<CryptoProvider>,
 ) -> anyhow::Result<Snapshot> {
     let mut cas =
-        vec![trusted_ca(local_ca.clone(), None, provider).context("trusting the local CA")?];
+        vec![trusted_ca(local_ca.clone(), None, false, provider).context("trusting the local CA")?];
     for ca in &contents.cas {
         // A CA that cannot be read (it was checked when registered) is simply not trusted.
         if let Ok(der) = ca.der()
-            && let Ok(trusted) = trusted_ca(der, Some(ca.status), provider)
+            && let Ok(trusted) = trusted_ca(der, Some(ca.status), ca.auto_registration, provider)
         {
             cas.push(trusted);
         }
@@ -214,6 +261,7 @@ fn build(
 fn trusted_ca(
     der: CertificateDer<'static>,
     status: Option<CaStatus>,
+    auto_registration: bool,
     provider: &Arc<CryptoProvider>,
 ) -> anyhow::Result<TrustedCa> {
     let (_, parsed) =
@@ -228,10 +276,32 @@ fn trusted_ca(
     Ok(TrustedCa {
         id: certificate_id(&der),
         status,
+        auto_registration,
         subject_der,
         not_after,
         verifier,
     })
+}
+
+/// What AWS IoT Core publishes when it registers a certificate just in time: on
+/// `$aws/events/certificates/registered/<caCertificateId>`, the certificate and CA ids, the
+/// event's time (milliseconds, a number), the status, the account and the registration time
+/// (milliseconds, as a string).
+fn registration_event(record: &CertificateRecord, ca_id: &str, now_ms: i64) -> Registration {
+    let payload = serde_json::json!({
+        "certificateId": record.id,
+        "caCertificateId": ca_id,
+        "timestamp": now_ms,
+        "certificateStatus": record.status.as_str(),
+        "awsAccountId": ACCOUNT_ID,
+        "certificateRegistrationTimestamp": record.created_ms.to_string(),
+    });
+    Registration {
+        certificate_id: record.id.clone(),
+        ca_certificate_id: ca_id.to_owned(),
+        topic: format!("{REGISTERED_EVENT_TOPIC_PREFIX}{ca_id}"),
+        payload: payload.to_string().into(),
+    }
 }
 
 /// A certificate id as messages show it: its first 12 digits.
@@ -315,6 +385,12 @@ impl Gate for Authority {
                 }
                 _ if now > ca.not_after => {
                     refusal = Some(format!("CA {} expired on {}", ca.id, iso8601(ca.not_after)));
+                }
+                Some(CaStatus::Active)
+                    if ca.auto_registration
+                        && !snapshot.certificates.contains_key(&certificate_id(leaf)) =>
+                {
+                    return self.register_just_in_time(leaf, &ca.id);
                 }
                 _ => return Ok(()),
             }

@@ -395,3 +395,186 @@ fn the_operator_may_do_everything() {
         [record.arn]
     );
 }
+
+/// A fleet CA registered ACTIVE with auto-registration as asked, the authority refreshed.
+fn registered_ca(f: &Fixture, auto_registration: bool) -> (OtherCa, String) {
+    let fleet = other_ca("Fleet CA");
+    let ca = f
+        .registry
+        .add_ca(&fleet.pem, CaStatus::Active, auto_registration)
+        .unwrap();
+    f.authority.refresh_if_changed().unwrap();
+    (fleet, ca.id)
+}
+
+#[test]
+fn an_auto_registration_ca_registers_a_new_certificate_and_refuses_it_once() {
+    let f = fixture();
+    let (fleet, ca_id) = registered_ca(&f, true);
+    let leaf = fleet.issue("jitr1", (2020, 2090));
+    let id = certificate_id(&leaf);
+    let before_ms = crate::clock::now_ms();
+
+    let refusal = f
+        .authority
+        .verify_chain(&[leaf.clone(), fleet.der.clone()])
+        .unwrap_err();
+    assert_eq!(
+        refusal.reason,
+        format!(
+            "certificate {id} of CA {ca_id} registered as PENDING_ACTIVATION (just-in-time registration)"
+        )
+    );
+    let record = f.registry.certificate(&id).unwrap().unwrap();
+    assert_eq!(record.status, CertificateStatus::PendingActivation);
+    assert_eq!(record.ca_certificate_id.as_deref(), Some(ca_id.as_str()));
+
+    let registration = refusal.registered.expect("a registration");
+    assert_eq!(registration.certificate_id, id);
+    assert_eq!(registration.ca_certificate_id, ca_id);
+    assert_eq!(
+        registration.topic,
+        format!("$aws/events/certificates/registered/{ca_id}")
+    );
+    let event: serde_json::Value = serde_json::from_slice(&registration.payload).unwrap();
+    let fields: Vec<&str> = event
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "certificateId",
+            "caCertificateId",
+            "timestamp",
+            "certificateStatus",
+            "awsAccountId",
+            "certificateRegistrationTimestamp"
+        ]
+    );
+    assert_eq!(event["certificateId"], id.as_str());
+    assert_eq!(event["caCertificateId"], ca_id.as_str());
+    assert_eq!(event["certificateStatus"], "PENDING_ACTIVATION");
+    assert_eq!(event["awsAccountId"], ACCOUNT_ID);
+    assert!(event["timestamp"].as_i64().unwrap() >= before_ms);
+    assert_eq!(
+        event["certificateRegistrationTimestamp"],
+        record.created_ms.to_string()
+    );
+
+    // The snapshot already knows it: the next attempt passes the handshake without a second
+    // registration and is refused at CONNECT until the certificate is activated.
+    let generation = f.authority.generation();
+    assert!(!f.authority.refresh_if_changed().unwrap());
+    f.authority
+        .verify_chain(&[leaf.clone(), fleet.der.clone()])
+        .unwrap();
+    assert_eq!(f.authority.generation(), generation);
+    let refusal = f
+        .authority
+        .authenticate(std::slice::from_ref(&leaf))
+        .unwrap_err();
+    assert_eq!(
+        refusal.reason,
+        format!("certificate {id} is PENDING_ACTIVATION")
+    );
+    assert_eq!(f.registry.certificates().unwrap().len(), 1);
+
+    // What the registration function does: activate, make the thing, attach the policy.
+    f.registry
+        .set_certificate_status(&id, CertificateStatus::Active)
+        .unwrap();
+    f.registry.create_thing("jitr1", &BTreeMap::new()).unwrap();
+    f.registry
+        .attach_thing_principal("jitr1", &record.arn)
+        .unwrap();
+    f.registry
+        .attach_policy("DevicePolicy", &record.arn)
+        .unwrap();
+    assert!(f.authority.refresh_if_changed().unwrap());
+    f.authority
+        .verify_chain(&[leaf.clone(), fleet.der.clone()])
+        .unwrap();
+    let principal = f.authority.authenticate(&[leaf]).unwrap();
+    assert!(f.allowed(&principal, "jitr1", Action::Connect, "jitr1"));
+
+    // Revoked afterwards: refused again, and not registered anew.
+    f.registry
+        .set_certificate_status(&id, CertificateStatus::Revoked)
+        .unwrap();
+    f.authority.refresh_if_changed().unwrap();
+    let leaf = record.der().unwrap();
+    f.authority
+        .verify_chain(&[leaf.clone(), fleet.der.clone()])
+        .unwrap();
+    let refusal = f.authority.authenticate(&[leaf]).unwrap_err();
+    assert_eq!(refusal.reason, format!("certificate {id} is REVOKED"));
+    assert_eq!(f.registry.certificates().unwrap().len(), 1);
+}
+
+#[test]
+fn the_ca_alone_suffices_for_just_in_time_registration() {
+    let f = fixture();
+    let (fleet, ca_id) = registered_ca(&f, true);
+    let leaf = fleet.issue("jitr2", (2020, 2090));
+    let refusal = f
+        .authority
+        .verify_chain(std::slice::from_ref(&leaf))
+        .unwrap_err();
+    assert_eq!(refusal.registered.unwrap().ca_certificate_id, ca_id);
+}
+
+#[test]
+fn nothing_is_registered_without_auto_registration_or_with_an_inactive_ca() {
+    let f = fixture();
+    let (fleet, ca_id) = registered_ca(&f, false);
+    let leaf = fleet.issue("manual1", (2020, 2090));
+    // The CA is trusted: the handshake passes, CONNECT is refused, nothing is registered.
+    f.authority
+        .verify_chain(&[leaf.clone(), fleet.der.clone()])
+        .unwrap();
+    let refusal = f
+        .authority
+        .authenticate(std::slice::from_ref(&leaf))
+        .unwrap_err();
+    assert!(refusal.reason.ends_with("is not registered"), "{refusal}");
+    assert!(f.registry.certificates().unwrap().is_empty());
+
+    f.registry.set_ca_auto_registration(&ca_id, true).unwrap();
+    f.registry
+        .set_ca_status(&ca_id, CaStatus::Inactive)
+        .unwrap();
+    f.authority.refresh_if_changed().unwrap();
+    let refusal = f
+        .authority
+        .verify_chain(&[leaf.clone(), fleet.der.clone()])
+        .unwrap_err();
+    assert_eq!(refusal.reason, format!("CA {ca_id} is INACTIVE"));
+    assert_eq!(refusal.registered, None);
+    assert!(f.registry.certificates().unwrap().is_empty());
+
+    // An expired certificate of an auto-registration CA is not registered either.
+    f.registry.set_ca_status(&ca_id, CaStatus::Active).unwrap();
+    f.authority.refresh_if_changed().unwrap();
+    let expired = fleet.issue("old", (2020, 2021));
+    let refusal = f.authority.verify_chain(&[expired]).unwrap_err();
+    assert_eq!(refusal.registered, None);
+    assert!(f.registry.certificates().unwrap().is_empty());
+}
+
+#[test]
+fn a_chain_from_an_unregistered_ca_is_never_registered() {
+    let f = fixture();
+    registered_ca(&f, true);
+    let stranger = other_ca("Fleet CA");
+    let leaf = stranger.issue("jitr1", (2020, 2090));
+    let refusal = f
+        .authority
+        .verify_chain(&[leaf, stranger.der.clone()])
+        .unwrap_err();
+    assert!(refusal.reason.contains("unknown CA"), "{refusal}");
+    assert_eq!(refusal.registered, None);
+    assert!(f.registry.certificates().unwrap().is_empty());
+}

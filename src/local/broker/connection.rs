@@ -63,6 +63,17 @@ async fn accept_message(shared: &Shared, message: Message, client_id: &str, prin
     shared.router.publish(Arc::new(message));
 }
 
+/// Publishes an event of the backend's own (`$aws/events/...`): to the rules engine with no
+/// client id or principal, and to every subscriber allowed to receive it. No policy applies to
+/// the publisher and reserved topics are allowed.
+pub(super) async fn publish_event(shared: &Shared, topic: &str, payload: bytes::Bytes) {
+    let Ok(topic) = mqtt_proto::TopicName::try_from(topic) else {
+        return;
+    };
+    let message = Message::new(topic, payload, 1, false);
+    accept_message(shared, message, "", "").await;
+}
+
 /// Serves a connection from the end of the handshake to its close.
 pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAddr) {
     let Accepted { mut stream, chain } = accepted;

@@ -45,6 +45,14 @@ pub enum BrokerEvent {
         client_id: Option<String>,
         reason: String,
     },
+    /// The handshake was refused after the client's certificate, issued by a registered CA that
+    /// allows auto-registration, was registered as `PENDING_ACTIVATION` (just-in-time
+    /// registration); the registration event was published.
+    Registered {
+        peer: SocketAddr,
+        certificate_id: String,
+        ca_certificate_id: String,
+    },
     /// A filter in a SUBSCRIBE was refused (the others may have been granted).
     SubscribeRefused {
         client_id: String,
@@ -92,6 +100,14 @@ impl fmt::Display for BrokerEvent {
                     None => write!(f, "{stage} from {peer} refused: {reason}"),
                 }
             }
+            BrokerEvent::Registered {
+                peer,
+                certificate_id,
+                ca_certificate_id,
+            } => write!(
+                f,
+                "certificate {certificate_id} of CA {ca_certificate_id} registered as PENDING_ACTIVATION (just-in-time registration); connection from {peer} refused"
+            ),
             BrokerEvent::SubscribeRefused {
                 client_id,
                 filter,

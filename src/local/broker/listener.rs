@@ -1,5 +1,6 @@
 //! Accepts TCP connections until shutdown and gives each its own task: TLS handshake, then
-//! the MQTT connection.
+//! the MQTT connection. A handshake the gate refused after registering the certificate just in
+//! time ends with the registration event published by the broker itself.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 
 use super::event::{BrokerEvent, RefusedAt};
-use super::tls::Tls;
+use super::tls::{Failed, Tls};
 use super::{Shared, connection};
 
 pub(super) async fn run(listener: TcpListener, tls: Tls, shared: Arc<Shared>) {
@@ -37,7 +38,18 @@ async fn serve(tcp: TcpStream, peer: SocketAddr, tls: Arc<Tls>, shared: Arc<Shar
     drop(tls);
     match accepted {
         Ok(accepted) => connection::run(shared, accepted, peer).await,
-        Err(reason) => shared.emit(BrokerEvent::Refused {
+        Err(Failed {
+            registered: Some(registration),
+            ..
+        }) => {
+            shared.emit(BrokerEvent::Registered {
+                peer,
+                certificate_id: registration.certificate_id.clone(),
+                ca_certificate_id: registration.ca_certificate_id.clone(),
+            });
+            connection::publish_event(&shared, &registration.topic, registration.payload).await;
+        }
+        Err(Failed { reason, .. }) => shared.emit(BrokerEvent::Refused {
             peer,
             at: RefusedAt::Tls,
             client_id: None,

@@ -28,7 +28,11 @@
 //! client id already connected takes over (the old connection's will is published, as for any
 //! connection the client did not close itself), at most 8 filters per SUBSCRIBE and 50
 //! subscriptions per connection, topics of at most 256 bytes, and `$` topics reserved except
-//! `$aws/things/...`. Payloads are limited to 128 KB (131072 bytes, `max_packet_bytes`); the
+//! `$aws/things/...` (and `$aws/events/...`, which clients may subscribe to but not publish
+//! on). Just-in-time registration: when the gate refuses a handshake because it has just
+//! registered the client's certificate, the broker publishes the registration event itself
+//! (to the rules engine and to allowed subscribers) and reports [`BrokerEvent::Registered`].
+//! Payloads are limited to 128 KB (131072 bytes, `max_packet_bytes`); the
 //! packet around the payload may add up to `PACKET_HEADROOM` bytes of topic and properties.
 //! Sessions are always clean: CONNACK reports no session present and nothing is kept after a
 //! disconnect.

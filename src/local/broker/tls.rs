@@ -1,6 +1,7 @@
 //! Mutual TLS (1.2 and 1.3) with the client certificate checked by the gate during the
-//! handshake. Each handshake gets its own verifier so the gate's refusal reason can be reported
-//! for that connection; the expensive parts (provider, server key) are shared.
+//! handshake. Each handshake gets its own verifier so the gate's refusal (its reason, and the
+//! certificate it registered just in time, if any) can be reported for that connection; the
+//! expensive parts (provider, server key) are shared.
 
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -19,7 +20,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 use tokio::net::TcpStream;
 use tokio_rustls::server::TlsStream;
 
-use crate::local::gate::Gate;
+use crate::local::gate::{Gate, Refusal, Registration};
 
 /// How long a client has to finish the handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -28,6 +29,23 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub(super) struct Accepted {
     pub(super) stream: TlsStream<TcpStream>,
     pub(super) chain: Vec<CertificateDer<'static>>,
+}
+
+/// A failed handshake: the reason to report, and the certificate the gate registered just in
+/// time while refusing it.
+#[derive(Debug)]
+pub(super) struct Failed {
+    pub(super) reason: String,
+    pub(super) registered: Option<Box<Registration>>,
+}
+
+impl From<String> for Failed {
+    fn from(reason: String) -> Self {
+        Failed {
+            reason,
+            registered: None,
+        }
+    }
 }
 
 pub(super) struct Tls {
@@ -72,8 +90,8 @@ impl Tls {
         Ok(config)
     }
 
-    /// Runs the handshake; the error is the reason to report.
-    pub(super) async fn accept(&self, tcp: TcpStream) -> Result<Accepted, String> {
+    /// Runs the handshake.
+    pub(super) async fn accept(&self, tcp: TcpStream) -> Result<Accepted, Failed> {
         let refusal = Arc::new(Mutex::new(None));
         let verifier = Arc::new(GateVerifier {
             gate: self.gate.clone(),
@@ -84,12 +102,10 @@ impl Tls {
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
         let outcome = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await;
         let stream = match outcome {
-            Err(_) => return Err("TLS handshake timed out".to_owned()),
-            Ok(Err(error)) => {
-                let gate_reason = refusal.lock().ok().and_then(|mut slot| slot.take());
-                return Err(gate_reason.unwrap_or_else(|| describe(&error)));
-            }
             Ok(Ok(stream)) => stream,
+            Ok(Err(error)) => return Err(failed(&refusal, describe(&error))),
+            // The gate may have refused (and registered) before the client went quiet.
+            Err(_) => return Err(failed(&refusal, "TLS handshake timed out".to_owned())),
         };
         let chain = stream
             .get_ref()
@@ -98,6 +114,17 @@ impl Tls {
             .map(|certs| certs.iter().map(|c| c.clone().into_owned()).collect())
             .unwrap_or_default();
         Ok(Accepted { stream, chain })
+    }
+}
+
+/// The gate's refusal if it refused, else `otherwise`.
+fn failed(refusal: &Mutex<Option<Refusal>>, otherwise: String) -> Failed {
+    match refusal.lock().ok().and_then(|mut slot| slot.take()) {
+        Some(refused) => Failed {
+            reason: refused.reason,
+            registered: refused.registered,
+        },
+        None => otherwise.into(),
     }
 }
 
@@ -122,7 +149,7 @@ fn describe(error: &io::Error) -> String {
 struct GateVerifier {
     gate: Arc<dyn Gate>,
     algorithms: WebPkiSupportedAlgorithms,
-    refusal: Arc<Mutex<Option<String>>>,
+    refusal: Arc<Mutex<Option<Refusal>>>,
 }
 
 impl std::fmt::Debug for GateVerifier {
@@ -156,10 +183,16 @@ impl ClientCertVerifier for GateVerifier {
         match self.gate.verify_chain(&chain) {
             Ok(()) => Ok(ClientCertVerified::assertion()),
             Err(refusal) => {
+                let alert = if refusal.registered.is_some() {
+                    // Known now, but not active: "access denied".
+                    CertificateError::ApplicationVerificationFailure
+                } else {
+                    alert_for(end_entity)
+                };
                 if let Ok(mut slot) = self.refusal.lock() {
-                    *slot = Some(refusal.reason);
+                    *slot = Some(refusal);
                 }
-                Err(rustls::Error::InvalidCertificate(alert_for(end_entity)))
+                Err(rustls::Error::InvalidCertificate(alert))
             }
         }
     }
@@ -189,7 +222,7 @@ impl ClientCertVerifier for GateVerifier {
 
 /// The alert for a refused chain: "certificate expired" when the certificate is outside its
 /// validity period, "unknown CA" otherwise (the gate refuses chains it cannot trace to a
-/// registered, active CA).
+/// registered, active CA). A certificate just registered gets "access denied" instead.
 fn alert_for(end_entity: &CertificateDer<'_>) -> CertificateError {
     match x509_parser::parse_x509_certificate(end_entity.as_ref()) {
         Ok((_, cert)) if !cert.validity().is_valid() => CertificateError::Expired,

@@ -5,6 +5,9 @@ pub(super) const MAX_TOPIC_BYTES: usize = 256;
 
 /// Topics starting with `$` are AWS's own; clients may use only these.
 const OPEN_RESERVED_PREFIXES: &[&str] = &["$aws/things/"];
+/// ... and may also subscribe to these, where the backend publishes its events (e.g.
+/// `$aws/events/certificates/registered/<caCertificateId>`); publishing there stays refused.
+const EVENT_PREFIXES: &[&str] = &["$aws/events/"];
 
 /// Why a topic filter cannot be subscribed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +55,9 @@ pub(super) fn check_filter(filter: &str) -> Result<(), FilterProblem> {
             filter.len()
         )));
     }
+    if EVENT_PREFIXES.iter().any(|p| filter.starts_with(p)) {
+        return Ok(());
+    }
     check_reserved(filter).map_err(FilterProblem::Invalid)
 }
 
@@ -74,6 +80,11 @@ mod tests {
         assert!(check_topic("a/+/b").is_err());
         assert!(check_topic("a/#").is_err());
         assert!(check_topic("$SYS/broker").unwrap_err().contains("reserved"));
+        assert!(
+            check_topic("$aws/events/certificates/registered/ca")
+                .unwrap_err()
+                .contains("reserved")
+        );
         assert_eq!(check_topic(&"a".repeat(256)), Ok(()));
         assert!(check_topic(&"a".repeat(257)).is_err());
     }
@@ -87,8 +98,17 @@ mod tests {
             check_filter("$share/g/a"),
             Err(FilterProblem::SharedUnsupported)
         );
+        assert_eq!(check_filter("$aws/events/#"), Ok(()));
+        assert_eq!(
+            check_filter("$aws/events/certificates/registered/+"),
+            Ok(())
+        );
         assert!(matches!(
-            check_filter("$aws/events/#"),
+            check_filter("$aws/#"),
+            Err(FilterProblem::Invalid(_))
+        ));
+        assert!(matches!(
+            check_filter("$SYS/#"),
             Err(FilterProblem::Invalid(_))
         ));
         assert!(check_filter(&"a".repeat(257)).is_err());

@@ -6,9 +6,10 @@
 //!   statement, substitution template, action type and target against what is [`Deployed`].
 //!   `deploy --local` uses it to validate a template.
 //! - [`Engine::handle`] evaluates every rule for one message, in order, and runs the actions
-//!   of the rules that fire: S3 (`buckets/<bucket>/<key>`), Lambda (the project's alert
-//!   function, run natively), SNS (`alerts.jsonl`), republish (back to the broker) and
-//!   CloudWatch Logs (`logs/<group>.jsonl`). When actions fail, the rule's error action runs
+//!   of the rules that fire: S3 (`buckets/<bucket>/<key>`), Lambda (the project's alert and
+//!   just-in-time registration functions, run natively; the latter on the registry), SNS
+//!   (`alerts.jsonl`), republish (back to the broker) and CloudWatch Logs
+//!   (`logs/<group>.jsonl`). When actions fail, the rule's error action runs
 //!   once with every failure, as AWS does.
 //! - [`spawn`] drives an engine from the broker's channel. Rules run on a small pool of
 //!   blocking threads fed through a bounded queue, so file writes never block the async
@@ -93,6 +94,13 @@ pub enum RuleEvent {
         subject: Option<String>,
         body: String,
         recipient: String,
+    },
+    /// The just-in-time registration function activated a newly registered certificate for
+    /// `thing` (created where it was missing), with the device policy and the thing attached.
+    Registered {
+        rule: String,
+        certificate_id: String,
+        thing: String,
     },
     /// A republish action handed a message back to the broker.
     Republished { rule: String, topic: String },

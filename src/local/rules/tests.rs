@@ -677,3 +677,365 @@ async fn spawn_drains_every_message_after_the_sender_is_dropped() {
     assert_eq!(files, 10_000);
     assert_eq!(h.alerts().len(), 100);
 }
+
+/// The built-in template deployed locally as stack `soil` with just-in-time registration,
+/// its rules running over a fresh state directory whose registry has the device policy.
+struct Registration {
+    h: Harness,
+    registry: crate::local::registry::Registry,
+    rule: String,
+    policy: String,
+    log_group: String,
+}
+
+const CA_ID: &str = "9a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b";
+
+impl Registration {
+    fn new() -> Registration {
+        let template = Template::builtin().expect("the built-in template parses");
+        let params = BTreeMap::from([
+            ("AlertEmail".to_owned(), EMAIL.to_owned()),
+            ("HumidityThreshold".to_owned(), "35".to_owned()),
+            ("EnableJustInTimeRegistration".to_owned(), "true".to_owned()),
+        ]);
+        let plan = crate::local::stack::plan(
+            &template,
+            "soil",
+            &params,
+            &crate::local::stack::Previous::default(),
+        )
+        .expect("the template plans with registration on");
+        let (defs, deployed) =
+            crate::local::control::deployed_of(&plan.resources).expect("its functions are known");
+        let h = Harness::new(compile(&defs, &deployed).expect("its rules compile"));
+        let registry = crate::local::registry::Registry::open(&h.state.registry())
+            .expect("a registry in the state directory");
+        let policy = plan.outputs["DevicePolicyName"].clone();
+        let document = plan
+            .resources
+            .iter()
+            .find(|r| r.logical_id == "DevicePolicy")
+            .map(|r| r.properties["PolicyDocument"].to_string())
+            .unwrap_or_default();
+        registry
+            .create_policy(&policy, &document)
+            .expect("the device policy");
+        Registration {
+            h,
+            registry,
+            rule: plan.outputs["JitrRuleName"].clone(),
+            policy,
+            log_group: plan.outputs["RuleErrorLogGroupName"].clone(),
+        }
+    }
+
+    /// Registers a certificate for `common_name` as AWS IoT does on a device's first
+    /// connection (PENDING_ACTIVATION); returns its id and ARN.
+    fn pending_certificate(&self, common_name: &str) -> (String, String) {
+        let key = rcgen::KeyPair::generate().expect("a key");
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::OrganizationName, "Soil Org");
+        if !common_name.is_empty() {
+            params
+                .distinguished_name
+                .push(rcgen::DnType::CommonName, common_name);
+        }
+        let pem = params.self_signed(&key).expect("a certificate").pem();
+        let cert = self
+            .registry
+            .add_certificate(
+                &pem,
+                crate::local::registry::CertificateStatus::PendingActivation,
+                None,
+            )
+            .expect("registered");
+        (cert.id, cert.arn)
+    }
+
+    /// The event AWS IoT publishes when it registers a certificate of a registered CA.
+    fn announce(&self, certificate_id: &str, status: &str) {
+        let event = json!({
+            "certificateId": certificate_id,
+            "caCertificateId": CA_ID,
+            "timestamp": 1_598_536_072_677_u64,
+            "certificateStatus": status,
+            "awsAccountId": LOCAL_ACCOUNT_ID,
+            "certificateRegistrationTimestamp": "1598536072600",
+        });
+        self.h.send(
+            &format!("$aws/events/certificates/registered/{CA_ID}"),
+            &event.to_string(),
+        );
+    }
+
+    fn status(&self, id: &str) -> String {
+        self.registry
+            .certificate(id)
+            .expect("readable")
+            .map(|c| c.status.to_string())
+            .unwrap_or_default()
+    }
+
+    fn failures(&self) -> Vec<RuleEvent> {
+        self.h
+            .events()
+            .into_iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    RuleEvent::ActionFailed { .. } | RuleEvent::ErrorActionFailed { .. }
+                )
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn the_registration_function_is_recognised_from_the_template_with_the_parameter_on() {
+    let template = Template::builtin().expect("parses");
+    let plan_with = |enabled: &str| {
+        let params = BTreeMap::from([
+            ("AlertEmail".to_owned(), EMAIL.to_owned()),
+            ("HumidityThreshold".to_owned(), "35".to_owned()),
+            (
+                "EnableJustInTimeRegistration".to_owned(),
+                enabled.to_owned(),
+            ),
+        ]);
+        crate::local::stack::plan(
+            &template,
+            "soil",
+            &params,
+            &crate::local::stack::Previous::default(),
+        )
+        .expect("plans")
+    };
+    let on = plan_with("true");
+    let (defs, deployed) = crate::local::control::deployed_of(&on.resources).expect("known");
+    let function = &deployed.functions[&on.outputs["JitrFunctionName"]];
+    assert_eq!(
+        function,
+        &Function::Registration {
+            stack_name: "soil".to_owned(),
+            policy_name: on.outputs["DevicePolicyName"].clone(),
+        }
+    );
+    let set = compile(&defs, &deployed).expect("compiles");
+    assert!(set.names().any(|n| n == on.outputs["JitrRuleName"]));
+    assert_eq!(set.len(), 3);
+
+    let off = plan_with("false");
+    let (defs, deployed) = crate::local::control::deployed_of(&off.resources).expect("known");
+    assert_eq!(deployed.functions.len(), 1);
+    assert_eq!(compile(&defs, &deployed).expect("compiles").len(), 2);
+
+    // Only the template's own code is run: a changed line makes it an unknown function.
+    let mut props = on
+        .resources
+        .iter()
+        .find(|r| r.logical_id == "JitrFunction")
+        .map(|r| r.properties.clone())
+        .unwrap_or_default();
+    let code = props["Code"]["ZipFile"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    props["Code"]["ZipFile"] = json!(code.replace("newStatus=\"ACTIVE\"", "newStatus=\"REVOKED\""));
+    let err = Function::from_properties("JitrFunction", &props).map_err(|e| e.to_string());
+    assert!(
+        err.as_ref().is_err_and(|e| e.contains("cannot run")),
+        "{err:?}"
+    );
+    props["Code"]["ZipFile"] = json!(code);
+    props["Environment"]["Variables"]
+        .as_object_mut()
+        .map(|vars| vars.remove("POLICY_NAME"));
+    let err = Function::from_properties("JitrFunction", &props).map_err(|e| e.to_string());
+    assert!(
+        err.as_ref().is_err_and(|e| e.contains("POLICY_NAME")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_registration_rule_ignores_certificates_that_are_not_pending() {
+    let r = Registration::new();
+    let (id, _) = r.pending_certificate("soilSensor9");
+    r.announce(&id, "ACTIVE");
+    r.announce(&id, "INACTIVE");
+    assert_eq!(r.h.events(), Vec::<RuleEvent>::new());
+    assert_eq!(r.status(&id), "PENDING_ACTIVATION");
+    assert!(r.registry.thing("soilSensor9").expect("readable").is_none());
+    // Other `$aws` events and device topics do not reach it either.
+    r.h.send(
+        "$aws/events/presence/connected/soilSensor9",
+        &json!({"certificateId": id, "certificateStatus": "PENDING_ACTIVATION"}).to_string(),
+    );
+    assert!(!r.h.events().iter().any(|e| matches!(e,
+        RuleEvent::Fired { rule, .. } if *rule == r.rule)));
+    assert_eq!(r.status(&id), "PENDING_ACTIVATION");
+}
+
+#[test]
+fn a_pending_certificate_is_activated_for_a_new_thing_with_policy_and_principal() {
+    let r = Registration::new();
+    let (id, arn) = r.pending_certificate("soilSensor9");
+    r.announce(&id, "PENDING_ACTIVATION");
+    assert_eq!(r.failures(), Vec::<RuleEvent>::new());
+    assert_eq!(r.status(&id), "ACTIVE");
+    let thing = r
+        .registry
+        .thing("soilSensor9")
+        .expect("readable")
+        .expect("the thing its common name names");
+    assert_eq!(
+        thing.attributes,
+        BTreeMap::from([("soilctl-stack".to_owned(), "soil".to_owned())])
+    );
+    assert_eq!(
+        r.registry
+            .thing_principals("soilSensor9")
+            .expect("readable"),
+        std::slice::from_ref(&arn)
+    );
+    let policies: Vec<String> = r
+        .registry
+        .attached_policies(&arn)
+        .expect("readable")
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(policies, std::slice::from_ref(&r.policy));
+    let events = r.h.events();
+    assert!(events.contains(&RuleEvent::Fired {
+        rule: r.rule.clone(),
+        topic: format!("$aws/events/certificates/registered/{CA_ID}"),
+    }));
+    assert!(events.contains(&RuleEvent::Registered {
+        rule: r.rule.clone(),
+        certificate_id: id,
+        thing: "soilSensor9".to_owned(),
+    }));
+    // Nothing else fired: no archive, no alert.
+    assert_eq!(r.h.objects(), Vec::new());
+    assert_eq!(r.h.alerts(), Vec::<Value>::new());
+}
+
+#[test]
+fn registering_the_same_certificate_twice_is_harmless() {
+    let r = Registration::new();
+    let (id, arn) = r.pending_certificate("soilSensor9");
+    r.announce(&id, "PENDING_ACTIVATION");
+    let before = r.registry.contents().expect("readable");
+    r.announce(&id, "PENDING_ACTIVATION");
+    assert_eq!(r.failures(), Vec::<RuleEvent>::new());
+    let after = r.registry.contents().expect("readable");
+    assert_eq!(after.things, before.things);
+    assert_eq!(after.certificates, before.certificates);
+    assert_eq!(after.policy_attachments, before.policy_attachments);
+    assert_eq!(after.thing_principals, before.thing_principals);
+    assert_eq!(after.policy_attachments.len(), 1);
+    assert_eq!(
+        r.registry
+            .thing_principals("soilSensor9")
+            .expect("readable"),
+        [arn]
+    );
+    let registered =
+        r.h.events()
+            .into_iter()
+            .filter(|e| matches!(e, RuleEvent::Registered { .. }))
+            .count();
+    assert_eq!(registered, 2);
+}
+
+#[test]
+fn an_unknown_certificate_fails_into_the_error_action() {
+    let r = Registration::new();
+    let unknown = "0".repeat(64);
+    r.announce(&unknown, "PENDING_ACTIVATION");
+    let failures = r.failures();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    let RuleEvent::ActionFailed {
+        rule,
+        action,
+        error,
+    } = &failures[0]
+    else {
+        panic!("{failures:?}");
+    };
+    assert_eq!((rule, action.as_str()), (&r.rule, "Lambda"));
+    assert!(error.contains("ResourceNotFoundException"), "{error}");
+    assert!(error.contains("DescribeCertificate"), "{error}");
+    let lines = json_lines(&r.h.state.log_group(&r.log_group));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["ruleName"], r.rule.as_str());
+    assert_eq!(
+        lines[0]["topic"],
+        format!("$aws/events/certificates/registered/{CA_ID}")
+    );
+    let failure = &lines[0]["failures"][0];
+    assert_eq!(failure["failedAction"], "LambdaAction");
+    assert!(
+        failure["failedResource"]
+            .as_str()
+            .is_some_and(|f| f.contains(":function:")),
+        "{failure}"
+    );
+    assert!(
+        failure["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains(&unknown)),
+        "{failure}"
+    );
+    assert!(r.registry.things().expect("readable").is_empty());
+    assert!(r.h.events().iter().any(|e| matches!(e,
+        RuleEvent::Logged { log_group, .. } if *log_group == r.log_group)));
+}
+
+#[test]
+fn a_certificate_is_left_pending_when_its_thing_cannot_be_registered() {
+    let r = Registration::new();
+    // A thing of that name that another stack manages is not taken over.
+    r.registry
+        .create_thing(
+            "soilSensor9",
+            &BTreeMap::from([("soilctl-stack".to_owned(), "other-stack".to_owned())]),
+        )
+        .expect("a foreign thing");
+    let (taken, _) = r.pending_certificate("soilSensor9");
+    r.announce(&taken, "PENDING_ACTIVATION");
+    // No common name at all.
+    let (nameless, _) = r.pending_certificate("");
+    r.announce(&nameless, "PENDING_ACTIVATION");
+    // A payload without the certificate id.
+    r.h.send(
+        &format!("$aws/events/certificates/registered/{CA_ID}"),
+        r#"{"certificateStatus": "PENDING_ACTIVATION"}"#,
+    );
+    let errors: Vec<String> = r
+        .failures()
+        .into_iter()
+        .filter_map(|e| match e {
+            RuleEvent::ActionFailed { error, .. } => Some(error),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors[0].contains("ResourceAlreadyExistsException"),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("CreateThing"), "{errors:?}");
+    assert!(errors[1].contains("no common name"), "{errors:?}");
+    assert!(
+        errors[2].contains("KeyError: 'certificateId'"),
+        "{errors:?}"
+    );
+    assert_eq!(r.status(&taken), "PENDING_ACTIVATION");
+    assert_eq!(r.status(&nameless), "PENDING_ACTIVATION");
+    assert_eq!(json_lines(&r.h.state.log_group(&r.log_group)).len(), 3);
+}

@@ -1,15 +1,17 @@
 //! The Lambda action: invokes a deployed function with the rule's output as its event. The
-//! local backend runs the alert function's behaviour natively, formatting values as its
-//! Python source would.
+//! local backend runs the project's functions' behaviour natively: the alert function,
+//! formatting values as its Python source would, and the just-in-time registration function,
+//! against the local registry.
 
 use serde_json::Value;
 
+use super::registration::register;
 use super::sns::Topic;
 use super::{Failure, Fields, Run};
 use crate::iotsql::Output;
 use crate::local::rules::function::function_name;
 use crate::local::rules::python::str_of;
-use crate::local::rules::{Deployed, Function, RuleError};
+use crate::local::rules::{Deployed, Function, RuleError, RuleEvent};
 
 pub(super) const KIND: &str = "Lambda";
 
@@ -25,7 +27,13 @@ pub(crate) struct Lambda {
 /// A function, resolved against what is deployed.
 #[derive(Debug, Clone)]
 enum Behaviour {
-    Alert { topic: Topic },
+    Alert {
+        topic: Topic,
+    },
+    Registration {
+        stack_name: String,
+        policy_name: String,
+    },
 }
 
 impl Lambda {
@@ -41,6 +49,13 @@ impl Lambda {
             Function::Alert { topic_arn } => Behaviour::Alert {
                 topic: Topic::deployed(topic_arn, deployed)
                     .ok_or_else(|| fields.not_deployed("SNS topic", topic_arn))?,
+            },
+            Function::Registration {
+                stack_name,
+                policy_name,
+            } => Behaviour::Registration {
+                stack_name: stack_name.clone(),
+                policy_name: policy_name.clone(),
             },
         };
         Ok(Lambda { arn, behaviour })
@@ -76,6 +91,19 @@ impl Lambda {
                     (KIND, &self.arn),
                 )
             }
+            Behaviour::Registration {
+                stack_name,
+                policy_name,
+            } => {
+                let registered = register(run.state, event, stack_name, policy_name)
+                    .map_err(|e| fail(format!("The function failed: {e}")))?;
+                run.event(RuleEvent::Registered {
+                    rule: run.rule.to_owned(),
+                    certificate_id: registered.certificate_id,
+                    thing: registered.thing,
+                });
+                Ok(())
+            }
         }
     }
 }
@@ -89,7 +117,7 @@ pub(crate) fn alert_body(event: &serde_json::Map<String, Value>) -> String {
     )
 }
 
-fn python_type(value: &Value) -> &'static str {
+pub(super) fn python_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "NoneType",
         Value::Bool(_) => "bool",

@@ -4,6 +4,7 @@
 
 mod lambda;
 mod logs;
+mod registration;
 mod republish;
 mod s3;
 mod sns;
