@@ -41,12 +41,15 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand tail 'Live telemetry, like the AWS console''s MQTT test client (or a live chart)'
             cand demo 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
             cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
+            cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
+            cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'soilctl;deploy'= {
             cand --stack-name 'Name of the CloudFormation stack'
             cand --email 'Address that receives humidity alerts (required for a new stack)'
             cand --threshold 'Alert on readings with humidity below this percentage (0 to 100)'
+            cand --jitr 'Just-in-time registration: a device whose certificate comes from your registered CA becomes a thing on its first connection (`--jitr=false` switches it off again)'
             cand --template 'CloudFormation template to deploy instead of the built-in one'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
@@ -307,6 +310,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --devices-dir 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]'
             cand --key-algorithm 'Key algorithm for devices that have to be created'
             cand --rate 'Highest rate of calls per AWS IoT API, per second, when creating devices'
+            cand --ca 'The CA that issues the --jitr devices'' certificates [default: ~/.local/share/soilctl/ca]'
             cand --mqtt-endpoint 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)'
             cand --mqtt-ca 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
@@ -314,6 +318,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
             cand --output 'How to print results on stdout'
             cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand --jitr 'Devices with certificates from your own CA (`soilctl ca create` and `ca register`) that AWS IoT does not know yet: each device''s first connection registers its certificate (just-in-time registration), the stack''s JITR function activates it, and a retry gets in'
             cand -q 'Print less on stderr (twice: only errors)'
             cand --quiet 'Print less on stderr (twice: only errors)'
             cand -v 'Print more on stderr (each AWS call with -vv)'
@@ -372,6 +377,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --stack-name 'Name of the CloudFormation stack'
             cand --devices-dir 'Directory of device files; the deleted things'' files are removed from it'
             cand --rate 'Highest rate of calls per AWS IoT API, per second'
+            cand --ca 'Your CA''s folder: the CAs it records as registered with this backend are deactivated and deleted [default: ~/.local/share/soilctl/ca]'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
@@ -390,6 +396,160 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'soilctl;ca'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a CA key pair and certificate in a directory on this machine (no network)'
+            cand register 'Register the CA, active and with auto-registration on (JITR), proving its key'
+            cand list 'List the registered CA certificates'
+            cand delete 'Deactivate and delete a registered CA certificate'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;ca;create'= {
+            cand --out 'Directory for the new CA [default: ~/.local/share/soilctl/ca]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;ca;register'= {
+            cand --ca 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;ca;list'= {
+            cand --ca 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;ca;delete'= {
+            cand --ca 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand --force 'Also deactivate, detach and delete the certificates the CA issued that are registered'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;ca;help'= {
+            cand create 'Create a CA key pair and certificate in a directory on this machine (no network)'
+            cand register 'Register the CA, active and with auto-registration on (JITR), proving its key'
+            cand list 'List the registered CA certificates'
+            cand delete 'Deactivate and delete a registered CA certificate'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;ca;help;create'= {
+        }
+        &'soilctl;ca;help;register'= {
+        }
+        &'soilctl;ca;help;list'= {
+        }
+        &'soilctl;ca;help;delete'= {
+        }
+        &'soilctl;ca;help;help'= {
+        }
+        &'soilctl;device-cert'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand issue 'Make a device key and a certificate signed by your CA, with the thing name as CN'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;device-cert;issue'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --ca 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]'
+            cand --out 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]'
+            cand --key-algorithm 'Key algorithm for the device key pair'
+            cand --days 'Validity of the device certificate, in days'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;device-cert;help'= {
+            cand issue 'Make a device key and a certificate signed by your CA, with the thing name as CN'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;device-cert;help;issue'= {
+        }
+        &'soilctl;device-cert;help;help'= {
+        }
         &'soilctl;help'= {
             cand deploy 'Create or update the backend stack through a change set, with live progress'
             cand thing 'Per-device identities: things, certificates and keys made on this machine'
@@ -400,6 +560,8 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand tail 'Live telemetry, like the AWS console''s MQTT test client (or a live chart)'
             cand demo 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
             cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
+            cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
+            cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'soilctl;help;deploy'= {
@@ -437,6 +599,25 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         &'soilctl;help;demo'= {
         }
         &'soilctl;help;teardown'= {
+        }
+        &'soilctl;help;ca'= {
+            cand create 'Create a CA key pair and certificate in a directory on this machine (no network)'
+            cand register 'Register the CA, active and with auto-registration on (JITR), proving its key'
+            cand list 'List the registered CA certificates'
+            cand delete 'Deactivate and delete a registered CA certificate'
+        }
+        &'soilctl;help;ca;create'= {
+        }
+        &'soilctl;help;ca;register'= {
+        }
+        &'soilctl;help;ca;list'= {
+        }
+        &'soilctl;help;ca;delete'= {
+        }
+        &'soilctl;help;device-cert'= {
+            cand issue 'Make a device key and a certificate signed by your CA, with the thing name as CN'
+        }
+        &'soilctl;help;device-cert;issue'= {
         }
         &'soilctl;help;help'= {
         }

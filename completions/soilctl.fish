@@ -44,10 +44,14 @@ complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "simulate" -d 'A fle
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "ca" -d 'Your own CA, for devices that register themselves on first connection (JITR)'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "device-cert" -d 'Device certificates signed by your own CA, registered by the backend on first connection'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l stack-name -d 'Name of the CloudFormation stack' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l email -d 'Address that receives humidity alerts (required for a new stack)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l threshold -d 'Alert on readings with humidity below this percentage (0 to 100)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l jitr -d 'Just-in-time registration: a device whose certificate comes from your registered CA becomes a thing on its first connection (`--jitr=false` switches it off again)' -r -f -a "true\t''
+false\t''"
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l template -d 'CloudFormation template to deploy instead of the built-in one' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
@@ -231,6 +235,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l key-algorit
 ecdsa-p384\t'ECDSA with the NIST P-384 curve'
 rsa2048\t'RSA, 2048 bits'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l rate -d 'Highest rate of calls per AWS IoT API, per second, when creating devices' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l ca -d 'The CA that issues the --jitr devices\' certificates [default: ~/.local/share/soilctl/ca]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l mqtt-endpoint -d 'Connect to this MQTT endpoint (HOST:PORT) instead of the account\'s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l mqtt-ca -d 'Trust this CA file for the MQTT server\'s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend\'s CA locally]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -239,6 +244,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l endpoint-ur
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l jitr -d 'Devices with certificates from your own CA (`soilctl ca create` and `ca register`) that AWS IoT does not know yet: each device\'s first connection registers its certificate (just-in-time registration), the stack\'s JITR function activates it, and a retry gets in'
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
@@ -281,6 +287,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s V -l version -d
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l stack-name -d 'Name of the CloudFormation stack' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l devices-dir -d 'Directory of device files; the deleted things\' files are removed from it' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l rate -d 'Highest rate of calls per AWS IoT API, per second' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l ca -d 'Your CA\'s folder: the CAs it records as registered with this backend are deactivated and deleted [default: ~/.local/share/soilctl/ca]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
@@ -294,19 +301,129 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s v -l verbos
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s V -l version -d 'Print version'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "simulate" -d 'A fleet of simulated soil sensors, each with its own identity and connection'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -f -a "create" -d 'Create a CA key pair and certificate in a directory on this machine (no network)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -f -a "register" -d 'Register the CA, active and with auto-registration on (JITR), proving its key'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -f -a "list" -d 'List the registered CA certificates'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -f -a "delete" -d 'Deactivate and delete a registered CA certificate'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l out -d 'Directory for the new CA [default: ~/.local/share/soilctl/ca]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l ca -d 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l ca -d 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l ca -d 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l force -d 'Also deactivate, detach and delete the certificates the CA issued that are registered'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a CA key pair and certificate in a directory on this machine (no network)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "register" -d 'Register the CA, active and with auto-registration on (JITR), proving its key'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the registered CA certificates'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Deactivate and delete a registered CA certificate'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -f -a "issue" -d 'Make a device key and a certificate signed by your CA, with the thing name as CN'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l ca -d 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l out -d 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l key-algorithm -d 'Key algorithm for the device key pair' -r -f -a "ecdsa-p256\t'ECDSA with the NIST P-256 curve'
+ecdsa-p384\t'ECDSA with the NIST P-384 curve'
+rsa2048\t'RSA, 2048 bits'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l days -d 'Validity of the device certificate, in days' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Make a device key and a certificate signed by your CA, with the thing name as CN'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "simulate" -d 'A fleet of simulated soil sensors, each with its own identity and connection'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "ca" -d 'Your own CA, for devices that register themselves on first connection (JITR)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "device-cert" -d 'Device certificates signed by your own CA, registered by the backend on first connection'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "list" -d 'List the things this stack manages'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "show" -d 'Show one thing, its certificates and their policies'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "delete" -d 'Delete things with their certificates (detached, deactivated, deleted)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "create" -d 'Create a CA key pair and certificate in a directory on this machine (no network)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "register" -d 'Register the CA, active and with auto-registration on (JITR), proving its key'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "list" -d 'List the registered CA certificates'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "delete" -d 'Deactivate and delete a registered CA certificate'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from device-cert" -f -a "issue" -d 'Make a device key and a certificate signed by your CA, with the thing name as CN'

@@ -82,7 +82,10 @@ fn place_of(target: &Target) -> Option<Place> {
 
 /// The CA's registration at `target`: for AWS without a known Region, the newest AWS
 /// registration at the same endpoint.
-pub(crate) fn registration_for(ca_dir: &Path, target: &Target) -> anyhow::Result<Option<Registration>> {
+pub(crate) fn registration_for(
+    ca_dir: &Path,
+    target: &Target,
+) -> anyhow::Result<Option<Registration>> {
     if let Some(place) = place_of(target) {
         return byoca::registration_at(ca_dir, &place);
     }

@@ -2,9 +2,9 @@
 //! through the target's control plane when missing), then runs the fleet with a live display on
 //! stderr and prints the summary on stdout.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -140,8 +140,8 @@ async fn jitr_devices(
         Target::Local(_) => "soilctl ca register --local",
         Target::Aws(_) => "soilctl ca register",
     };
-    let registration = crate::commands::device_cert::registration_for(ca_dir, target)?
-        .ok_or_else(|| {
+    let registration =
+        crate::commands::device_cert::registration_for(ca_dir, target)?.ok_or_else(|| {
             crate::error::bad_input(format!(
                 "the CA in {} is not registered with this backend: run `{register_hint}` first",
                 ca_dir.display()
@@ -178,37 +178,37 @@ async fn jitr_devices(
         devices.len() - issued
     ));
     let server = match target {
-        Target::Local(state) => match endpoint::override_from(
-            s.mqtt_endpoint.as_deref(),
-            s.mqtt_ca.as_deref(),
-            || Ok(endpoint::local_server(state)?.trust),
-        )? {
-            Some(server) => server,
-            None => endpoint::local_server(state)?,
-        },
-        Target::Aws(aws) => match endpoint::override_from(
-            s.mqtt_endpoint.as_deref(),
-            s.mqtt_ca.as_deref(),
-            || Ok(ServerTrust::amazon_root()),
-        )? {
-            Some(server) => server,
-            None => {
-                let host = match registration.data_endpoint.clone() {
-                    Some(host) if !host.is_empty() => host,
-                    _ => {
-                        let clients = crate::aws::load(aws).await?;
-                        crate::aws::iot::data_endpoint(&clients.iot)
-                            .await
-                            .context("looking up the iot:Data-ATS endpoint")?
+        Target::Local(state) => {
+            match endpoint::override_from(s.mqtt_endpoint.as_deref(), s.mqtt_ca.as_deref(), || {
+                Ok(endpoint::local_server(state)?.trust)
+            })? {
+                Some(server) => server,
+                None => endpoint::local_server(state)?,
+            }
+        }
+        Target::Aws(aws) => {
+            match endpoint::override_from(s.mqtt_endpoint.as_deref(), s.mqtt_ca.as_deref(), || {
+                Ok(ServerTrust::amazon_root())
+            })? {
+                Some(server) => server,
+                None => {
+                    let host = match registration.data_endpoint.clone() {
+                        Some(host) if !host.is_empty() => host,
+                        _ => {
+                            let clients = crate::aws::load(aws).await?;
+                            crate::aws::iot::data_endpoint(&clients.iot)
+                                .await
+                                .context("looking up the iot:Data-ATS endpoint")?
+                        }
+                    };
+                    MqttServer {
+                        host,
+                        port: 8883,
+                        trust: ServerTrust::amazon_root(),
                     }
-                };
-                MqttServer {
-                    host,
-                    port: 8883,
-                    trust: ServerTrust::amazon_root(),
                 }
             }
-        },
+        }
     };
     Ok((devices, server, matches!(target, Target::Aws(_))))
 }
@@ -225,14 +225,11 @@ fn plan(
 ) -> anyhow::Result<FleetPlan> {
     let mut devices = Vec::with_capacity(things.len());
     for (name, dir) in things {
-        let files = crate::pki::read_device(dir).with_context(|| {
-            format!("device files of {name} are missing in {}", dir.display())
-        })?;
-        let identity = Identity::from_pem_files(
-            &dir.join(&files.certificate),
-            &dir.join(&files.private_key),
-        )
-        .with_context(|| format!("reading the certificate and key of {name}"))?;
+        let files = crate::pki::read_device(dir)
+            .with_context(|| format!("device files of {name} are missing in {}", dir.display()))?;
+        let identity =
+            Identity::from_pem_files(&dir.join(&files.certificate), &dir.join(&files.private_key))
+                .with_context(|| format!("reading the certificate and key of {name}"))?;
         devices.push(DeviceSpec {
             name: name.clone(),
             identity: Arc::new(identity),

@@ -6,6 +6,7 @@ mod deploy;
 mod fleet;
 mod generated;
 mod input;
+mod jitr;
 mod jitr_broker;
 mod local;
 mod mosquitto;
