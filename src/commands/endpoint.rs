@@ -68,6 +68,27 @@ pub fn override_from(
     Ok(Some(MqttServer { host, port, trust }))
 }
 
+/// Where local devices and watchers connect: what `--mqtt-endpoint` names (trusting `--mqtt-ca`,
+/// else the backend's CA), or the running `local up` of `state`.
+pub fn local_or_override(
+    state: &StateDir,
+    endpoint: Option<&str>,
+    ca: Option<&Path>,
+) -> anyhow::Result<MqttServer> {
+    match override_from(endpoint, ca, || Ok(local_server(state)?.trust))? {
+        Some(server) => Ok(server),
+        None => local_server(state),
+    }
+}
+
+/// What `--mqtt-endpoint` names on AWS, trusting `--mqtt-ca`, else Amazon Root CA 1.
+pub fn aws_override(
+    endpoint: Option<&str>,
+    ca: Option<&Path>,
+) -> anyhow::Result<Option<MqttServer>> {
+    override_from(endpoint, ca, || Ok(ServerTrust::amazon_root()))
+}
+
 /// The running `local up` of `state`.
 pub fn local_server(state: &StateDir) -> anyhow::Result<MqttServer> {
     let running = find_running(state)?;

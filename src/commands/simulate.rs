@@ -76,14 +76,11 @@ async fn prepare(
     let quiet = quiet_for_many(printer, s.names.len());
     match target {
         Target::Local(state) => {
-            let server = match endpoint::override_from(
+            let server = endpoint::local_or_override(
+                state,
                 s.mqtt_endpoint.as_deref(),
                 s.mqtt_ca.as_deref(),
-                || Ok(endpoint::local_server(state)?.trust),
-            )? {
-                Some(server) => server,
-                None => endpoint::local_server(state)?,
-            };
+            )?;
             let created = crate::commands::local::thing::ensure(&things, state, &quiet)?;
             if s.mqtt_endpoint.is_none() {
                 // The running backend re-reads the registry within 200 ms; new devices wait for it.
@@ -93,14 +90,11 @@ async fn prepare(
         }
         Target::Aws(aws) => {
             let created = crate::commands::thing::ensure(&things, aws, &quiet).await?;
-            let server = match endpoint::override_from(
-                s.mqtt_endpoint.as_deref(),
-                s.mqtt_ca.as_deref(),
-                || Ok(ServerTrust::amazon_root()),
-            )? {
-                Some(server) => server,
-                None => aws_server(&created)?,
-            };
+            let server =
+                match endpoint::aws_override(s.mqtt_endpoint.as_deref(), s.mqtt_ca.as_deref())? {
+                    Some(server) => server,
+                    None => aws_server(&created)?,
+                };
             Ok((created, server, true))
         }
     }
@@ -179,17 +173,10 @@ async fn jitr_devices(
     ));
     let server = match target {
         Target::Local(state) => {
-            match endpoint::override_from(s.mqtt_endpoint.as_deref(), s.mqtt_ca.as_deref(), || {
-                Ok(endpoint::local_server(state)?.trust)
-            })? {
-                Some(server) => server,
-                None => endpoint::local_server(state)?,
-            }
+            endpoint::local_or_override(state, s.mqtt_endpoint.as_deref(), s.mqtt_ca.as_deref())?
         }
         Target::Aws(aws) => {
-            match endpoint::override_from(s.mqtt_endpoint.as_deref(), s.mqtt_ca.as_deref(), || {
-                Ok(ServerTrust::amazon_root())
-            })? {
+            match endpoint::aws_override(s.mqtt_endpoint.as_deref(), s.mqtt_ca.as_deref())? {
                 Some(server) => server,
                 None => {
                     let host = match registration.data_endpoint.clone() {

@@ -127,14 +127,11 @@ fn stdout_color() -> bool {
 async fn source(s: &TailSettings, target: &Target) -> anyhow::Result<Source> {
     match target {
         Target::Local(state) => {
-            let server = match endpoint::override_from(
+            let server = endpoint::local_or_override(
+                state,
                 s.mqtt_endpoint.as_deref(),
                 s.mqtt_ca.as_deref(),
-                || Ok(endpoint::local_server(state)?.trust),
-            )? {
-                Some(server) => server,
-                None => endpoint::local_server(state)?,
-            };
+            )?;
             Ok(Source::Local {
                 server,
                 identity: Arc::new(operator_identity(state)?),
@@ -142,10 +139,9 @@ async fn source(s: &TailSettings, target: &Target) -> anyhow::Result<Source> {
         }
         Target::Aws(aws) => {
             let clients = crate::aws::load(aws).await?;
-            let server = match endpoint::override_from(
+            let server = match endpoint::aws_override(
                 s.mqtt_endpoint.as_deref(),
                 s.mqtt_ca.as_deref(),
-                || Ok(ServerTrust::amazon_root()),
             )? {
                 Some(server) => server,
                 None => {

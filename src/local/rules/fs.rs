@@ -38,6 +38,7 @@ pub(crate) fn write_object(dir: &Path, key: &str, body: &[u8]) -> io::Result<()>
 fn write_linked(folder: &Path, path: &Path, body: &[u8]) -> io::Result<bool> {
     use rustix::fs::{AtFlags, CWD, Mode, OFlags, linkat, openat};
     use std::os::fd::AsRawFd;
+    use std::sync::atomic::{AtomicBool, Ordering};
     let fd = match openat(
         CWD,
         folder,
@@ -51,8 +52,27 @@ fn write_linked(folder: &Path, path: &Path, body: &[u8]) -> io::Result<bool> {
     };
     let mut file = File::from(fd);
     file.write_all(body)?;
-    let handle = format!("/proc/self/fd/{}", file.as_raw_fd());
-    match linkat(CWD, handle.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW) {
+    // Linking the descriptor itself (AT_EMPTY_PATH) skips a lookup in /proc, but needs
+    // CAP_DAC_READ_SEARCH; without it, the /proc path is what the kernel documents.
+    static EMPTY_PATH_REFUSED: AtomicBool = AtomicBool::new(false);
+    let linked = if EMPTY_PATH_REFUSED.load(Ordering::Relaxed) {
+        Err(rustix::io::Errno::NOENT)
+    } else {
+        linkat(&file, "", CWD, path, AtFlags::EMPTY_PATH)
+    };
+    let linked = match linked {
+        Err(e) if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::PERM => {
+            if !EMPTY_PATH_REFUSED.load(Ordering::Relaxed)
+                && path.parent().is_some_and(Path::is_dir)
+            {
+                EMPTY_PATH_REFUSED.store(true, Ordering::Relaxed);
+            }
+            let handle = format!("/proc/self/fd/{}", file.as_raw_fd());
+            linkat(CWD, handle.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW)
+        }
+        other => other,
+    };
+    match linked {
         Ok(()) => Ok(true),
         Err(e) if e == rustix::io::Errno::EXIST => Ok(false),
         Err(e) if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::PERM => Ok(false),
