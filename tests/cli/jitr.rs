@@ -257,3 +257,61 @@ fn simulate_jitr_registers_each_device_then_teardown_leaves_nothing() {
         assert!(!env.devices().join(format!("soilSensor{n}")).exists());
     }
 }
+
+#[test]
+fn on_aws_teardown_deactivates_and_deletes_the_registered_ca() {
+    let moto = crate::support::Moto::start();
+    let env = Env::moto(&moto);
+    env.run(&["deploy", "--email", "ops@example.com", "--jitr"])
+        .expect(0);
+    let ca = env.path("ca");
+    let ca_arg = ca.display().to_string();
+    env.run(&["ca", "create", "--out", &ca_arg]).expect(0);
+    let id = env
+        .run(&["--output", "json", "ca", "register", "--ca", &ca_arg])
+        .expect(0)
+        .json()["caCertificateId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let plan = env
+        .run(&["teardown", "--dry-run", "--ca", &ca_arg])
+        .expect(0);
+    assert!(
+        plan.stdout
+            .contains(&format!("deactivate and delete CA certificate {id}"))
+            || plan
+                .stderr
+                .contains(&format!("deactivate and delete CA certificate {id}")),
+        "{}{}",
+        plan.stdout,
+        plan.stderr
+    );
+    let out = env.run(&["teardown", "--yes", "--ca", &ca_arg]);
+    let out = out.expect(0);
+    assert!(
+        out.stderr.contains(&format!("deleted CA certificate {id}")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("gone  CA certificate {id}")),
+        "{}",
+        out.stderr
+    );
+    let recorded = std::fs::read_to_string(ca.join("registered.json")).unwrap();
+    assert_eq!(recorded.trim(), "[]");
+    let clients = crate::support::clients_for(&moto.url());
+    let described = crate::support::block_on(
+        clients
+            .iot
+            .describe_ca_certificate()
+            .certificate_id(&id)
+            .send(),
+    );
+    assert!(
+        described.is_err(),
+        "the CA is still registered: {described:?}"
+    );
+}
