@@ -279,6 +279,15 @@ pub fn find_running(state: &StateDir) -> anyhow::Result<Running> {
     })
 }
 
+/// When a `local up` is running, waits (up to `timeout`) until it serves the registry as it is
+/// now, so that a command's change is in effect when the command returns; else returns at once.
+pub async fn settle(state: &StateDir, timeout: Duration) -> anyhow::Result<()> {
+    if find_running(state).is_err() {
+        return Ok(());
+    }
+    wait_until_served(state, timeout).await
+}
+
 /// Waits until the running backend serves the registry as it is now (it re-reads it within
 /// 200 ms of a change), so that things and certificates just made are known to the broker.
 /// Gives up quietly after `timeout`: a connection refused then says why.

@@ -75,6 +75,8 @@ pub async fn run(
         }
     }
     let record = local.apply(&template, &s.stack_name, &values, &plan)?;
+    // A running `local up` picks the change up within 200 ms: done means in effect.
+    crate::local::server::settle(state, std::time::Duration::from_secs(5)).await?;
     for c in &plan.changes {
         let status = match c.action.as_str() {
             "Add" => "CREATE_COMPLETE",

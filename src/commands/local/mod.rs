@@ -27,7 +27,10 @@ pub async fn thing_create(
     state: &StateDir,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
-    thing::create(s, state, printer)
+    let code = thing::create(s, state, printer)?;
+    // New certificates are known to a running `local up` when the command returns.
+    crate::local::server::settle(state, std::time::Duration::from_secs(5)).await?;
+    Ok(code)
 }
 
 pub fn thing_list(stack: &str, state: &StateDir, printer: &Printer) -> anyhow::Result<ExitCode> {
