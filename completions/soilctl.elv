@@ -41,6 +41,8 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand tail 'Live telemetry, like the AWS console''s MQTT test client (or a live chart)'
             cand demo 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
             cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
+            cand doctor 'Why a device cannot connect or publish: a checklist of its certificate and policies'
+            cand shadow 'Device shadows: read, update or delete a thing''s classic or named shadow'
             cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
             cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -116,11 +118,15 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         }
         &'soilctl;thing;list'= {
             cand --stack-name 'Name of the CloudFormation stack'
+            cand --attribute 'Only things whose attribute KEY is VALUE; repeat to require several'
+            cand --thing-type 'Only things of this thing type'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
             cand --output 'How to print results on stdout'
             cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand --connected 'Only things connected now (on AWS this needs fleet indexing with connectivity)'
+            cand --disconnected 'Only things not connected now (on AWS this needs fleet indexing with connectivity)'
             cand -q 'Print less on stderr (twice: only errors)'
             cand --quiet 'Print less on stderr (twice: only errors)'
             cand -v 'Print more on stderr (each AWS call with -vv)'
@@ -396,6 +402,111 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'soilctl;doctor'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --devices-dir 'Directory of device files, where the thing''s certificate and key may be'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;shadow'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand get 'Print a shadow: desired, reported and delta state, version and last update'
+            cand update 'Merge desired and/or reported state into a shadow'
+            cand delete 'Delete a shadow'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;shadow;get'= {
+            cand --name 'A named shadow instead of the thing''s classic (unnamed) shadow'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;shadow;update'= {
+            cand --name 'A named shadow instead of the thing''s classic (unnamed) shadow'
+            cand --desired 'Desired state to merge, a JSON object (or null to remove it all)'
+            cand --reported 'Reported state to merge, a JSON object (or null to remove it all)'
+            cand --version 'Apply the update only if the shadow is at this version'
+            cand --client-token 'Token echoed in the answers (at most 64 bytes)'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'soilctl;shadow;delete'= {
+            cand --name 'A named shadow instead of the thing''s classic (unnamed) shadow'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;shadow;help'= {
+            cand get 'Print a shadow: desired, reported and delta state, version and last update'
+            cand update 'Merge desired and/or reported state into a shadow'
+            cand delete 'Delete a shadow'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;shadow;help;get'= {
+        }
+        &'soilctl;shadow;help;update'= {
+        }
+        &'soilctl;shadow;help;delete'= {
+        }
+        &'soilctl;shadow;help;help'= {
+        }
         &'soilctl;ca'= {
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
@@ -560,6 +671,8 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand tail 'Live telemetry, like the AWS console''s MQTT test client (or a live chart)'
             cand demo 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
             cand teardown 'Remove everything the stack and soilctl created, and check that nothing is left'
+            cand doctor 'Why a device cannot connect or publish: a checklist of its certificate and policies'
+            cand shadow 'Device shadows: read, update or delete a thing''s classic or named shadow'
             cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
             cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -599,6 +712,19 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         &'soilctl;help;demo'= {
         }
         &'soilctl;help;teardown'= {
+        }
+        &'soilctl;help;doctor'= {
+        }
+        &'soilctl;help;shadow'= {
+            cand get 'Print a shadow: desired, reported and delta state, version and last update'
+            cand update 'Merge desired and/or reported state into a shadow'
+            cand delete 'Delete a shadow'
+        }
+        &'soilctl;help;shadow;get'= {
+        }
+        &'soilctl;help;shadow;update'= {
+        }
+        &'soilctl;help;shadow;delete'= {
         }
         &'soilctl;help;ca'= {
             cand create 'Create a CA key pair and certificate in a directory on this machine (no network)'

@@ -44,6 +44,8 @@ complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "simulate" -d 'A fle
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "doctor" -d 'Why a device cannot connect or publish: a checklist of its certificate and policies'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "shadow" -d 'Device shadows: read, update or delete a thing\'s classic or named shadow'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "ca" -d 'Your own CA, for devices that register themselves on first connection (JITR)'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "device-cert" -d 'Device certificates signed by your own CA, registered by the backend on first connection'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -103,12 +105,16 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l attribute -d 'Only things whose attribute KEY is VALUE; repeat to require several' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l thing-type -d 'Only things of this thing type' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l connected -d 'Only things connected now (on AWS this needs fleet indexing with connectivity)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l disconnected -d 'Only things not connected now (on AWS this needs fleet indexing with connectivity)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
@@ -301,6 +307,77 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s v -l verbos
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l devices-dir -d 'Directory of device files, where the thing\'s certificate and key may be' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -f -a "get" -d 'Print a shadow: desired, reported and delta state, version and last update'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -f -a "update" -d 'Merge desired and/or reported state into a shadow'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -f -a "delete" -d 'Delete a shadow'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l name -d 'A named shadow instead of the thing\'s classic (unnamed) shadow' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l name -d 'A named shadow instead of the thing\'s classic (unnamed) shadow' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l desired -d 'Desired state to merge, a JSON object (or null to remove it all)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l reported -d 'Reported state to merge, a JSON object (or null to remove it all)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l version -d 'Apply the update only if the shadow is at this version' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l client-token -d 'Token echoed in the answers (at most 64 bytes)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l name -d 'A named shadow instead of the thing\'s classic (unnamed) shadow' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print a shadow: desired, reported and delta state, version and last update'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from help" -f -a "update" -d 'Merge desired and/or reported state into a shadow'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a shadow'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
@@ -404,24 +481,29 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Make a device key and a certificate signed by your CA, with the thing name as CN'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "simulate" -d 'A fleet of simulated soil sensors, each with its own identity and connection'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "ca" -d 'Your own CA, for devices that register themselves on first connection (JITR)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "device-cert" -d 'Device certificates signed by your own CA, registered by the backend on first connection'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown ca device-cert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "simulate" -d 'A fleet of simulated soil sensors, each with its own identity and connection'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "doctor" -d 'Why a device cannot connect or publish: a checklist of its certificate and policies'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "shadow" -d 'Device shadows: read, update or delete a thing\'s classic or named shadow'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "ca" -d 'Your own CA, for devices that register themselves on first connection (JITR)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "device-cert" -d 'Device certificates signed by your own CA, registered by the backend on first connection'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "list" -d 'List the things this stack manages'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "show" -d 'Show one thing, its certificates and their policies'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "delete" -d 'Delete things with their certificates (detached, deactivated, deleted)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from shadow" -f -a "get" -d 'Print a shadow: desired, reported and delta state, version and last update'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from shadow" -f -a "update" -d 'Merge desired and/or reported state into a shadow'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from shadow" -f -a "delete" -d 'Delete a shadow'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "create" -d 'Create a CA key pair and certificate in a directory on this machine (no network)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "register" -d 'Register the CA, active and with auto-registration on (JITR), proving its key'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "list" -d 'List the registered CA certificates'

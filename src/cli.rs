@@ -101,6 +101,12 @@ pub enum Command {
     /// Remove everything the stack and soilctl created, and check that nothing is left.
     #[command(after_help = EXIT_CODES)]
     Teardown(TeardownArgs),
+    /// Why a device cannot connect or publish: a checklist of its certificate and policies.
+    #[command(after_help = DOCTOR_HELP)]
+    Doctor(DoctorArgs),
+    /// Device shadows: read, update or delete a thing's classic or named shadow.
+    #[command(subcommand)]
+    Shadow(ShadowCommand),
     /// Your own CA, for devices that register themselves on first connection (JITR).
     #[command(subcommand)]
     Ca(CaCommand),
@@ -234,6 +240,30 @@ pub enum KeyAlgorithm {
 pub struct ThingListArgs {
     #[command(flatten)]
     pub stack: StackArg,
+
+    /// Only things whose attribute KEY is VALUE; repeat to require several.
+    #[arg(long = "attribute", value_name = "KEY=VALUE", value_parser = parse_attribute)]
+    pub attributes: Vec<(String, String)>,
+
+    /// Only things of this thing type.
+    #[arg(long, value_name = "NAME")]
+    pub thing_type: Option<String>,
+
+    /// Only things connected now (on AWS this needs fleet indexing with connectivity).
+    #[arg(long, conflicts_with = "disconnected")]
+    pub connected: bool,
+
+    /// Only things not connected now (on AWS this needs fleet indexing with connectivity).
+    #[arg(long)]
+    pub disconnected: bool,
+}
+
+/// Parses `KEY=VALUE` for `thing list --attribute`.
+pub fn parse_attribute(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got {text:?}")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -367,6 +397,147 @@ pub struct TeardownArgs {
     /// and deleted [default: ~/.local/share/soilctl/ca]
     #[arg(long, env = "SOILCTL_CA_DIR", value_name = "DIR")]
     pub ca: Option<PathBuf>,
+}
+
+pub const DOCTOR_HELP: &str = "\
+Checks, in order: the thing exists; a certificate is attached; it is ACTIVE; its CA (if any)
+is ACTIVE; a policy is attached; the policies (evaluated here, with their variables, as AWS
+IoT Core does at connect time) allow iot:Connect with the thing name as client id,
+iot:Publish on device/<thing>/devicePayload, iot:Subscribe and iot:Receive on the thing's
+shadow topics ($aws/things/<thing>/shadow/...). The first failure comes with its fix.
+
+Examples:
+  soilctl doctor soilSensor1
+  soilctl doctor --local soilSensor1 --output json
+
+Exit codes:
+  0  every check passed
+  1  a check failed (the checklist says which first, and how to fix it), or AWS refused a call
+  2  bad usage or bad input (a bad thing name, missing credentials)";
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub stack: StackArg,
+
+    /// Name of the thing (the device's client id).
+    #[arg(value_name = "THING")]
+    pub name: String,
+
+    /// Directory of device files, where the thing's certificate and key may be.
+    #[arg(long, env = "SOILCTL_DEVICES_DIR", value_name = "DIR")]
+    pub devices_dir: Option<PathBuf>,
+}
+
+pub const SHADOW_GET_HELP: &str = "\
+Prints the desired, reported and delta state, the version and the time of the last update
+(`--output json`: the document as the shadow service returns it). On AWS through the IoT data
+plane (the account's iot:Data-ATS endpoint); with --local through the running `local up`, or
+straight from the local registry when none is running.
+
+Examples:
+  soilctl shadow get sensor-1
+  soilctl shadow get sensor-1 --name config --output json
+  soilctl --local shadow get sensor-1
+
+Exit codes:
+  0  the shadow was printed
+  1  the thing has no such shadow, or the request failed (refused, endpoint unreachable)
+  2  bad usage or bad input (a bad thing or shadow name, missing credentials)";
+
+pub const SHADOW_UPDATE_HELP: &str = "\
+Sends {\"state\": {\"desired\": ..., \"reported\": ...}}: keys are merged into the shadow, a
+null value removes its key (`--desired null` removes the whole section), and the version goes up
+by one. Prints the accepted document and, when the desired state differs from the reported one,
+the delta that devices receive on $aws/things/<thing>/shadow[/name/<shadow>]/update/delta. With
+--local and a running `local up` the update goes through its broker, so connected devices get
+their delta as on AWS.
+
+Examples:
+  soilctl shadow update sensor-1 --desired '{\"valve\":\"open\"}'
+  soilctl shadow update sensor-1 --name config --reported '{\"interval\":60}' --version 4
+  soilctl --local shadow update sensor-1 --desired '{\"valve\":null}'
+
+Exit codes:
+  0  the update was accepted
+  1  the update was rejected (a version conflict names the current version) or failed
+  2  bad usage or bad input (JSON that does not parse or is not an object, a bad name)";
+
+pub const SHADOW_DELETE_HELP: &str = "\
+Deletes the shadow's state; its version carries on at the next update. A shadow that does not
+exist is not an error.
+
+Examples:
+  soilctl shadow delete sensor-1
+  soilctl shadow delete sensor-1 --name config
+
+Exit codes:
+  0  the shadow was deleted, or there was none
+  1  the request failed (refused, endpoint unreachable)
+  2  bad usage or bad input (a bad thing or shadow name, missing credentials)";
+
+#[derive(Debug, Subcommand)]
+pub enum ShadowCommand {
+    /// Print a shadow: desired, reported and delta state, version and last update.
+    #[command(after_help = SHADOW_GET_HELP)]
+    Get(ShadowGetArgs),
+    /// Merge desired and/or reported state into a shadow.
+    #[command(after_help = SHADOW_UPDATE_HELP, disable_version_flag = true)]
+    Update(ShadowUpdateArgs),
+    /// Delete a shadow.
+    #[command(after_help = SHADOW_DELETE_HELP)]
+    Delete(ShadowDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShadowTargetArgs {
+    /// Name of the thing.
+    #[arg(value_name = "THING")]
+    pub thing: String,
+
+    /// A named shadow instead of the thing's classic (unnamed) shadow.
+    #[arg(long, value_name = "SHADOW")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShadowGetArgs {
+    #[command(flatten)]
+    pub target: ShadowTargetArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("state")
+        .args(["desired", "reported"])
+        .required(true)
+        .multiple(true)
+))]
+pub struct ShadowUpdateArgs {
+    #[command(flatten)]
+    pub target: ShadowTargetArgs,
+
+    /// Desired state to merge, a JSON object (or null to remove it all).
+    #[arg(long, value_name = "JSON")]
+    pub desired: Option<String>,
+
+    /// Reported state to merge, a JSON object (or null to remove it all).
+    #[arg(long, value_name = "JSON")]
+    pub reported: Option<String>,
+
+    /// Apply the update only if the shadow is at this version.
+    #[arg(long, value_name = "N")]
+    pub version: Option<u64>,
+
+    /// Token echoed in the answers (at most 64 bytes).
+    #[arg(long, value_name = "TOKEN")]
+    pub client_token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShadowDeleteArgs {
+    #[command(flatten)]
+    pub target: ShadowTargetArgs,
 }
 
 /// A duration such as 500ms, 5s, 10m or 1h30m.

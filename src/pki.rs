@@ -132,21 +132,34 @@ pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// Writes `contents` to `path` atomically (a temporary file renamed over it) with `mode`.
 pub fn write_file(path: &Path, contents: &[u8], mode: u32) -> anyhow::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let _ = fs::remove_file(&tmp);
+    // A name of its own per writer: two soilctl processes may write the same file at once.
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(
+        ".{name}.{}.{:08x}.tmp",
+        std::process::id(),
+        fastrand::u32(..)
+    ));
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(mode)
         .open(&tmp)
         .with_context(|| format!("creating {}", tmp.display()))?;
-    file.write_all(contents)
+    let written = file
+        .write_all(contents)
         .and_then(|_| file.sync_all())
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    fs::set_permissions(&tmp, fs::Permissions::from_mode(mode))
-        .with_context(|| format!("setting the mode of {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("moving {} into place", path.display()))?;
-    Ok(())
+        .with_context(|| format!("writing {}", tmp.display()))
+        .and_then(|_| {
+            fs::set_permissions(&tmp, fs::Permissions::from_mode(mode))
+                .with_context(|| format!("setting the mode of {}", tmp.display()))
+        })
+        .and_then(|_| {
+            fs::rename(&tmp, path).with_context(|| format!("moving {} into place", path.display()))
+        });
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// Writes a device's public files beside its key: the certificate, the root CA (under the name

@@ -117,6 +117,154 @@ pub async fn list_things_with_attribute(
     }
 }
 
+/// How fleet indexing is set up for things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ThingIndexing {
+    /// `thingIndexingMode` is not OFF: SearchIndex answers on `AWS_Things`.
+    pub things: bool,
+    /// `thingConnectivityIndexingMode` is STATUS: the index knows who is connected.
+    pub connectivity: bool,
+}
+
+/// GetIndexingConfiguration, reduced to what `thing list` needs.
+pub async fn thing_indexing(client: &Client) -> Result<ThingIndexing, ApiError> {
+    use aws_sdk_iot::types::{ThingConnectivityIndexingMode, ThingIndexingMode};
+    let out = client
+        .get_indexing_configuration()
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk("GetIndexingConfiguration", e))?;
+    let Some(config) = out.thing_indexing_configuration() else {
+        return Ok(ThingIndexing::default());
+    };
+    let things = config.thing_indexing_mode != ThingIndexingMode::Off;
+    let connectivity = things
+        && config.thing_connectivity_indexing_mode == Some(ThingConnectivityIndexingMode::Status);
+    Ok(ThingIndexing {
+        things,
+        connectivity,
+    })
+}
+
+/// A thing's connection state as fleet indexing reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThingConnectivity {
+    pub connected: bool,
+    /// When it connected or disconnected, in milliseconds since the Unix epoch.
+    pub timestamp_ms: Option<i64>,
+    pub disconnect_reason: Option<String>,
+}
+
+/// A thing found by a list or a search, with what those calls tell besides the thing.
+#[derive(Debug, Clone)]
+pub struct FoundThing {
+    /// SearchIndex does not return ARNs: `arn` is empty for its results.
+    pub thing: Thing,
+    pub thing_type_name: Option<String>,
+    /// Only from SearchIndex with connectivity indexing on.
+    pub connectivity: Option<ThingConnectivity>,
+}
+
+fn string_map(map: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<String, String> {
+    map.map(|a| a.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// SearchIndex on `AWS_Things` with `query`, following pagination (`page_size` per call).
+pub async fn search_things(
+    client: &Client,
+    query: &str,
+    page_size: i32,
+) -> Result<Vec<FoundThing>, ApiError> {
+    let mut found = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = client
+            .search_index()
+            .index_name("AWS_Things")
+            .query_string(query)
+            .max_results(page_size)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("SearchIndex", e))?;
+        for doc in out.things() {
+            found.push(FoundThing {
+                thing: Thing {
+                    name: doc.thing_name().unwrap_or_default().to_string(),
+                    arn: String::new(),
+                    attributes: string_map(doc.attributes()),
+                },
+                thing_type_name: doc
+                    .thing_type_name()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string),
+                connectivity: doc.connectivity().and_then(|c| {
+                    Some(ThingConnectivity {
+                        connected: c.connected()?,
+                        timestamp_ms: c.timestamp(),
+                        disconnect_reason: c.disconnect_reason().map(str::to_string),
+                    })
+                }),
+            });
+        }
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            found.sort_by(|a, b| natural_cmp(&a.thing.name, &b.thing.name));
+            return Ok(found);
+        }
+    }
+}
+
+/// ListThings with at most one attribute and a thing type filtered by AWS, following
+/// pagination (`page_size` per call, at most 250).
+pub async fn list_things_filtered(
+    client: &Client,
+    attribute: Option<(&str, &str)>,
+    thing_type: Option<&str>,
+    page_size: i32,
+) -> Result<Vec<FoundThing>, ApiError> {
+    let mut found = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = client
+            .list_things()
+            .set_attribute_name(attribute.map(|(k, _)| k.to_string()))
+            .set_attribute_value(attribute.map(|(_, v)| v.to_string()))
+            .set_thing_type_name(thing_type.map(str::to_string))
+            .max_results(page_size)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListThings", e))?;
+        for t in out.things() {
+            found.push(FoundThing {
+                thing: Thing {
+                    name: t.thing_name().unwrap_or_default().to_string(),
+                    arn: t.thing_arn().unwrap_or_default().to_string(),
+                    attributes: string_map(t.attributes()),
+                },
+                thing_type_name: t
+                    .thing_type_name()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string),
+                connectivity: None,
+            });
+        }
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            found.sort_by(|a, b| natural_cmp(&a.thing.name, &b.thing.name));
+            return Ok(found);
+        }
+    }
+}
+
 /// Orders `soilSensor2` before `soilSensor10`.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn split(s: &str) -> (&str, Option<u64>) {
@@ -704,6 +852,80 @@ pub async fn delete_ca_certificate(client: &Client, id: &str) -> Result<(), ApiE
         .await
         .map(|_| ())
         .map_err(|e| ApiError::from_sdk("DeleteCACertificate", e))
+}
+
+/// A certificate as `doctor` reads it: status, issuing CA and PEM.
+#[derive(Debug, Clone)]
+pub struct CertificateDetails {
+    pub id: String,
+    pub arn: String,
+    pub status: String,
+    /// The registered CA that issued it, if any.
+    pub ca_certificate_id: Option<String>,
+    pub pem: Option<String>,
+}
+
+/// The certificate with `id`, with its CA and PEM; `None` when it is not registered.
+pub async fn describe_certificate_details(
+    client: &Client,
+    id: &str,
+) -> Result<Option<CertificateDetails>, ApiError> {
+    let out = ok_if_missing(
+        client
+            .describe_certificate()
+            .certificate_id(id)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("DescribeCertificate", e)),
+    )?;
+    Ok(out
+        .and_then(|out| out.certificate_description().cloned())
+        .map(|d| CertificateDetails {
+            id: d.certificate_id().unwrap_or(id).to_string(),
+            arn: d.certificate_arn().unwrap_or_default().to_string(),
+            status: d
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            ca_certificate_id: d
+                .ca_certificate_id()
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
+            pem: d.certificate_pem().map(str::to_string),
+        }))
+}
+
+/// The default version's document of `policy`; `None` when there is no such policy.
+pub async fn get_policy_document(
+    client: &Client,
+    policy: &str,
+) -> Result<Option<String>, ApiError> {
+    let out = ok_if_missing(
+        client
+            .get_policy()
+            .policy_name(policy)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("GetPolicy", e)),
+    )?;
+    Ok(out.and_then(|out| out.policy_document().map(str::to_string)))
+}
+
+/// The thing's type name, if it has one; `None` also when there is no such thing.
+pub async fn thing_type_name(client: &Client, name: &str) -> Result<Option<String>, ApiError> {
+    let out = ok_if_missing(
+        client
+            .describe_thing()
+            .thing_name(name)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("DescribeThing", e)),
+    )?;
+    Ok(out.and_then(|out| {
+        out.thing_type_name()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    }))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod cfn;
 pub mod error;
 pub mod iot;
+pub mod iotdata;
 pub mod s3;
 pub mod sns;
 
@@ -27,6 +28,8 @@ pub struct AwsSettings {
 pub struct Clients {
     pub cfn: aws_sdk_cloudformation::Client,
     pub iot: aws_sdk_iot::Client,
+    /// The IoT data plane (device shadows), pointed at the account's data endpoint on first use.
+    pub data: iotdata::DataPlane,
     pub s3: aws_sdk_s3::Client,
     pub sns: aws_sdk_sns::Client,
     pub region: String,
@@ -94,9 +97,11 @@ pub fn clients(config: &SdkConfig, region: String, endpoint_url: Option<String>)
     let s3_config = aws_sdk_s3::config::Builder::from(config)
         .force_path_style(endpoint_url.is_some())
         .build();
+    let iot = aws_sdk_iot::Client::new(config);
     Clients {
         cfn: aws_sdk_cloudformation::Client::new(config),
-        iot: aws_sdk_iot::Client::new(config),
+        data: iotdata::DataPlane::new(config, endpoint_url.clone(), iot.clone()),
+        iot,
         s3: aws_sdk_s3::Client::from_conf(s3_config),
         sns: aws_sdk_sns::Client::new(config),
         region,

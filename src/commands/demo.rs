@@ -304,13 +304,7 @@ async fn run_steps(
         ),
     );
     let stop_tail = CancellationToken::new();
-    let operator = {
-        let dir = crate::local::authority::ensure_operator(state, &local.registry, &local.ca)?;
-        Identity::from_pem_files(
-            &dir.join(crate::pki::CERTIFICATE_FILE),
-            &dir.join(crate::pki::PRIVATE_KEY_FILE),
-        )?
-    };
+    let operator = crate::commands::endpoint::operator_identity(state)?;
     let watcher = Endpoint::Mtls {
         host: LOCAL_HOST.into(),
         port,
@@ -348,6 +342,7 @@ async fn run_steps(
         max_in_flight: 32,
         max_backoff: Duration::from_secs(5),
         refusals_before_giving_up: 3,
+        follow_shadow: true,
     };
     let counters = Arc::new(Counters::default());
     let cancel = CancellationToken::new();

@@ -99,6 +99,18 @@ pub fn local_server(state: &StateDir) -> anyhow::Result<MqttServer> {
     })
 }
 
+/// The local backend's operator identity (made on first use): allowed everything, for
+/// watching and commanding (`tail`, `shadow`, `demo`).
+pub fn operator_identity(state: &StateDir) -> anyhow::Result<crate::mqtt::Identity> {
+    let local = crate::local::control::Local::open(state)?;
+    let dir = crate::local::authority::ensure_operator(state, &local.registry, &local.ca)?;
+    crate::mqtt::Identity::from_pem_files(
+        &dir.join(crate::pki::CERTIFICATE_FILE),
+        &dir.join(crate::pki::PRIVATE_KEY_FILE),
+    )
+    .context("reading the operator identity")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

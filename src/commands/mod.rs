@@ -4,10 +4,12 @@ pub mod ca;
 pub mod demo;
 pub mod deploy;
 pub mod device_cert;
+pub mod doctor;
 pub mod endpoint;
 pub mod generate;
 pub mod local;
 pub mod rules;
+pub mod shadow;
 pub mod simulate;
 pub mod status;
 pub mod tail;
@@ -63,9 +65,16 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
         }
         Command::Thing(ThingCommand::List(args)) => {
             check_stack_name(&args.stack.stack_name)?;
+            let filter = thing::ThingFilter::new(
+                args.attributes,
+                args.thing_type,
+                args.connected,
+                args.disconnected,
+            );
+            let stack = &args.stack.stack_name;
             match &target {
-                Target::Aws(aws) => thing::list(&args.stack.stack_name, aws, &printer).await,
-                Target::Local(state) => local::thing_list(&args.stack.stack_name, state, &printer),
+                Target::Aws(aws) => thing::list(stack, &filter, aws, &printer).await,
+                Target::Local(state) => local::thing_list(stack, &filter, state, &printer),
             }
         }
         Command::Thing(ThingCommand::Show(args)) => {
@@ -116,6 +125,22 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 Target::Aws(aws) => teardown::run(&s, aws, &printer).await,
                 Target::Local(state) => local::teardown(&s, state, &printer),
             }
+        }
+        Command::Doctor(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let s = doctor::DoctorSettings {
+                stack_name: args.stack.stack_name,
+                thing: args.name,
+                devices_dir: settings::devices_dir(args.devices_dir),
+            };
+            match &target {
+                Target::Aws(aws) => doctor::run(&s, aws, &printer).await,
+                Target::Local(state) => local::doctor::run(&s, state, &printer),
+            }
+        }
+        Command::Shadow(cmd) => {
+            let s = shadow::ShadowSettings::from_command(cmd)?;
+            shadow::run(&s, &target, &printer).await
         }
         Command::Rules(RulesCommand::Test(args)) => {
             let s = rules::RulesTestSettings {

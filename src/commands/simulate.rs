@@ -243,6 +243,7 @@ fn plan(
         max_backoff: Duration::from_secs(30),
         // A just-in-time registration takes a refusal and the function's run on AWS (seconds).
         refusals_before_giving_up: if s.jitr_ca.is_some() { 8 } else { 3 },
+        follow_shadow: true,
     })
 }
 

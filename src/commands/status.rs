@@ -7,8 +7,10 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::aws::{self, AwsSettings, iot, s3, sns};
-use crate::commands::thing::{ThingInfo, thing_info, thing_row};
-use crate::printer::{Printer, table};
+use crate::commands::thing::{
+    ThingInfo, connectivity_note, indexed_connectivity, indexing, thing_info, things_table,
+};
+use crate::printer::Printer;
 use crate::stack::{self, Backend, MANAGED_ATTRIBUTE};
 
 #[derive(Debug, Serialize)]
@@ -29,6 +31,9 @@ pub(crate) struct Status {
     pub(crate) things: Vec<ThingInfo>,
     pub(crate) archive: Option<Archive>,
     pub(crate) subscriptions: Vec<sns::Subscription>,
+    /// Why the things' connectivity is not shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) connectivity_note: Option<String>,
 }
 
 pub async fn run(
@@ -46,6 +51,7 @@ pub async fn run(
     {
         things.push(thing_info(&clients, thing).await?);
     }
+    let connectivity_note = add_connectivity(&clients, stack_name, &mut things).await;
     let mut archive = None;
     let mut subscriptions = Vec::new();
     if let Some(b) = &backend {
@@ -73,6 +79,7 @@ pub async fn run(
         things,
         archive,
         subscriptions,
+        connectivity_note,
     };
     printer.result(&status, || text(&status))?;
     Ok(ExitCode::SUCCESS)
@@ -90,10 +97,7 @@ pub(crate) fn text(s: &Status) -> String {
                 "\n{} thing(s) still carry its mark:\n",
                 s.things.len()
             ));
-            out.push_str(&table(
-                &["THING", "CERTIFICATE", "STATUS", "POLICIES"],
-                &s.things.iter().map(thing_row).collect::<Vec<_>>(),
-            ));
+            out.push_str(&things_table(&s.things));
         }
         return out;
     };
@@ -131,10 +135,40 @@ pub(crate) fn text(s: &Status) -> String {
     }
     out.push_str(&format!("\nthings ({})\n", s.things.len()));
     if !s.things.is_empty() {
-        out.push_str(&table(
-            &["THING", "CERTIFICATE", "STATUS", "POLICIES"],
-            &s.things.iter().map(thing_row).collect::<Vec<_>>(),
-        ));
+        out.push_str(&things_table(&s.things));
+    }
+    if let Some(note) = &s.connectivity_note {
+        out.push_str(&format!("{note}\n"));
     }
     out
+}
+
+/// Adds the things' connectivity from fleet indexing when it has connectivity on; otherwise
+/// (or when the search fails) returns why it is not shown.
+async fn add_connectivity(
+    clients: &aws::Clients,
+    stack_name: &str,
+    things: &mut [ThingInfo],
+) -> Option<String> {
+    let (indexing, why) = indexing(clients).await;
+    if !indexing.connectivity {
+        return Some(connectivity_note(indexing, why));
+    }
+    let query = crate::commands::thing::ThingFilter::default().search_query(stack_name);
+    match iot::search_things(&clients.iot, &query, 100).await {
+        Ok(found) => {
+            for thing in things.iter_mut() {
+                let connectivity = found
+                    .iter()
+                    .find(|f| f.thing.name == thing.name)
+                    .map(indexed_connectivity)
+                    .unwrap_or_else(crate::commands::thing::Connectivity::unknown_disconnected);
+                thing.connectivity = Some(connectivity);
+            }
+            None
+        }
+        Err(e) => Some(format!(
+            "connectivity unknown: searching the fleet index failed: {e}"
+        )),
+    }
 }

@@ -15,8 +15,6 @@ use tokio::time::Instant;
 use crate::aws::Clients;
 use crate::commands::endpoint::{self, MqttServer};
 use crate::error::bad_input;
-use crate::local::control::Local;
-use crate::local::state::StateDir;
 use crate::mqtt::{
     ConnectOptions, Connection, Endpoint, Event, Identity, MqttError, QoS, ServerTrust,
 };
@@ -134,7 +132,7 @@ async fn source(s: &TailSettings, target: &Target) -> anyhow::Result<Source> {
             )?;
             Ok(Source::Local {
                 server,
-                identity: Arc::new(operator_identity(state)?),
+                identity: Arc::new(crate::commands::endpoint::operator_identity(state)?),
             })
         }
         Target::Aws(aws) => {
@@ -166,17 +164,6 @@ async fn source(s: &TailSettings, target: &Target) -> anyhow::Result<Source> {
             })
         }
     }
-}
-
-/// The local backend's operator identity (made on first use).
-fn operator_identity(state: &StateDir) -> anyhow::Result<Identity> {
-    let local = Local::open(state)?;
-    let dir = crate::local::authority::ensure_operator(state, &local.registry, &local.ca)?;
-    Identity::from_pem_files(
-        &dir.join(crate::pki::CERTIFICATE_FILE),
-        &dir.join(crate::pki::PRIVATE_KEY_FILE),
-    )
-    .context("reading the operator identity")
 }
 
 /// Why following stopped.

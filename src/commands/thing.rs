@@ -163,6 +163,142 @@ pub struct ThingInfo {
     pub arn: String,
     pub attributes: std::collections::BTreeMap<String, String>,
     pub certificates: Vec<CertificateInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thing_type_name: Option<String>,
+    /// Known locally from the broker, on AWS from fleet indexing with connectivity on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connectivity: Option<Connectivity>,
+}
+
+/// Whether a thing (its MQTT client id) is connected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connectivity {
+    pub connected: bool,
+    /// When it connected or disconnected, in milliseconds since the Unix epoch; unknown for
+    /// a thing never seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<i64>,
+    /// AWS's `disconnectReason` of the last session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disconnect_reason: Option<String>,
+}
+
+impl Connectivity {
+    /// Never seen connected.
+    pub fn unknown_disconnected() -> Self {
+        Connectivity {
+            connected: false,
+            since_ms: None,
+            disconnect_reason: None,
+        }
+    }
+
+    /// `CONNECTED since 2026-11-22T08:50:01Z`, `DISCONNECTED (CONNECTION_LOST) since ...`.
+    pub fn cell(&self) -> String {
+        let mut out = if self.connected {
+            "CONNECTED".to_owned()
+        } else {
+            "DISCONNECTED".to_owned()
+        };
+        if let Some(reason) = self
+            .disconnect_reason
+            .as_deref()
+            .filter(|_| !self.connected)
+        {
+            out.push_str(&format!(" ({reason})"));
+        }
+        if let Some(ms) = self.since_ms {
+            out.push_str(&format!(
+                " since {}",
+                crate::local::registry::iso8601(ms.div_euclid(1000))
+            ));
+        }
+        out
+    }
+}
+
+/// The command for turning on what `thing list --connected` needs on AWS.
+pub const CONNECTIVITY_INDEXING_COMMAND: &str = "aws iot update-indexing-configuration --thing-indexing-configuration thingIndexingMode=REGISTRY,thingConnectivityIndexingMode=STATUS";
+
+/// What `thing list` keeps, besides being managed by the stack.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThingFilter {
+    /// Every one must match.
+    pub attributes: Vec<(String, String)>,
+    pub thing_type: Option<String>,
+    /// `Some(true)`: connected things only; `Some(false)`: the others only.
+    pub connected: Option<bool>,
+}
+
+impl ThingFilter {
+    pub fn new(
+        attributes: Vec<(String, String)>,
+        thing_type: Option<String>,
+        connected: bool,
+        disconnected: bool,
+    ) -> Self {
+        ThingFilter {
+            attributes,
+            thing_type,
+            connected: match (connected, disconnected) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether the thing passes (a connectivity filter needs `connectivity`; without it the
+    /// thing counts as disconnected).
+    pub fn keeps(&self, thing: &ThingInfo) -> bool {
+        let attributes = self
+            .attributes
+            .iter()
+            .all(|(k, v)| thing.attributes.get(k) == Some(v));
+        let thing_type = self
+            .thing_type
+            .as_ref()
+            .is_none_or(|t| thing.thing_type_name.as_ref() == Some(t));
+        let connected = thing.connectivity.as_ref().is_some_and(|c| c.connected);
+        let connectivity = self.connected.is_none_or(|wanted| wanted == connected);
+        attributes && thing_type && connectivity
+    }
+
+    /// The fleet indexing query for the stack's things that pass.
+    pub fn search_query(&self, stack_name: &str) -> String {
+        let mut terms = vec![format!(
+            "attributes.{MANAGED_ATTRIBUTE}:{}",
+            query_value(stack_name)
+        )];
+        for (key, value) in &self.attributes {
+            terms.push(format!("attributes.{key}:{}", query_value(value)));
+        }
+        if let Some(thing_type) = &self.thing_type {
+            terms.push(format!("thingTypeName:{}", query_value(thing_type)));
+        }
+        match self.connected {
+            Some(true) => terms.push("connectivity.connected:true".to_owned()),
+            // Things never connected have no connectivity in the index.
+            Some(false) => terms.push("NOT connectivity.connected:true".to_owned()),
+            None => {}
+        }
+        terms.join(" AND ")
+    }
+}
+
+/// A query term's value, quoted when it holds anything beyond letters, digits, `_`, `.`, `-`.
+fn query_value(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && !value.starts_with('-');
+    if plain {
+        value.to_owned()
+    } else {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -199,49 +335,179 @@ pub async fn thing_info(clients: &Clients, thing: iot::Thing) -> anyhow::Result<
         arn: thing.arn,
         attributes: thing.attributes,
         certificates,
+        thing_type_name: None,
+        connectivity: None,
     })
+}
+
+/// Results per SearchIndex call (AWS allows up to 500) and per ListThings call (up to 250).
+const SEARCH_PAGE: i32 = 100;
+const LIST_PAGE: i32 = 250;
+
+/// Fleet indexing as `thing list` and `status` use it; a configuration that cannot be read
+/// counts as off, with the reason.
+pub(crate) async fn indexing(clients: &Clients) -> (iot::ThingIndexing, Option<String>) {
+    match iot::thing_indexing(&clients.iot).await {
+        Ok(indexing) => (indexing, None),
+        Err(e) => (
+            iot::ThingIndexing::default(),
+            Some(format!("fleet indexing configuration not readable: {e}")),
+        ),
+    }
+}
+
+/// Why connectivity is not shown on AWS.
+pub(crate) fn connectivity_note(indexing: iot::ThingIndexing, why: Option<String>) -> String {
+    let state = if indexing.things {
+        "fleet indexing is on without connectivity"
+    } else {
+        "fleet indexing is off"
+    };
+    let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+    format!("connectivity unknown: {state}{why}; turn it on with `{CONNECTIVITY_INDEXING_COMMAND}`")
+}
+
+/// The connectivity fleet indexing reports for a thing found by a search.
+pub(crate) fn indexed_connectivity(found: &iot::FoundThing) -> Connectivity {
+    found
+        .connectivity
+        .as_ref()
+        .map(|c| Connectivity {
+            connected: c.connected,
+            since_ms: c.timestamp_ms,
+            disconnect_reason: c
+                .disconnect_reason
+                .clone()
+                .filter(|r| !c.connected && !r.is_empty()),
+        })
+        .unwrap_or_else(Connectivity::unknown_disconnected)
 }
 
 pub async fn list(
     stack_name: &str,
+    filter: &ThingFilter,
     aws_settings: &AwsSettings,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
     let clients = aws::load(aws_settings).await?;
-    let things = iot::list_things_with_attribute(&clients.iot, MANAGED_ATTRIBUTE, stack_name)
-        .await
-        .context("listing things")?;
-    let mut infos = Vec::new();
-    for thing in things {
-        infos.push(thing_info(&clients, thing).await?);
+    let (indexing, why) = indexing(&clients).await;
+    if filter.connected.is_some() && !indexing.connectivity {
+        return Err(crate::error::bad_input(format!(
+            "connectivity needs fleet indexing with connectivity on: `{CONNECTIVITY_INDEXING_COMMAND}`{}",
+            why.map(|w| format!(" ({w})")).unwrap_or_default()
+        )));
     }
-    print_list(printer, stack_name, infos)
+    let found = if indexing.things {
+        let query = filter.search_query(stack_name);
+        printer.info(format!("Searching the fleet index: {query}"));
+        iot::search_things(&clients.iot, &query, SEARCH_PAGE)
+            .await
+            .context("searching the fleet index")?
+    } else {
+        // One attribute (the stack's) and the thing type are filtered by AWS, the rest here.
+        iot::list_things_filtered(
+            &clients.iot,
+            Some((MANAGED_ATTRIBUTE, stack_name)),
+            filter.thing_type.as_deref(),
+            LIST_PAGE,
+        )
+        .await
+        .context("listing things")?
+    };
+    let mut infos = Vec::new();
+    for found in found {
+        let connectivity = indexing.connectivity.then(|| indexed_connectivity(&found));
+        let mut thing = found.thing;
+        // Filtered here before the certificates are looked up: the search or list may have
+        // filtered less (one attribute only, or nothing the index cannot answer).
+        let listed = ThingInfo {
+            name: thing.name.clone(),
+            arn: String::new(),
+            attributes: thing.attributes.clone(),
+            certificates: Vec::new(),
+            thing_type_name: found.thing_type_name,
+            connectivity,
+        };
+        let managed =
+            listed.attributes.get(MANAGED_ATTRIBUTE).map(String::as_str) == Some(stack_name);
+        if !managed || !filter.keeps(&listed) {
+            continue;
+        }
+        if thing.arn.is_empty()
+            && let Some(described) = iot::describe_thing(&clients.iot, &thing.name).await?
+        {
+            thing.arn = described.arn;
+        }
+        infos.push(ThingInfo {
+            thing_type_name: listed.thing_type_name,
+            connectivity: listed.connectivity,
+            ..thing_info(&clients, thing).await?
+        });
+    }
+    let note = (!indexing.connectivity).then(|| connectivity_note(indexing, why));
+    print_list(printer, stack_name, filter, infos, note)
 }
 
 /// Prints the things of a stack.
 pub(crate) fn print_list(
     printer: &Printer,
     stack_name: &str,
+    filter: &ThingFilter,
     infos: Vec<ThingInfo>,
+    connectivity_note: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct ListResult {
         stack_name: String,
         things: Vec<ThingInfo>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        connectivity_note: Option<String>,
     }
     let result = ListResult {
         stack_name: stack_name.to_string(),
         things: infos,
+        connectivity_note,
     };
-    printer.result(&result, || {
-        let rows: Vec<Vec<String>> = result.things.iter().map(thing_row).collect();
-        table(&["THING", "CERTIFICATE", "STATUS", "POLICIES"], &rows)
-    })?;
+    printer.result(&result, || things_table(&result.things))?;
+    if let Some(note) = &result.connectivity_note {
+        printer.info(note.clone());
+    }
     if result.things.is_empty() {
-        printer.info(format!("No things are managed by stack {stack_name}."));
+        if *filter == ThingFilter::default() {
+            printer.info(format!("No things are managed by stack {stack_name}."));
+        } else {
+            printer.info(format!(
+                "No thing of stack {stack_name} matches the filters."
+            ));
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The things as a table, with a CONNECTIVITY column when connectivity is known.
+pub fn things_table(things: &[ThingInfo]) -> String {
+    let with_connectivity = things.iter().any(|t| t.connectivity.is_some());
+    let rows: Vec<Vec<String>> = things
+        .iter()
+        .map(|t| {
+            let mut row = thing_row(t);
+            if with_connectivity {
+                row.push(
+                    t.connectivity
+                        .as_ref()
+                        .map(Connectivity::cell)
+                        .unwrap_or_else(|| "-".into()),
+                );
+            }
+            row
+        })
+        .collect();
+    let mut headers = vec!["THING", "CERTIFICATE", "STATUS", "POLICIES"];
+    if with_connectivity {
+        headers.push("CONNECTIVITY");
+    }
+    table(&headers, &rows)
 }
 
 pub fn thing_row(t: &ThingInfo) -> Vec<String> {

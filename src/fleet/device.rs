@@ -12,6 +12,7 @@ use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use super::plan::{FleetPlan, Stop};
+use super::shadow::{self, Control};
 use super::stats::{Counters, DeviceFailure, FleetEvent};
 use crate::mqtt::{ConnectOptions, Connection, Endpoint, Event, MqttError, QoS};
 use crate::sensor::{Model, Reading};
@@ -24,6 +25,8 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 /// What a device still owes: readings not made yet and messages not acknowledged yet.
 struct Progress {
     made: u64,
+    /// What the device's shadow has commanded (kept across reconnections).
+    control: Control,
     /// QoS 1 messages sent and not acknowledged: packet id (None once their connection is
     /// gone) and the bytes to send again.
     unacked: VecDeque<(Option<u16>, Bytes)>,
@@ -62,11 +65,23 @@ pub(super) async fn run(
         alpn: plan.alpn.clone(),
     };
     let mut options = ConnectOptions::new(name.clone());
+    // The last will goes to the device's own payload topic, which the device policy allows:
+    // the archive rule keeps the "offline" record and the alert rule ignores it (no humidity).
+    options.will = Some(crate::mqtt::Will {
+        topic: FleetPlan::topic(&name),
+        payload: Bytes::from(serde_json::json!({"name": &name, "status": "offline"}).to_string()),
+        qos: QoS::AtLeastOnce,
+        retain: false,
+    });
     options.max_in_flight = plan.max_in_flight.max(1);
     let mut model = Model::new(plan.seed, index, plan.threshold);
     let mut rng = fastrand::Rng::with_seed(plan.seed ^ (index as u64).wrapping_mul(0x9E37_79B9));
     let mut progress = Progress {
         made: 0,
+        control: Control {
+            interval: plan.effective_interval(),
+            valve_open: false,
+        },
         unacked: VecDeque::new(),
     };
     let mut failures: u32 = 0;
@@ -198,7 +213,6 @@ async fn serve(
     next_due: &mut Instant,
 ) -> Ended {
     let topic = FleetPlan::topic(name);
-    let interval = plan.effective_interval();
     // Messages a dropped connection never had acknowledged go out again first.
     let owed: Vec<Bytes> = progress.unacked.drain(..).map(|(_, b)| b).collect();
     for payload in owed {
@@ -213,6 +227,38 @@ async fn serve(
             }
         }
     }
+    if plan.follow_shadow {
+        // Commands arrive through the device's shadow: its deltas, and the desired state
+        // as it stands now (asked for once per connection). A policy without shadow rights
+        // refuses the subscription, and the device simply goes on without commands.
+        let filters = shadow::subscriptions(name);
+        let wanted: Vec<(&str, QoS)> = filters
+            .iter()
+            .map(|f| (f.as_str(), QoS::AtLeastOnce))
+            .collect();
+        match conn.subscribe(&wanted).await {
+            Ok(granted) if granted.iter().all(Option::is_some) => {
+                if let Err(e) = conn
+                    .publish(
+                        &shadow::get_topic(name),
+                        Bytes::from_static(b"{}"),
+                        QoS::AtMostOnce,
+                        false,
+                    )
+                    .await
+                {
+                    return Ended::Dropped(e);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return Ended::Dropped(e),
+        }
+    }
+    let limited = |wanted: Duration| match plan.max_publish_rate {
+        Some(rate) if rate > 0 => wanted.max(Duration::from_secs(1) / rate),
+        _ => wanted,
+    };
+    let mut interval = limited(progress.control.interval);
     let wants_more = |made: u64| match plan.stop {
         Stop::Count(m) => made < m,
         Stop::After(_) => true,
@@ -231,7 +277,26 @@ async fn serve(
             }
             event = conn.next_event() => match event {
                 Ok(Event::PubAck(pid)) => acknowledge(progress, counters, pid),
-                Ok(Event::Message(_)) => {}
+                Ok(Event::Message(m)) => {
+                    let Some(desired) = shadow::desired_of(name, &m.topic, &m.payload) else {
+                        continue;
+                    };
+                    let next = shadow::apply(progress.control, &desired);
+                    if next == progress.control {
+                        continue;
+                    }
+                    progress.control = next;
+                    model.set_valve(next.valve_open);
+                    interval = limited(next.interval);
+                    *next_due = (*next_due).min(Instant::now() + interval);
+                    let report = Bytes::from(shadow::report(next));
+                    if let Err(e) = conn
+                        .publish(&shadow::update_topic(name), report, QoS::AtLeastOnce, false)
+                        .await
+                    {
+                        return Ended::Dropped(e);
+                    }
+                }
                 Err(e) => return Ended::Dropped(e),
             },
             _ = sleep_until(*next_due), if more => {

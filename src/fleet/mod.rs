@@ -6,12 +6,14 @@
 //! - `stats`: counters every device task updates and the display reads; the summary.
 //! - `device`: one device's life: ramp slot, connect with backoff, publish, acknowledge,
 //!   reconnect after a drop, clean disconnect.
+//! - `shadow`: following the desired state in the device's shadow and reporting it.
 //!
 //! Nothing here knows about AWS or the local backend: the command resolves the endpoint and
 //! the identities; this module only speaks MQTT.
 
 mod device;
 mod plan;
+pub mod shadow;
 mod stats;
 
 #[cfg(test)]

@@ -54,6 +54,9 @@ pub struct FleetPlan {
     /// a device gives up: a certificate registered a moment ago, or one that just-in-time
     /// registration activates after the first refusal, gets in on a later attempt.
     pub refusals_before_giving_up: u32,
+    /// Follow the desired state in each device's shadow (`reportInterval`, `valve`) and
+    /// report it back.
+    pub follow_shadow: bool,
 }
 
 impl FleetPlan {

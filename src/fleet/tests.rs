@@ -95,6 +95,7 @@ fn plan(b: &Backend, interval_ms: u64, stop: Stop) -> FleetPlan {
         max_in_flight: 8,
         max_backoff: Duration::from_millis(400),
         refusals_before_giving_up: 3,
+        follow_shadow: true,
     }
 }
 
@@ -259,6 +260,7 @@ fn limits_and_ramp_slots() {
         max_in_flight: 1,
         max_backoff: Duration::from_secs(1),
         refusals_before_giving_up: 3,
+        follow_shadow: true,
     };
     assert_eq!(p.effective_interval(), Duration::from_millis(10));
     p.max_publish_rate = None;
@@ -269,4 +271,61 @@ fn limits_and_ramp_slots() {
         FleetPlan::topic("soilSensor1"),
         "device/soilSensor1/devicePayload"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_follow_the_desired_state_in_their_shadow_and_report_it() {
+    let b = backend(1).await;
+    let fleet_plan = plan(&b, 50, Stop::After(Duration::from_millis(3000)));
+    let port = fleet_plan.port;
+    let trust = fleet_plan.trust.clone();
+    let runner = tokio::spawn(run(
+        fleet_plan,
+        Arc::new(Counters::default()),
+        CancellationToken::new(),
+        recorder().1,
+    ));
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    // An operator commands the device through its shadow, as `soilctl shadow update` does.
+    let local = Local::open(&b.state).unwrap();
+    let dir =
+        crate::local::authority::ensure_operator(&b.state, &local.registry, &local.ca).unwrap();
+    let operator = Identity::from_pem_files(
+        &dir.join(crate::pki::CERTIFICATE_FILE),
+        &dir.join(crate::pki::PRIVATE_KEY_FILE),
+    )
+    .unwrap();
+    let endpoint = Endpoint::Mtls {
+        host: LOCAL_HOST.into(),
+        port,
+        trust,
+        identity: Arc::new(operator),
+        alpn: None,
+    };
+    // Wait for the backend to know the operator certificate made just now.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let mut op = Connection::connect(&endpoint, &ConnectOptions::new("operator"))
+        .await
+        .unwrap();
+    op.publish(
+        "$aws/things/soilSensor1/shadow/update",
+        bytes::Bytes::from_static(
+            br#"{"state":{"desired":{"valve":"open","reportInterval":0.2}}}"#,
+        ),
+        QoS::AtLeastOnce,
+        false,
+    )
+    .await
+    .unwrap();
+    let summary = runner.await.unwrap();
+    assert!(summary.failed.is_empty(), "{summary:?}");
+    let shadow = local
+        .registry
+        .shadow("soilSensor1", None)
+        .unwrap()
+        .expect("the shadow exists");
+    assert_eq!(shadow.reported["valve"], "open", "{shadow:?}");
+    assert_eq!(shadow.reported["reportInterval"], 0.2, "{shadow:?}");
+    assert!(shadow.delta().is_empty(), "{shadow:?}");
+    b.server.stop().await.unwrap();
 }

@@ -19,10 +19,11 @@ use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
 use crate::local::authority::Authority;
+use crate::local::broker::BrokerEvent;
 use crate::local::broker::{self, BrokerConfig, BrokerHandle, EventSink, Publisher};
 use crate::local::control::{LOCAL_HOST, Local, deployed_everything};
 use crate::local::gate::Inbound;
-use crate::local::registry::Registry;
+use crate::local::registry::{ConnectivityChange, Registry};
 use crate::local::rules::{self, Engine, EngineStats, RuleEvent};
 use crate::local::state::StateDir;
 
@@ -47,6 +48,8 @@ pub struct Server {
     shutdown: CancellationToken,
     engine_task: tokio::task::JoinHandle<EngineStats>,
     watcher: tokio::task::JoinHandle<()>,
+    /// Writes connection states to the registry; ends once the broker is gone.
+    recorder: std::thread::JoinHandle<()>,
     state: StateDir,
 }
 
@@ -84,6 +87,23 @@ impl Server {
         let (tx, rx) = tokio::sync::mpsc::channel::<Inbound>(QUEUE);
         let engine_task = rules::spawn(engine.clone(), rx);
 
+        // No session survives a restart: every client id starts disconnected.
+        let connectivity = Registry::open(&state.registry())?;
+        connectivity
+            .clear_connectivity()
+            .context("clearing the connection states")?;
+        let (changes, recorder) = record_connectivity(connectivity);
+        let events = {
+            let observer = observers.broker.clone();
+            let events: broker::EventSink = Arc::new(move |event: BrokerEvent| {
+                if let Some(change) = connectivity_change(&event) {
+                    let _ = changes.send(change);
+                }
+                observer(event);
+            });
+            events
+        };
+
         let shutdown = CancellationToken::new();
         let bind = SocketAddr::from(([127, 0, 0, 1], port));
         let handle = broker::start(
@@ -95,7 +115,7 @@ impl Server {
             },
             authority.clone(),
             tx,
-            observers.broker.clone(),
+            events,
             shutdown.clone(),
         )
         .await
@@ -107,6 +127,7 @@ impl Server {
             };
             anyhow::anyhow!("cannot listen on {bind}: {e}{hint}")
         })?;
+        handle.serve_shadows_from(Arc::new(Registry::open(&state.registry())?));
         let _ = broker_cell.set(handle.publisher());
         write_broker_file(state, handle.local_addr(), generation)?;
 
@@ -125,6 +146,7 @@ impl Server {
             shutdown,
             engine_task,
             watcher,
+            recorder,
             state: state.clone(),
         })
     }
@@ -147,6 +169,9 @@ impl Server {
         // Every connection closed and every accepted message handed over; the hand-over
         // channel then closes and the engine drains what it holds.
         self.handle.closed().await;
+        // The broker is gone with its end of the channel: the recorder writes what is left.
+        let recorder = self.recorder;
+        let _ = tokio::task::spawn_blocking(move || recorder.join()).await;
         let stats = self
             .engine_task
             .await
@@ -209,6 +234,60 @@ async fn watch_registry(
             )));
         }
     }
+}
+
+/// What a broker event changes in the connection states.
+fn connectivity_change(event: &BrokerEvent) -> Option<ConnectivityChange> {
+    match event {
+        BrokerEvent::Connected {
+            client_id, version, ..
+        } => Some(ConnectivityChange::Connected {
+            client_id: client_id.clone(),
+            at_ms: crate::clock::now_ms(),
+            version: *version,
+        }),
+        BrokerEvent::Disconnected {
+            client_id,
+            disconnect_reason,
+            version,
+            ..
+        } => Some(ConnectivityChange::Disconnected {
+            client_id: client_id.clone(),
+            at_ms: crate::clock::now_ms(),
+            reason: disconnect_reason.to_string(),
+            version: *version,
+        }),
+        _ => None,
+    }
+}
+
+/// A thread that writes connection states in batches (whatever arrived while the previous
+/// batch was written goes in one transaction), so the broker's tasks never wait on SQLite.
+fn record_connectivity(
+    registry: Registry,
+) -> (
+    std::sync::mpsc::Sender<ConnectivityChange>,
+    std::thread::JoinHandle<()>,
+) {
+    const BATCH: usize = 512;
+    let (tx, rx) = std::sync::mpsc::channel::<ConnectivityChange>();
+    let thread = std::thread::spawn(move || {
+        while let Ok(first) = rx.recv() {
+            let mut batch = vec![first];
+            while batch.len() < BATCH
+                && let Ok(more) = rx.try_recv()
+            {
+                batch.push(more);
+            }
+            // A failed write (the database busy for too long) is retried once; the states are
+            // advisory, so a lost batch only shows a stale state until the next change.
+            if registry.record_connectivity(&batch).is_err() {
+                std::thread::sleep(Duration::from_millis(100));
+                let _ = registry.record_connectivity(&batch);
+            }
+        }
+    });
+    (tx, thread)
 }
 
 fn load_rules(registry: &Registry) -> anyhow::Result<rules::RuleSet> {

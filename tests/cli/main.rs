@@ -3,6 +3,7 @@
 
 mod ca;
 mod deploy;
+mod doctor;
 mod fleet;
 mod generated;
 mod input;
@@ -11,7 +12,10 @@ mod jitr_broker;
 mod local;
 mod mosquitto;
 mod mqtt_client;
+mod presence;
 mod rules;
+mod shadow;
+mod shadow_local;
 mod support;
 mod teardown;
 mod template;

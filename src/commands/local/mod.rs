@@ -3,6 +3,8 @@
 
 pub(crate) mod ca;
 pub(crate) mod deploy;
+pub(crate) mod doctor;
+pub(crate) mod shadow;
 mod status;
 pub(crate) mod teardown;
 pub(crate) mod thing;
@@ -33,8 +35,13 @@ pub async fn thing_create(
     Ok(code)
 }
 
-pub fn thing_list(stack: &str, state: &StateDir, printer: &Printer) -> anyhow::Result<ExitCode> {
-    thing::list(stack, state, printer)
+pub fn thing_list(
+    stack: &str,
+    filter: &crate::commands::thing::ThingFilter,
+    state: &StateDir,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    thing::list(stack, filter, state, printer)
 }
 
 pub fn thing_show(

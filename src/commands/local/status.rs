@@ -38,7 +38,8 @@ fn of_type<'a>(stack: &'a crate::local::registry::StackRecord, kind: &str) -> Ve
 pub fn run(stack_name: &str, state: &StateDir, printer: &Printer) -> anyhow::Result<ExitCode> {
     let local = Local::open(state)?;
     let stack = local.stack(stack_name)?;
-    let things = super::thing::infos(&local, stack_name)?;
+    let mut things = super::thing::infos(&local, stack_name)?;
+    super::thing::add_connectivity(&local, &mut things)?;
     let mut archive = None;
     let mut subscriptions = Vec::new();
     let mut alerts = Vec::new();
@@ -107,6 +108,7 @@ pub fn run(stack_name: &str, state: &StateDir, printer: &Printer) -> anyhow::Res
             things,
             archive,
             subscriptions,
+            connectivity_note: None,
         },
         state_dir: state.root().display().to_string(),
         broker,

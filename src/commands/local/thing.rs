@@ -6,8 +6,8 @@ use std::time::Instant;
 use anyhow::anyhow;
 
 use crate::commands::thing::{
-    CertificateInfo, CreateResult, Failed, ThingInfo, finish_create, finish_delete, print_list,
-    print_show,
+    CertificateInfo, Connectivity, CreateResult, Failed, ThingFilter, ThingInfo, finish_create,
+    finish_delete, print_list, print_show,
 };
 use crate::local::control::{LOCAL_HOST, LOCAL_PORT, Local};
 use crate::local::state::StateDir;
@@ -135,6 +135,9 @@ fn info(local: &Local, name: &str) -> anyhow::Result<Option<ThingInfo>> {
         arn: thing.arn,
         attributes: thing.attributes,
         certificates,
+        // The local backend has no thing types.
+        thing_type_name: None,
+        connectivity: None,
     }))
 }
 
@@ -149,9 +152,41 @@ pub fn infos(local: &Local, stack_name: &str) -> anyhow::Result<Vec<ThingInfo>> 
     Ok(out)
 }
 
-pub fn list(stack_name: &str, state: &StateDir, printer: &Printer) -> anyhow::Result<ExitCode> {
+/// Fills in each thing's connectivity (its client id is its name) from what the broker
+/// recorded. With no `local up` running, nothing is connected: a state left connected by a
+/// backend that died is shown as disconnected, since an unknown time.
+pub fn add_connectivity(local: &Local, things: &mut [ThingInfo]) -> anyhow::Result<()> {
+    let running = crate::local::server::find_running(&local.state).is_ok();
+    let mut recorded = local.registry.connectivity()?;
+    for thing in things {
+        let connectivity = match recorded.remove(&thing.name) {
+            Some(c) if c.connected && !running => Connectivity::unknown_disconnected(),
+            Some(c) => Connectivity {
+                connected: c.connected,
+                since_ms: Some(c.since_ms),
+                disconnect_reason: c.disconnect_reason,
+            },
+            None => Connectivity::unknown_disconnected(),
+        };
+        thing.connectivity = Some(connectivity);
+    }
+    Ok(())
+}
+
+pub fn list(
+    stack_name: &str,
+    filter: &ThingFilter,
+    state: &StateDir,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let local = Local::open(state)?;
-    print_list(printer, stack_name, infos(&local, stack_name)?)
+    let mut things = infos(&local, stack_name)?;
+    add_connectivity(&local, &mut things)?;
+    things.retain(|t| filter.keeps(t));
+    if filter.thing_type.is_some() {
+        printer.info("The local backend has no thing types: no thing has one.");
+    }
+    print_list(printer, stack_name, filter, things, None)
 }
 
 pub fn show(

@@ -21,6 +21,7 @@ use super::codec::{
 use super::connect::{self, MAX_INFLIGHT, Session};
 use super::event::BrokerEvent;
 use super::filters::ConnId;
+use super::presence::{DisconnectReason, Presence};
 use super::router::{Delivery, Kick, KickSlot, Message};
 use super::tls::Accepted;
 use super::{PACKET_HEADROOM, Shared, topics};
@@ -36,12 +37,20 @@ const DELIVERY_BATCH: usize = 256;
 const CLOSED: &str = "connection closed without DISCONNECT";
 /// An empty output buffer larger than this is released.
 const IDLE_OUTPUT_LIMIT: usize = 64 * 1024;
+/// MQTT 5 reason codes the endings are told apart by.
+const NOT_AUTHORIZED: u8 = 0x87;
+const TAKEN_OVER: u8 = 0x8E;
+const TOO_SLOW: u8 = 0x97;
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
 
 /// The message as the rules engine sees it.
 pub(super) fn inbound(message: &Message, client_id: &str, principal: &str) -> Inbound {
-    let timestamp_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let timestamp_ms = now_ms();
     Inbound {
         topic: message.topic.to_string(),
         payload: message.payload.clone(),
@@ -74,6 +83,26 @@ pub(super) async fn publish_event(shared: &Shared, topic: &str, payload: bytes::
     accept_message(shared, message, "", "").await;
 }
 
+/// Publishes a lifecycle event like [`publish_event`], without waiting: when the rules
+/// engine's queue is full the hand-over continues in a background task, so a busy engine never
+/// delays a CONNACK or the end of a connection.
+fn publish_lifecycle_event(shared: &Arc<Shared>, topic: &str, payload: bytes::Bytes) {
+    let Ok(topic) = mqtt_proto::TopicName::try_from(topic) else {
+        return;
+    };
+    let message = Message::new(topic, payload, 1, false);
+    match shared.sink.try_send(inbound(&message, "", "")) {
+        Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
+        Err(mpsc::error::TrySendError::Full(inbound)) => {
+            let owned = shared.clone();
+            shared.runtime.spawn(async move {
+                let _ = owned.sink.send(inbound).await;
+            });
+        }
+    }
+    shared.router.publish(Arc::new(message));
+}
+
 /// Serves a connection from the end of the handshake to its close.
 pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAddr) {
     let Accepted { mut stream, chain } = accepted;
@@ -102,12 +131,23 @@ pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAdd
         ),
     }
     shared.connections.fetch_add(1, Ordering::Relaxed);
+    let presence = Presence::new(
+        &shared.presence,
+        &session.client_id,
+        &session.principal.certificate_id,
+        peer.ip(),
+    );
     shared.emit(BrokerEvent::Connected {
         client_id: session.client_id.to_string(),
         certificate_id: session.principal.certificate_id.clone(),
         protocol: session.version.label(),
         peer,
+        version: presence.version,
     });
+    if presence.published() {
+        let (topic, payload) = presence.connected(now_ms());
+        publish_lifecycle_event(&shared, &topic, payload);
+    }
     let mut connection = Connection {
         shared: &shared,
         stream,
@@ -123,9 +163,12 @@ pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAdd
         next_pid: 0,
         last_seen: Instant::now(),
         session,
+        presence,
     };
     let ending = connection.serve().await;
-    connection.finish(ending).await;
+    if let Some((topic, payload)) = connection.finish(ending).await {
+        publish_lifecycle_event(&shared, &topic, payload);
+    }
     shared.connections.fetch_sub(1, Ordering::Relaxed);
 }
 
@@ -174,6 +217,24 @@ impl Ending {
         }
     }
 
+    /// AWS's `disconnectReason` for this ending.
+    fn disconnect_reason(&self) -> DisconnectReason {
+        match self {
+            Ending::Client { .. } => DisconnectReason::ClientInitiatedDisconnect,
+            Ending::Lost(_) => DisconnectReason::ConnectionLost,
+            Ending::KeepAlive(_) => DisconnectReason::MqttKeepAliveTimeout,
+            Ending::Kicked(kick) => match kick.code {
+                TAKEN_OVER => DisconnectReason::DuplicateClientId,
+                TOO_SLOW => DisconnectReason::Throttled,
+                _ => DisconnectReason::ServerInitiatedDisconnect,
+            },
+            // Refused by a policy (publish, retained publish, reserved topic).
+            Ending::Refused(_, NOT_AUTHORIZED) => DisconnectReason::AuthError,
+            Ending::Refused(..) => DisconnectReason::ClientError,
+            Ending::Shutdown => DisconnectReason::ServerInitiatedDisconnect,
+        }
+    }
+
     /// The will goes out unless the client said goodbye without asking for it, or the whole
     /// backend is stopping.
     fn publishes_will(&self) -> bool {
@@ -213,6 +274,8 @@ struct Connection<'a> {
     inflight: HashSet<u16>,
     next_pid: u16,
     last_seen: Instant,
+    /// What the lifecycle events say about this session.
+    presence: Presence,
 }
 
 impl Connection<'_> {
@@ -352,9 +415,13 @@ impl Connection<'_> {
         {
             return Some(refused);
         }
+        let shadow_request = super::shadow::Request::of(topic, &publish.payload);
         let message = Message::new(publish.topic, publish.payload, publish.qos, publish.retain);
         let principal = &self.session.principal.certificate_id;
         accept_message(self.shared, message, &self.session.client_id, principal).await;
+        if let Some(request) = shadow_request {
+            super::shadow::serve(self.shared, request).await;
+        }
         if publish.qos == 1 {
             codec::put_puback(&mut self.out, publish.pid);
         }
@@ -550,7 +617,9 @@ impl Connection<'_> {
         }
     }
 
-    async fn finish(mut self, ending: Ending) {
+    /// Closes the connection, publishes the will and returns the disconnected lifecycle event
+    /// (published by the caller, which holds the broker's shared state).
+    async fn finish(mut self, ending: Ending) -> Option<(String, bytes::Bytes)> {
         if self.session.version == Version::V5
             && let Some(code) = ending.disconnect_code()
         {
@@ -578,12 +647,20 @@ impl Connection<'_> {
             let principal = &session.principal.certificate_id;
             accept_message(self.shared, message, &session.client_id, principal).await;
         }
+        let disconnect_reason = ending.disconnect_reason();
+        let event = self
+            .presence
+            .published()
+            .then(|| self.presence.disconnected(now_ms(), disconnect_reason));
         self.shared.emit(BrokerEvent::Disconnected {
             client_id: session.client_id.to_string(),
             certificate_id: session.principal.certificate_id,
             peer: self.peer,
             reason: ending.reason(),
             will_published,
+            disconnect_reason,
+            version: self.presence.version,
         });
+        event
     }
 }

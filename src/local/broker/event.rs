@@ -4,6 +4,8 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use super::presence::DisconnectReason;
+
 /// Where a connection attempt was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefusedAt {
@@ -24,6 +26,8 @@ pub enum BrokerEvent {
         /// "3.1.1" or "5".
         protocol: &'static str,
         peer: SocketAddr,
+        /// The `versionNumber` of this connection's lifecycle events.
+        version: u64,
     },
     /// An accepted session ended.
     Disconnected {
@@ -36,6 +40,10 @@ pub enum BrokerEvent {
         reason: String,
         /// Whether the client's last will was published.
         will_published: bool,
+        /// AWS's `disconnectReason`, as in the disconnected lifecycle event.
+        disconnect_reason: DisconnectReason,
+        /// The `versionNumber` of the connection that ended.
+        version: u64,
     },
     /// A connection attempt refused before a session existed.
     Refused {
@@ -69,6 +77,7 @@ impl fmt::Display for BrokerEvent {
                 certificate_id,
                 protocol,
                 peer,
+                ..
             } => write!(
                 f,
                 "{client_id} connected from {peer} (MQTT {protocol}, certificate {certificate_id})"
@@ -77,9 +86,13 @@ impl fmt::Display for BrokerEvent {
                 client_id,
                 reason,
                 will_published,
+                disconnect_reason,
                 ..
             } => {
-                write!(f, "{client_id} disconnected: {reason}")?;
+                write!(
+                    f,
+                    "{client_id} disconnected: {reason} ({disconnect_reason})"
+                )?;
                 if *will_published {
                     write!(f, " (last will published)")?;
                 }

@@ -12,7 +12,10 @@
 //! - `router`: who is connected and who subscribed to what; fans messages out.
 //! - `filters`: the subscription tree used by the router.
 //! - `topics`: AWS IoT's rules for topic names and filters.
+//! - `shadow`: the Device Shadow service on `$aws/things/<thing>/shadow/...` (get, update,
+//!   delete, classic and named), answering on the accepted, rejected, delta and documents topics.
 //! - `event`: what the broker reports to the operator's log.
+//! - `presence`: the connected and disconnected lifecycle events and their version numbers.
 //!
 //! Design: one task per connection does all reading and writing for its socket, so an idle
 //! connection costs a task, its TLS state, a small read buffer and an empty queue. The router is
@@ -29,9 +32,15 @@
 //! connection the client did not close itself), at most 8 filters per SUBSCRIBE and 50
 //! subscriptions per connection, topics of at most 256 bytes, and `$` topics reserved except
 //! `$aws/things/...` (and `$aws/events/...`, which clients may subscribe to but not publish
-//! on). Just-in-time registration: when the gate refuses a handshake because it has just
-//! registered the client's certificate, the broker publishes the registration event itself
-//! (to the rules engine and to allowed subscribers) and reports [`BrokerEvent::Registered`].
+//! on; the shadow service's answer topics, `.../accepted`, `.../rejected`, `.../delta` and
+//! `.../documents`, are the broker's alone). Just-in-time registration: when the gate refuses
+//! a handshake because it has just registered the client's certificate, the broker publishes
+//! the registration event itself (to the rules engine and to allowed subscribers) and reports
+//! [`BrokerEvent::Registered`].
+//! Lifecycle events: every accepted session publishes
+//! `$aws/events/presence/connected/<clientId>` and, when it ends,
+//! `$aws/events/presence/disconnected/<clientId>` with AWS's `disconnectReason`, at QoS 1 to
+//! allowed subscribers and to the rules engine, without waiting on either.
 //! Payloads are limited to 128 KB (131072 bytes, `max_packet_bytes`); the
 //! packet around the payload may add up to `PACKET_HEADROOM` bytes of topic and properties.
 //! Sessions are always clean: CONNACK reports no session present and nothing is kept after a
@@ -43,7 +52,9 @@ mod connection;
 mod event;
 mod filters;
 mod listener;
+mod presence;
 mod router;
+mod shadow;
 mod tls;
 mod topics;
 
@@ -62,6 +73,8 @@ use tokio_util::sync::CancellationToken;
 use super::gate::{Gate, Inbound};
 
 pub use event::{BrokerEvent, RefusedAt};
+pub use presence::{CONNECTED_TOPIC_PREFIX, DISCONNECTED_TOPIC_PREFIX, DisconnectReason};
+pub use shadow::{MemoryShadows, ShadowStore};
 
 /// Bytes a packet may carry besides its payload (fixed header, topic, packet id, properties):
 /// a packet whose remaining length exceeds `max_packet_bytes + PACKET_HEADROOM` is refused from
@@ -125,6 +138,10 @@ struct Shared {
     max_payload: usize,
     keep_alive: KeepAliveBounds,
     connections: AtomicUsize,
+    /// Lifecycle event version numbers, per client id.
+    presence: presence::Versions,
+    /// The Device Shadow service's store.
+    shadows: shadow::Service,
     runtime: tokio::runtime::Handle,
     /// Never sent on: the broker is closed once every clone (one per task) is dropped.
     _alive: mpsc::Sender<()>,
@@ -178,6 +195,8 @@ pub async fn start_with(
         max_payload: config.max_packet_bytes,
         keep_alive,
         connections: AtomicUsize::new(0),
+        presence: presence::Versions::default(),
+        shadows: shadow::Service::default(),
         runtime: tokio::runtime::Handle::current(),
         _alive: alive,
     });
@@ -248,6 +267,7 @@ fn publish_on(shared: &Arc<Shared>, topic: &str, payload: Bytes, qos: u8, retain
     if topics::check_topic(topic).is_err() {
         return;
     }
+    let shadow_request = shadow::Request::of(topic, &payload);
     let Ok(topic) = mqtt_proto::TopicName::try_from(topic) else {
         return;
     };
@@ -263,4 +283,7 @@ fn publish_on(shared: &Arc<Shared>, topic: &str, payload: Bytes, qos: u8, retain
         }
     }
     shared.router.publish(Arc::new(message));
+    if let Some(request) = shadow_request {
+        shadow::serve_in_background(shared, request);
+    }
 }

@@ -41,6 +41,11 @@ pub(super) fn check_topic(topic: &str) -> Result<(), String> {
     if topic.contains(['+', '#', '\0']) {
         return Err(format!("topic {topic} contains a wildcard"));
     }
+    if crate::shadow::is_response(topic) {
+        return Err(format!(
+            "{topic} is a reserved topic only the shadow service publishes on"
+        ));
+    }
     check_reserved(topic)
 }
 
@@ -76,6 +81,14 @@ mod tests {
     fn topic_rules() {
         assert_eq!(check_topic("device/1/data"), Ok(()));
         assert_eq!(check_topic("$aws/things/t1/shadow/update"), Ok(()));
+        assert_eq!(check_topic("$aws/things/t1/shadow/name/n/get"), Ok(()));
+        for answer in ["update/accepted", "update/delta", "name/n/get/rejected"] {
+            let topic = format!("$aws/things/t1/shadow/{answer}");
+            assert!(
+                check_topic(&topic).unwrap_err().contains("reserved"),
+                "{topic}"
+            );
+        }
         assert!(check_topic("").is_err());
         assert!(check_topic("a/+/b").is_err());
         assert!(check_topic("a/#").is_err());
@@ -94,6 +107,7 @@ mod tests {
         assert_eq!(check_filter("device/+/data"), Ok(()));
         assert_eq!(check_filter("#"), Ok(()));
         assert_eq!(check_filter("$aws/things/+/shadow/#"), Ok(()));
+        assert_eq!(check_filter("$aws/things/t/shadow/update/accepted"), Ok(()));
         assert_eq!(
             check_filter("$share/g/a"),
             Err(FilterProblem::SharedUnsupported)

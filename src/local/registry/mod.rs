@@ -1,20 +1,22 @@
 //! The local backend's control plane: things, certificates, CA certificates, policies and
-//! their attachments, topic rules and stacks, in one SQLite database with AWS IoT's
-//! semantics and errors.
+//! their attachments, topic rules, stacks and device shadows, in one SQLite database with AWS
+//! IoT's semantics and errors.
 //!
 //! Several processes share the file: the CLI's commands write to it while a running
 //! `local up` reads it. The database runs in WAL mode with a busy timeout, every write is one
 //! immediate transaction, and every write transaction bumps a counter that
 //! [`Registry::generation`] reads, so a reader can notice any committed change by polling one
-//! row.
+//! row (shadow writes excepted: they change nothing a running backend reloads).
 
 mod certificates;
+mod connectivity;
 mod error;
 mod names;
 mod policies;
 mod records;
 mod rules;
 mod schema;
+mod shadows;
 mod stacks;
 mod things;
 mod x509;
@@ -30,6 +32,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::now_ms;
 
+pub use connectivity::{Connectivity, ConnectivityChange};
 pub use error::{RegistryError, Result};
 pub use names::{
     ACCOUNT_ID, REGION, arn, certificate_arn, certificate_id_of, check_policy_name,
@@ -84,6 +87,22 @@ impl Registry {
                 source,
             })?;
         }
+        // Switching a new database to WAL takes a lock SQLite does not wait for (its busy
+        // handler is skipped there), so processes opening it at the same moment retry.
+        let started = std::time::Instant::now();
+        loop {
+            match Self::open_once(path) {
+                Err(RegistryError::Database(e))
+                    if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10 + fastrand::u64(..40)));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Self> {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
@@ -171,4 +190,12 @@ impl Registry {
         tx.commit()?;
         Ok(value)
     }
+}
+
+/// Whether SQLite said another connection holds the lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }

@@ -6,7 +6,8 @@ use rusqlite::{OptionalExtension, Transaction};
 use super::error::{RegistryError, Result};
 
 /// Each entry moves the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE things (
     name TEXT PRIMARY KEY,
     attributes TEXT NOT NULL,
@@ -53,7 +54,35 @@ CREATE TABLE stacks (
     name TEXT PRIMARY KEY,
     record TEXT NOT NULL
 ) STRICT;
-"#];
+"#,
+    // Version 2: each MQTT client id's last known connection state, written by the running
+    // broker (without bumping the generation: it is not configuration).
+    r#"
+CREATE TABLE IF NOT EXISTS connectivity (
+    client_id TEXT PRIMARY KEY,
+    connected INTEGER NOT NULL,
+    since_ms INTEGER NOT NULL,
+    disconnect_reason TEXT,
+    version INTEGER NOT NULL
+) STRICT;
+"#,
+    // Version 3: device shadows, one row per thing and shadow name ('' for the classic one);
+    // a deleted shadow keeps its row without a document so that its version carries on.
+    r#"
+CREATE TABLE IF NOT EXISTS shadows (
+    thing TEXT NOT NULL,
+    name TEXT NOT NULL,
+    document TEXT,
+    version INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    PRIMARY KEY (thing, name)
+) STRICT;
+"#,
+];
+
+/// The first schema, to build a registry as an older soilctl left it.
+#[cfg(test)]
+pub(super) const FIRST_SCHEMA_FOR_TESTS: &str = MIGRATIONS[0];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -6,6 +6,8 @@ mod client;
 mod connect;
 mod jitr;
 mod lifecycle;
+mod presence;
 mod publish;
+mod shadow;
 mod subscribe;
 mod support;

@@ -83,6 +83,11 @@ async fn reserved_topics_and_qos2_are_refused() {
         .await;
     assert_eq!(client.recv().await, Got::Puback(3));
     assert_eq!(h.next_inbound().await.topic, "$aws/things/t1/shadow/update");
+    // ... and served by the shadow service, which rejects a request without a state.
+    assert_eq!(
+        h.next_inbound().await.topic,
+        "$aws/things/t1/shadow/update/rejected"
+    );
     h.no_inbound().await;
 }
 
@@ -143,6 +148,9 @@ async fn puback_waits_for_the_rules_engine() {
     let mut h = harness_with(allow_all(), options).await;
     let device = h.device("sensor");
     let mut client = Client::connected(&h, &device, Version::V3, "slow-rules").await;
+    // The connected lifecycle event takes the only place first.
+    let event = h.next_inbound_or_event().await;
+    assert_eq!(event.topic, "$aws/events/presence/connected/slow-rules");
     client.publish("a/1", b"first", 1, 1, false).await;
     assert_eq!(client.recv().await, Got::Puback(1));
     // The sink is full: the second message cannot be handed over, so it is not acknowledged.

@@ -230,18 +230,36 @@ impl Harness {
         panic!("event not seen; events: {:#?}", self.events.lock().unwrap());
     }
 
+    /// The next message for the rules engine other than a lifecycle event.
     pub(super) async fn next_inbound(&mut self) -> Inbound {
+        loop {
+            let inbound = self.next_inbound_or_event().await;
+            if !is_presence(&inbound) {
+                return inbound;
+            }
+        }
+    }
+
+    /// The next message for the rules engine, lifecycle events included.
+    pub(super) async fn next_inbound_or_event(&mut self) -> Inbound {
         tokio::time::timeout(Duration::from_secs(5), self.sink.recv())
             .await
             .expect("no message reached the sink")
             .expect("sink closed")
     }
 
-    /// Checks nothing reaches the sink for a moment.
+    /// Checks nothing but lifecycle events reaches the sink for a moment.
     pub(super) async fn no_inbound(&mut self) {
-        let got = tokio::time::timeout(Duration::from_millis(200), self.sink.recv()).await;
-        if let Ok(Some(inbound)) = got {
-            panic!("unexpected message in the sink: {inbound:?}");
+        let until = tokio::time::Instant::now() + Duration::from_millis(200);
+        while let Ok(Some(inbound)) = tokio::time::timeout_at(until, self.sink.recv()).await {
+            if !is_presence(&inbound) {
+                panic!("unexpected message in the sink: {inbound:?}");
+            }
         }
     }
+}
+
+/// Whether a message for the rules engine is a connected or disconnected lifecycle event.
+pub(super) fn is_presence(inbound: &Inbound) -> bool {
+    inbound.topic.starts_with("$aws/events/presence/")
 }
