@@ -768,3 +768,71 @@ fn devices_that_never_connect_fail_the_run_with_the_reason() {
     assert!(error.contains(&endpoint), "{error}");
     assert!(out.stderr.contains("retrying in"), "{}", out.stderr);
 }
+
+#[test]
+fn the_fleet_obeys_a_shadow_update_and_reports_it() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &[]);
+    let up = LocalUp::start(&env);
+    let sim = env
+        .command(&[
+            "--local",
+            "simulate",
+            "--devices",
+            "1",
+            "--interval",
+            "100ms",
+            "--duration",
+            "5s",
+            "--seed",
+            "4",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    up.wait_for_log("soilSensor1 connected");
+    std::thread::sleep(Duration::from_millis(800));
+    let before = objects(&bucket).len();
+    env.run(&[
+        "--local",
+        "shadow",
+        "update",
+        "soilSensor1",
+        "--desired",
+        r#"{"valve":"open","reportInterval":0.2}"#,
+    ])
+    .expect(0);
+    let out = output_of(sim);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Readings in time order: while the valve is open the soil gets wetter.
+    let readings: Vec<i64> = objects(&bucket)
+        .iter()
+        .filter_map(|(_, b)| serde_json::from_slice::<Value>(b).ok())
+        .filter_map(|v| v["humidity"].as_i64())
+        .collect();
+    let after = &readings[before.min(readings.len())..];
+    assert!(after.len() >= 5, "{readings:?}");
+    assert!(
+        after.last().unwrap() > after.first().unwrap(),
+        "humidity did not rise after the valve opened: {after:?}"
+    );
+    // The device reported what it does.
+    let shadow = env
+        .run(&[
+            "--local",
+            "--output",
+            "json",
+            "shadow",
+            "get",
+            "soilSensor1",
+        ])
+        .expect(0)
+        .json();
+    assert_eq!(shadow["state"]["reported"]["valve"], "open", "{shadow}");
+    assert_eq!(
+        shadow["state"]["reported"]["reportInterval"], 0.2,
+        "{shadow}"
+    );
+    assert!(shadow["state"].get("delta").is_none(), "{shadow}");
+}
