@@ -189,17 +189,7 @@ mod tests {
     fn an_existing_registry_gains_the_table() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("registry.db");
-        {
-            // A registry as the first schema left it.
-            let conn = rusqlite::Connection::open(&path).unwrap();
-            conn.execute_batch(
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
-                 INSERT INTO meta VALUES ('generation', 7), ('schema_version', 1);",
-            )
-            .unwrap();
-            conn.execute_batch(super::super::schema::FIRST_SCHEMA_FOR_TESTS)
-                .unwrap();
-        }
+        super::super::schema::first_schema_registry_for_tests(&path, 7);
         let r = Registry::open(&path).unwrap();
         assert_eq!(r.generation().unwrap(), 7);
         r.record_connectivity(&[connected("a", 1, 0)]).unwrap();

@@ -80,9 +80,19 @@ CREATE TABLE IF NOT EXISTS shadows (
 "#,
 ];
 
-/// The first schema, to build a registry as an older soilctl left it.
+/// Writes a registry at `path` as the first soilctl left it (schema version 1), with
+/// `generation`, to test that later migrations keep what is there.
 #[cfg(test)]
-pub(super) const FIRST_SCHEMA_FOR_TESTS: &str = MIGRATIONS[0];
+pub(super) fn first_schema_registry_for_tests(path: &std::path::Path, generation: i64) {
+    let conn = rusqlite::Connection::open(path).expect("opening a test database");
+    conn.execute_batch(&format!(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+         INSERT INTO meta VALUES ('generation', {generation}), ('schema_version', 1);"
+    ))
+    .expect("writing meta");
+    conn.execute_batch(MIGRATIONS[0])
+        .expect("writing the first schema");
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

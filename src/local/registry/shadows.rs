@@ -185,16 +185,7 @@ mod tests {
     fn an_existing_registry_gains_the_table() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("registry.db");
-        {
-            let conn = rusqlite::Connection::open(&path).unwrap();
-            conn.execute_batch(
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
-                 INSERT INTO meta VALUES ('generation', 3), ('schema_version', 1);",
-            )
-            .unwrap();
-            conn.execute_batch(super::super::schema::FIRST_SCHEMA_FOR_TESTS)
-                .unwrap();
-        }
+        super::super::schema::first_schema_registry_for_tests(&path, 3);
         let r = Registry::open(&path).unwrap();
         assert_eq!(r.generation().unwrap(), 3);
         r.shadow_request(
