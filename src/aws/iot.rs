@@ -353,25 +353,13 @@ pub async fn describe_certificate(
     client: &Client,
     id: &str,
 ) -> Result<Option<Certificate>, ApiError> {
-    ok_if_missing(
-        client
-            .describe_certificate()
-            .certificate_id(id)
-            .send()
-            .await
-            .map_err(|e| ApiError::from_sdk("DescribeCertificate", e)),
-    )
-    .map(|out| {
-        out.and_then(|out| out.certificate_description().cloned())
-            .map(|d| Certificate {
-                id: d.certificate_id().unwrap_or(id).to_string(),
-                arn: d.certificate_arn().unwrap_or_default().to_string(),
-                status: d
-                    .status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-            })
-    })
+    Ok(describe_certificate_details(client, id)
+        .await?
+        .map(|d| Certificate {
+            id: d.id,
+            arn: d.arn,
+            status: d.status,
+        }))
 }
 
 pub async fn set_certificate_active(
