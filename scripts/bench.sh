@@ -4,8 +4,8 @@
 #   - `soilctl thing create --count N` and the teardown that follows, against a moto server on
 #     loopback, with the client-side rate in force.
 #   - `bash scripts/bench.sh local`: the local backend under load against Debian's mosquitto
-#     (benches/local_load.rs: BENCH_PUBLISHERS, BENCH_MESSAGES, BENCH_WINDOW, BENCH_DEVICES,
-#     BENCH_DIR).
+#     (benches/local_load.rs: BENCH_PUBLISHERS, BENCH_MESSAGES, BENCH_WINDOW, BENCH_ROUNDS,
+#     BENCH_DEVICES, BENCH_DIR, BENCH_MEMORY_DIR).
 #   - `bash scripts/bench.sh fleet`: `simulate` and `tail` (benches/fleet.rs): concurrent devices
 #     with distinct certificates, ramp rate, sustained publish rate against the local backend and
 #     mosquitto, tail latency against mosquitto_sub (BENCH_SIM_DEVICES, BENCH_SIM_RAMP,

@@ -70,6 +70,13 @@ pub trait Gate: Send + Sync + 'static {
         action: Action,
         target: &str,
     ) -> Result<(), Refusal>;
+
+    /// A number that changes whenever `authorize` may answer differently (the registry
+    /// changed). While it stays the same, the broker may reuse a decision that allowed a
+    /// client something. `None`, the default, means never reuse.
+    fn decisions_version(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A message accepted by the broker, as the rules engine sees it.

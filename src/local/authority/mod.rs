@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use anyhow::Context as _;
@@ -54,6 +55,8 @@ pub struct Authority {
     local_ca: CertificateDer<'static>,
     provider: Arc<CryptoProvider>,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// The snapshot's generation, readable without the lock: the decisions version.
+    version: AtomicU64,
     /// Held while a snapshot is rebuilt: the watcher and just-in-time registrations both
     /// refresh, and an older snapshot must never replace a newer one.
     refreshing: Mutex<()>,
@@ -118,6 +121,7 @@ impl Authority {
             registry,
             local_ca,
             provider,
+            version: AtomicU64::new(snapshot.generation),
             snapshot: RwLock::new(Arc::new(snapshot)),
             refreshing: Mutex::new(()),
         })
@@ -133,7 +137,9 @@ impl Authority {
         }
         let contents = self.registry.contents()?;
         let snapshot = build(&contents, &self.local_ca, &self.provider)?;
+        let version = snapshot.generation;
         *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snapshot);
+        self.version.store(version, Ordering::Release);
         Ok(true)
     }
 
@@ -337,6 +343,10 @@ impl Snapshot {
 }
 
 impl Gate for Authority {
+    fn decisions_version(&self) -> Option<u64> {
+        Some(self.version.load(Ordering::Acquire))
+    }
+
     fn verify_chain(&self, chain: &[CertificateDer<'_>]) -> Result<(), Refusal> {
         let leaf = chain
             .first()

@@ -164,6 +164,7 @@ pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAdd
         last_seen: Instant::now(),
         session,
         presence,
+        allowed_publish: None,
     };
     let ending = connection.serve().await;
     if let Some((topic, payload)) = connection.finish(ending).await {
@@ -276,6 +277,10 @@ struct Connection<'a> {
     last_seen: Instant,
     /// What the lifecycle events say about this session.
     presence: Presence,
+    /// The last topic the policies allowed this client to publish to, with the gate's
+    /// decisions version then: a device publishing to its one topic is evaluated once per
+    /// registry change rather than once per message.
+    allowed_publish: Option<(u64, String)>,
 }
 
 impl Connection<'_> {
@@ -428,13 +433,31 @@ impl Connection<'_> {
         None
     }
 
-    fn authorize_publish(&self, topic: &str, action: Action, what: &str) -> Option<Ending> {
+    fn authorize_publish(&mut self, topic: &str, action: Action, what: &str) -> Option<Ending> {
+        let version = self.shared.gate.decisions_version();
+        let reusable = action == Action::Publish && version.is_some();
+        if reusable
+            && let Some((v, allowed)) = &self.allowed_publish
+            && Some(*v) == version
+            && allowed == topic
+        {
+            return None;
+        }
         let session = &self.session;
-        let refusal = self
-            .shared
-            .gate
-            .authorize(&session.principal, &session.client_id, action, topic)
-            .err()?;
+        let refusal =
+            match self
+                .shared
+                .gate
+                .authorize(&session.principal, &session.client_id, action, topic)
+            {
+                Ok(()) => {
+                    if let (true, Some(v)) = (reusable, version) {
+                        self.allowed_publish = Some((v, topic.to_owned()));
+                    }
+                    return None;
+                }
+                Err(refusal) => refusal,
+            };
         Some(Ending::Refused(
             format!(
                 "{what} to {topic} not allowed by the policies attached to certificate {}: {}",

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::actions::{Counters, Failure, Outlets, Run};
 use super::compile::{Rule, RuleSet};
+use super::fs::OpenFiles;
 use super::time::uuid_v4;
 use super::{LOCAL_ACCOUNT_ID, RuleEvent};
 use crate::iotsql::{Message, Output};
@@ -85,6 +86,12 @@ impl Engine {
     /// Evaluates every rule for `inbound` and runs the actions of those that fire, on this
     /// thread; every file is written when it returns.
     pub fn handle(&self, inbound: &Inbound) {
+        let files = OpenFiles::default();
+        self.handle_with(inbound, &files);
+    }
+
+    /// [`Engine::handle`] with the folders and logs this thread keeps open.
+    pub(crate) fn handle_with(&self, inbound: &Inbound, files: &OpenFiles) {
         Counters::add(&self.outlets.counters.messages);
         let rules = Arc::clone(&self.rules.read().unwrap_or_else(|p| p.into_inner()));
         let msg = Message {
@@ -107,16 +114,17 @@ impl Engine {
             {
                 continue;
             }
-            self.run_rule(rule, inbound, &msg);
+            self.run_rule(rule, inbound, &msg, files);
         }
     }
 
-    fn run_rule(&self, rule: &Rule, inbound: &Inbound, msg: &Message) {
+    fn run_rule(&self, rule: &Rule, inbound: &Inbound, msg: &Message, files: &OpenFiles) {
         let run = Run {
             rule: &rule.name,
             msg,
             state: &self.state,
             outlets: &self.outlets,
+            files,
         };
         let mut failures = Vec::new();
         match rule.statement.evaluate(msg) {

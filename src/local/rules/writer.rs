@@ -13,6 +13,7 @@ use std::thread;
 use tokio::sync::mpsc::{self, Receiver};
 use tokio::task::JoinHandle;
 
+use super::fs::OpenFiles;
 use super::{Engine, EngineStats};
 use crate::local::gate::Inbound;
 
@@ -44,7 +45,7 @@ pub fn spawn(engine: Arc<Engine>, mut rx: Receiver<Inbound>) -> JoinHandle<Engin
         if workers.is_empty() {
             // No thread could be started: run the rules here rather than lose messages.
             while let Some(msg) = rx.recv().await {
-                handle(&engine, &msg);
+                engine.handle(&msg);
             }
             return engine.stats();
         }
@@ -66,8 +67,10 @@ pub fn spawn(engine: Arc<Engine>, mut rx: Receiver<Inbound>) -> JoinHandle<Engin
     })
 }
 
-/// One thread: takes batches until the queue is closed and empty.
+/// One thread: takes batches until the queue is closed and empty. The folders it writes into
+/// stay open; the logs it appends to are closed after each batch.
 fn work(engine: &Engine, queue: &Mutex<Receiver<Vec<Inbound>>>) {
+    let files = OpenFiles::default();
     loop {
         let next = queue
             .lock()
@@ -76,8 +79,9 @@ fn work(engine: &Engine, queue: &Mutex<Receiver<Vec<Inbound>>>) {
         match next {
             Some(batch) => {
                 for msg in &batch {
-                    handle(engine, msg);
+                    handle(engine, msg, &files);
                 }
+                files.release_logs();
             }
             None => return,
         }
@@ -85,6 +89,6 @@ fn work(engine: &Engine, queue: &Mutex<Receiver<Vec<Inbound>>>) {
 }
 
 /// A panic (in an event or republish callback, say) costs one message, not the thread.
-fn handle(engine: &Engine, msg: &Inbound) {
-    let _ = catch_unwind(AssertUnwindSafe(|| engine.handle(msg)));
+fn handle(engine: &Engine, msg: &Inbound, files: &OpenFiles) {
+    let _ = catch_unwind(AssertUnwindSafe(|| engine.handle_with(msg, files)));
 }

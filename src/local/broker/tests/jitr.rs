@@ -406,3 +406,33 @@ async fn over_tls12_the_handshake_itself_fails_on_first_connection() {
         CertificateStatus::PendingActivation
     );
 }
+
+// Not about registration, but it needs this file's real authority: a publish the policies
+// allowed is reused only until the registry changes.
+#[tokio::test]
+async fn an_allowed_publish_is_evaluated_again_after_the_policies_change() {
+    let mut b = backend().await;
+    let (ops, _) = b.registered_ca("ops CA", false);
+    let identity = ops.issue("operator", Vec::new());
+    let cert = b
+        .registry
+        .add_certificate(
+            &der_to_pem(&identity.chain[0]),
+            CertificateStatus::Active,
+            None,
+        )
+        .unwrap();
+    b.registry.create_policy("Everything", EVERYTHING).unwrap();
+    b.registry.attach_policy("Everything", &cert.arn).unwrap();
+    b.authority.refresh_if_changed().unwrap();
+    let mut client = b.connected(&identity, "operator").await;
+    for body in [&b"1"[..], b"2"] {
+        client.publish("device/x/data", body, 0, 0, false).await;
+        assert_eq!(b.next_inbound().await.payload.as_ref(), body);
+    }
+    // Detached while connected: the same topic is refused at the next publish.
+    b.registry.detach_policy("Everything", &cert.arn).unwrap();
+    assert!(b.authority.refresh_if_changed().unwrap());
+    client.publish("device/x/data", b"3", 0, 0, false).await;
+    assert_eq!(client.closed().await, Some(0x87));
+}

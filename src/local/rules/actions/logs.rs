@@ -5,7 +5,6 @@ use serde_json::{Map, Value};
 
 use super::{Failure, Fields, Run};
 use crate::iotsql::Output;
-use crate::local::rules::fs::append_line;
 use crate::local::rules::time::{now_ms, rfc3339_ms};
 use crate::local::rules::{Deployed, RuleError, RuleEvent};
 
@@ -27,11 +26,13 @@ impl Logs {
 
     pub(super) fn run(&self, run: &Run, output: &Output) -> Result<(), Failure> {
         let line = log_line(rfc3339_ms(now_ms()), output);
-        append_line(&run.state.log_group(&self.group), &line.to_string()).map_err(|e| Failure {
-            kind: KIND,
-            resource: self.group.clone(),
-            message: format!("Failed to put log events to {}: {e}", self.group),
-        })?;
+        run.files
+            .append_line(&run.state.log_group(&self.group), &line.to_string())
+            .map_err(|e| Failure {
+                kind: KIND,
+                resource: self.group.clone(),
+                message: format!("Failed to put log events to {}: {e}", self.group),
+            })?;
         run.event(RuleEvent::Logged {
             rule: run.rule.to_owned(),
             log_group: self.group.clone(),

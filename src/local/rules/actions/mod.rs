@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::{Deployed, Republish, RuleError, RuleEvent};
 use crate::iotsql::{Message, Output, SqlVersion};
+use crate::local::rules::fs::OpenFiles;
 use crate::local::state::StateDir;
 
 /// One compiled action.
@@ -73,6 +74,8 @@ pub(crate) struct Run<'a> {
     pub msg: &'a Message<'a>,
     pub state: &'a StateDir,
     pub outlets: &'a Outlets,
+    /// The folders and logs this thread keeps open.
+    pub files: &'a OpenFiles,
 }
 
 impl Run<'_> {

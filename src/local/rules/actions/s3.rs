@@ -3,7 +3,7 @@
 
 use super::{Counters, Failure, Fields, Run};
 use crate::iotsql::{Output, Template};
-use crate::local::rules::fs::{TEMP_PREFIX, write_object};
+use crate::local::rules::fs::TEMP_PREFIX;
 use crate::local::rules::{Deployed, RuleError, RuleEvent};
 
 pub(super) const KIND: &str = "S3";
@@ -38,7 +38,7 @@ impl S3 {
             .map_err(|e| fail(format!("Failed to render the object key: {e}")))?;
         check_key(&key).map_err(|why| fail(format!("Invalid object key {key:?}: {why}")))?;
         let body = output.to_bytes();
-        write_object(&run.state.bucket(&self.bucket), &key, &body).map_err(|e| {
+        run.files.write_object(&run.state.bucket(&self.bucket), &key, &body).map_err(|e| {
             fail(format!(
                 "Failed to put S3 object: {e}. Message arrived on: {}, Action: s3, Bucket: {}, Key: {key:?}",
                 run.msg.topic, self.bucket

@@ -5,7 +5,6 @@ use serde_json::{Value, json};
 
 use super::{Counters, Failure, Fields, Run};
 use crate::iotsql::Output;
-use crate::local::rules::fs::append_line;
 use crate::local::rules::time::{now_ms, rfc3339_ms, uuid_v4};
 use crate::local::rules::{Deployed, RuleError, RuleEvent, Subscriber};
 
@@ -69,11 +68,13 @@ impl Topic {
                 "subject": subject,
                 "body": body,
             });
-            append_line(&log, &line.to_string()).map_err(|e| Failure {
-                kind,
-                resource: resource.to_owned(),
-                message: format!("Failed to publish to SNS topic {}: {e}", self.arn),
-            })?;
+            run.files
+                .append_line(&log, &line.to_string())
+                .map_err(|e| Failure {
+                    kind,
+                    resource: resource.to_owned(),
+                    message: format!("Failed to publish to SNS topic {}: {e}", self.arn),
+                })?;
             Counters::add(&run.outlets.counters.alerts);
             run.event(RuleEvent::Alert {
                 rule: run.rule.to_owned(),
