@@ -95,10 +95,11 @@ impl Backend {
         (ca, record.id)
     }
 
-    /// A watcher allowed everything, subscribed to the registration events.
-    async fn watcher(&self) -> Client {
+    /// An identity from a registered CA whose ACTIVE certificate has policy `Everything`;
+    /// returns it with the certificate's ARN.
+    fn allowed_everything(&self, name: &str) -> (Identity, String) {
         let (ops, _) = self.registered_ca("ops CA", false);
-        let identity = ops.issue("watcher", Vec::new());
+        let identity = ops.issue(name, Vec::new());
         let cert = self
             .registry
             .add_certificate(
@@ -114,6 +115,12 @@ impl Backend {
             .attach_policy("Everything", &cert.arn)
             .unwrap();
         self.authority.refresh_if_changed().unwrap();
+        (identity, cert.arn)
+    }
+
+    /// A watcher allowed everything, subscribed to the registration events.
+    async fn watcher(&self) -> Client {
+        let (identity, _) = self.allowed_everything("watcher");
         let mut watcher = self.connected(&identity, "watcher").await;
         assert_eq!(watcher.subscribed(1, &[(EVENTS, 1)]).await, vec![1]);
         watcher
@@ -412,26 +419,14 @@ async fn over_tls12_the_handshake_itself_fails_on_first_connection() {
 #[tokio::test]
 async fn an_allowed_publish_is_evaluated_again_after_the_policies_change() {
     let mut b = backend().await;
-    let (ops, _) = b.registered_ca("ops CA", false);
-    let identity = ops.issue("operator", Vec::new());
-    let cert = b
-        .registry
-        .add_certificate(
-            &der_to_pem(&identity.chain[0]),
-            CertificateStatus::Active,
-            None,
-        )
-        .unwrap();
-    b.registry.create_policy("Everything", EVERYTHING).unwrap();
-    b.registry.attach_policy("Everything", &cert.arn).unwrap();
-    b.authority.refresh_if_changed().unwrap();
+    let (identity, cert_arn) = b.allowed_everything("operator");
     let mut client = b.connected(&identity, "operator").await;
     for body in [&b"1"[..], b"2"] {
         client.publish("device/x/data", body, 0, 0, false).await;
         assert_eq!(b.next_inbound().await.payload.as_ref(), body);
     }
     // Detached while connected: the same topic is refused at the next publish.
-    b.registry.detach_policy("Everything", &cert.arn).unwrap();
+    b.registry.detach_policy("Everything", &cert_arn).unwrap();
     assert!(b.authority.refresh_if_changed().unwrap());
     client.publish("device/x/data", b"3", 0, 0, false).await;
     assert_eq!(client.closed().await, Some(0x87));
