@@ -92,4 +92,7 @@ pub struct Inbound {
     pub timestamp_ms: i64,
     pub qos: u8,
     pub retain: bool,
+    /// The publisher's acknowledgement, held until this message has been handled (dropped
+    /// when the rules engine is done with it); `None` when no one waits.
+    pub hold: Option<crate::local::hold::Hold>,
 }

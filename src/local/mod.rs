@@ -11,12 +11,14 @@
 //! - `rules`: the rules engine: IoT SQL and the S3, Lambda, republish, SNS and error actions.
 //! - `server`: the broker, the engine and the registry watcher started and stopped together.
 //! - `state`: where everything lives on disk.
+//! - `hold`: a QoS 1 acknowledgement held until the work it promises is done.
 
 pub mod authority;
 pub mod broker;
 pub mod ca;
 pub mod control;
 pub mod gate;
+pub mod hold;
 pub mod registry;
 pub mod rules;
 pub mod server;

@@ -57,6 +57,16 @@ impl Server {
     /// Starts the backend of `state` on 127.0.0.1:`port` (0 picks a free port) and writes the
     /// broker file that other soilctl commands use to find it.
     pub async fn start(state: &StateDir, port: u16, observers: Observers) -> anyhow::Result<Self> {
+        Self::start_with(state, port, broker::SessionSettings::default(), observers).await
+    }
+
+    /// [`Server::start`] with other persistent-session settings (`local up --session-expiry`).
+    pub async fn start_with(
+        state: &StateDir,
+        port: u16,
+        sessions: broker::SessionSettings,
+        observers: Observers,
+    ) -> anyhow::Result<Self> {
         let local = Local::open(state)?;
         // Everything below is loaded from at least this generation of the registry.
         let generation = local.registry.generation()?;
@@ -109,9 +119,9 @@ impl Server {
         let handle = broker::start(
             BrokerConfig {
                 bind,
-                server_chain,
-                server_key,
-                max_packet_bytes: 128 * 1024,
+                sessions,
+                store: Arc::new(Registry::open(&state.registry())?),
+                ..BrokerConfig::new(server_chain, server_key)
             },
             authority.clone(),
             tx,

@@ -141,6 +141,11 @@ pub(super) struct ConnectRequest {
     pub(super) client_id: Arc<str>,
     pub(super) keep_alive: u16,
     pub(super) will: Option<Will>,
+    /// MQTT 3.1.1 clean session, MQTT 5 clean start.
+    pub(super) clean: bool,
+    /// MQTT 5: the Session Expiry Interval asked for (absent: 0, the session ends with the
+    /// connection).
+    pub(super) session_expiry: Option<u32>,
     /// MQTT 5: how many unacknowledged QoS 1 messages the client accepts (65535 if unsaid).
     pub(super) receive_max: u16,
     /// MQTT 5: the largest packet the client accepts.
@@ -189,6 +194,8 @@ fn decode_connect_v3(body: &[u8]) -> Result<ConnectRequest, ConnectError> {
             qos: w.qos as u8,
             retain: w.retain,
         }),
+        clean: connect.clean_session,
+        session_expiry: None,
         receive_max: u16::MAX,
         max_packet_size: None,
     })
@@ -209,6 +216,8 @@ fn decode_connect_v5(frame: &Frame) -> Result<ConnectRequest, ConnectError> {
             qos: w.qos as u8,
             retain: w.retain,
         }),
+        clean: connect.clean_start,
+        session_expiry: connect.properties.session_expiry_interval,
         receive_max: connect.properties.receive_max.unwrap_or(u16::MAX),
         max_packet_size: connect.properties.max_packet_size,
     })
@@ -250,9 +259,11 @@ pub(super) enum Incoming {
         filters: Vec<TopicFilter>,
     },
     Pingreq,
-    /// `with_will`: MQTT 5 reason 0x04 asks for the will to be published anyway.
+    /// `with_will`: MQTT 5 reason 0x04 asks for the will to be published anyway;
+    /// `session_expiry`: MQTT 5 may change the session's expiry as it leaves.
     Disconnect {
         with_will: bool,
+        session_expiry: Option<u32>,
     },
     /// A packet a client may not send at this point (second CONNECT, QoS 2 flow, AUTH, ...).
     Unexpected(&'static str),
@@ -310,7 +321,10 @@ fn decode_v3(frame: &Frame) -> Result<Incoming, FrameError> {
             filters: u.topics,
         },
         v3::Packet::Pingreq => Incoming::Pingreq,
-        v3::Packet::Disconnect => Incoming::Disconnect { with_will: false },
+        v3::Packet::Disconnect => Incoming::Disconnect {
+            with_will: false,
+            session_expiry: None,
+        },
         _ => Incoming::Unexpected("a packet only a server may send"),
     })
 }
@@ -355,6 +369,7 @@ fn decode_v5(frame: &Frame) -> Result<Incoming, FrameError> {
         v5::Packet::Pingreq => Incoming::Pingreq,
         v5::Packet::Disconnect(d) => Incoming::Disconnect {
             with_will: d.reason_code == v5::DisconnectReasonCode::DisconnectWithWillMessage,
+            session_expiry: d.properties.session_expiry_interval,
         },
         _ => Incoming::Unexpected("a packet only a server may send"),
     })
@@ -395,18 +410,27 @@ pub(super) fn publish_len(version: Version, topic: &str, payload: &[u8], qos: u8
     1 + varint_len(remaining) + remaining
 }
 
+/// How a PUBLISH goes out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct PublishFlags {
+    pub(super) qos: u8,
+    pub(super) retain: bool,
+    /// Sent before and not acknowledged.
+    pub(super) dup: bool,
+}
+
 pub(super) fn put_publish(
     out: &mut Vec<u8>,
     version: Version,
     topic: &str,
     payload: &[u8],
-    qos: u8,
     pid: u16,
-    retain: bool,
+    flags: PublishFlags,
 ) {
+    let PublishFlags { qos, retain, dup } = flags;
     let remaining = publish_remaining(version, topic, payload, qos);
     out.reserve(1 + varint_len(remaining) + remaining);
-    out.push(0x30 | (qos << 1) | u8::from(retain));
+    out.push(0x30 | (u8::from(dup) << 3) | (qos << 1) | u8::from(retain));
     put_varint(out, remaining);
     // Topics were checked to be at most 256 bytes.
     out.extend_from_slice(&(topic.len() as u16).to_be_bytes());
@@ -485,14 +509,17 @@ pub(super) fn put_disconnect(out: &mut Vec<u8>, code: u8) {
     out.extend_from_slice(&[0xE0, 1, code]);
 }
 
-pub(super) fn put_connack_v3(out: &mut Vec<u8>, code: u8) {
-    out.extend_from_slice(&[0x20, 2, 0, code]);
+pub(super) fn put_connack_v3(out: &mut Vec<u8>, code: u8, session_present: bool) {
+    out.extend_from_slice(&[0x20, 2, u8::from(session_present), code]);
 }
 
 /// What the broker tells an MQTT 5 client in CONNACK.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ConnackV5 {
     pub(super) reason: u8,
+    pub(super) session_present: bool,
+    /// Set when the broker grants another Session Expiry Interval than the client asked for.
+    pub(super) session_expiry: Option<u32>,
     pub(super) max_packet_size: u32,
     pub(super) receive_max: u16,
     /// Set when the broker changed the client's keep-alive.
@@ -502,10 +529,10 @@ pub(super) struct ConnackV5 {
 pub(super) fn put_connack_v5(out: &mut Vec<u8>, connack: ConnackV5) {
     let reason = v5::ConnectReasonCode::from_u8(connack.reason)
         .unwrap_or(v5::ConnectReasonCode::UnspecifiedError);
-    let mut packet = v5::Connack::new(false, reason);
+    let mut packet = v5::Connack::new(connack.session_present, reason);
     if reason == v5::ConnectReasonCode::Success {
         let p = &mut packet.properties;
-        p.session_expiry_interval = Some(0);
+        p.session_expiry_interval = connack.session_expiry;
         p.receive_max = Some(connack.receive_max);
         p.max_qos = Some(mqtt_proto::QoS::Level1);
         p.retain_available = Some(true);
@@ -541,7 +568,11 @@ mod tests {
     fn frames_split_across_reads() {
         let mut reader = FrameReader::new(1000);
         let mut out = Vec::new();
-        put_publish(&mut out, Version::V3, "a/b", b"hello", 1, 7, false);
+        let flags = PublishFlags {
+            qos: 1,
+            ..PublishFlags::default()
+        };
+        put_publish(&mut out, Version::V3, "a/b", b"hello", 7, flags);
         put_pingresp(&mut out);
         let (first, rest) = out.split_at(4);
         reader.buffer().extend_from_slice(first);
@@ -569,7 +600,12 @@ mod tests {
             for (qos, size) in [(0, 10), (1, 200), (1, 20_000)] {
                 let mut out = Vec::new();
                 let payload = vec![7u8; size];
-                put_publish(&mut out, version, "t/x", &payload, qos, 3, true);
+                let flags = PublishFlags {
+                    qos,
+                    retain: true,
+                    dup: false,
+                };
+                put_publish(&mut out, version, "t/x", &payload, 3, flags);
                 assert_eq!(out.len(), publish_len(version, "t/x", &payload, qos));
             }
         }

@@ -12,6 +12,7 @@ use tokio_rustls::server::TlsStream;
 
 use super::codec::{self, ConnectError, ConnectRequest, FrameError, FrameReader, Version, Will};
 use super::event::{BrokerEvent, RefusedAt};
+use super::router::SessionRequest;
 use super::{Shared, topics};
 use crate::local::gate::{Action, Principal};
 
@@ -36,6 +37,10 @@ pub(super) struct Session {
     pub(super) max_packet_size: usize,
     /// Set when the broker changed the client's keep-alive (MQTT 5 tells the client).
     pub(super) server_keep_alive: Option<u16>,
+    /// Clean or persistent, and for how long the session outlives the connection.
+    pub(super) session: SessionRequest,
+    /// Set when the broker grants another session expiry than an MQTT 5 client asked for.
+    pub(super) granted_expiry: Option<u32>,
 }
 
 /// Why a CONNECT is refused, as CONNACK codes for each version.
@@ -208,6 +213,17 @@ fn accept(shared: &Shared, request: ConnectRequest, principal: Principal) -> Ses
         0 => bounds.max_secs,
         asked => asked.clamp(bounds.min_secs, bounds.max_secs),
     };
+    // AWS IoT Core: an MQTT 3.1.1 persistent session lasts the account's session expiry;
+    // an MQTT 5 client asks for an interval (absent: 0), capped at that expiry.
+    let max_expiry = shared.sessions.max_expiry_secs;
+    let (expiry_secs, granted_expiry) = match request.version {
+        Version::V3 => (if request.clean { 0 } else { max_expiry }, None),
+        Version::V5 => {
+            let asked = request.session_expiry.unwrap_or(0);
+            let granted = asked.min(max_expiry);
+            (granted, (granted != asked).then_some(granted))
+        }
+    };
     let will = request.will.map(|will| Will {
         // QoS 2 is not supported: the will goes out at QoS 1.
         qos: will.qos.min(1),
@@ -224,6 +240,11 @@ fn accept(shared: &Shared, request: ConnectRequest, principal: Principal) -> Ses
             usize::try_from(size).unwrap_or(usize::MAX)
         }),
         server_keep_alive: (keep_alive != request.keep_alive).then_some(keep_alive),
+        session: SessionRequest {
+            clean: request.clean,
+            expiry_secs,
+        },
+        granted_expiry,
     }
 }
 
@@ -234,11 +255,13 @@ async fn send_connack_refusal(
 ) {
     let mut out = Vec::new();
     match version {
-        Version::V3 => codec::put_connack_v3(&mut out, refusal.code(version)),
+        Version::V3 => codec::put_connack_v3(&mut out, refusal.code(version), false),
         Version::V5 => codec::put_connack_v5(
             &mut out,
             codec::ConnackV5 {
                 reason: refusal.code(version),
+                session_present: false,
+                session_expiry: None,
                 max_packet_size: 0,
                 receive_max: 0,
                 server_keep_alive: None,

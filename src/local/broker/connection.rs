@@ -2,7 +2,7 @@
 //! writes replies and deliveries (batched: the socket is written once per wake-up), watches
 //! the keep-alive, and ends with the right DISCONNECT, the will and an event.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -18,14 +18,17 @@ use super::codec::{
     self, FrameError, FrameReader, Incoming, PublishIn, RetainHandling, SubscribeCode, SubscribeIn,
     Version,
 };
+use super::acks::Acks;
 use super::connect::{self, MAX_INFLIGHT, Session};
-use super::event::BrokerEvent;
+use super::event::{BrokerEvent, SessionKind};
 use super::filters::ConnId;
 use super::presence::{DisconnectReason, Presence};
 use super::router::{Delivery, Kick, KickSlot, Message};
+use super::codec::PublishFlags;
 use super::tls::Accepted;
 use super::{PACKET_HEADROOM, Shared, topics};
 use crate::local::gate::{Action, Inbound};
+use crate::local::hold::Hold;
 
 /// AWS IoT Core's limits on subscriptions.
 const MAX_FILTERS_PER_SUBSCRIBE: usize = 8;
@@ -49,7 +52,12 @@ fn now_ms() -> i64 {
 }
 
 /// The message as the rules engine sees it.
-pub(super) fn inbound(message: &Message, client_id: &str, principal: &str) -> Inbound {
+pub(super) fn inbound(
+    message: &Message,
+    client_id: &str,
+    principal: &str,
+    hold: Option<Hold>,
+) -> Inbound {
     let timestamp_ms = now_ms();
     Inbound {
         topic: message.topic.to_string(),
@@ -59,17 +67,28 @@ pub(super) fn inbound(message: &Message, client_id: &str, principal: &str) -> In
         timestamp_ms,
         qos: message.qos,
         retain: message.retain,
+        hold,
     }
 }
 
 /// Hands a message to the rules engine, then to the subscribers. A stopped rules engine does
-/// not stop the broker: the message still reaches subscribers.
-async fn accept_message(shared: &Shared, message: Message, client_id: &str, principal: &str) {
+/// not stop the broker: the message still reaches subscribers. `hold` is released once the
+/// rules engine is done with the message.
+async fn accept_message(
+    shared: &Shared,
+    message: Message,
+    client_id: &str,
+    principal: &str,
+    hold: Option<Hold>,
+) {
+    let message = Arc::new(message);
+    // Subscribers and the store first: a hold released by the rules engine before the store
+    // has it would acknowledge too early.
+    shared.router.publish(message.clone(), hold.as_ref());
     let _ = shared
         .sink
-        .send(inbound(&message, client_id, principal))
+        .send(inbound(&message, client_id, principal, hold))
         .await;
-    shared.router.publish(Arc::new(message));
 }
 
 /// Publishes an event of the backend's own (`$aws/events/...`): to the rules engine with no
@@ -80,7 +99,7 @@ pub(super) async fn publish_event(shared: &Shared, topic: &str, payload: bytes::
         return;
     };
     let message = Message::new(topic, payload, 1, false);
-    accept_message(shared, message, "", "").await;
+    accept_message(shared, message, "", "", None).await;
 }
 
 /// Publishes a lifecycle event like [`publish_event`], without waiting: when the rules
@@ -91,7 +110,7 @@ fn publish_lifecycle_event(shared: &Arc<Shared>, topic: &str, payload: bytes::By
         return;
     };
     let message = Message::new(topic, payload, 1, false);
-    match shared.sink.try_send(inbound(&message, "", "")) {
+    match shared.sink.try_send(inbound(&message, "", "", None)) {
         Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
         Err(mpsc::error::TrySendError::Full(inbound)) => {
             let owned = shared.clone();
@@ -100,7 +119,7 @@ fn publish_lifecycle_event(shared: &Arc<Shared>, topic: &str, payload: bytes::By
             });
         }
     }
-    shared.router.publish(Arc::new(message));
+    shared.router.publish(Arc::new(message), None);
 }
 
 /// Serves a connection from the end of the handshake to its close.
@@ -115,14 +134,20 @@ pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAdd
     let Some(session) = established else {
         return;
     };
-    let registration = shared.router.register(&session.client_id, peer);
+    let registration = shared
+        .router
+        .attach(&session.client_id, peer, session.session)
+        .await;
+    let present = registration.session_present;
     let mut out = Vec::new();
     match session.version {
-        Version::V3 => codec::put_connack_v3(&mut out, 0),
+        Version::V3 => codec::put_connack_v3(&mut out, 0, present),
         Version::V5 => codec::put_connack_v5(
             &mut out,
             codec::ConnackV5 {
                 reason: 0,
+                session_present: present,
+                session_expiry: session.granted_expiry,
                 max_packet_size: u32::try_from(shared.max_payload + PACKET_HEADROOM + 5)
                     .unwrap_or(u32::MAX),
                 receive_max: MAX_INFLIGHT,
@@ -136,13 +161,22 @@ pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAdd
         &session.client_id,
         &session.principal.certificate_id,
         peer.ip(),
+        registration.session_identifier.clone(),
     );
+    let kind = match (present, registration.persistent) {
+        (true, _) => SessionKind::Resumed {
+            queued: registration.backlog.len(),
+        },
+        (false, true) => SessionKind::New,
+        (false, false) => SessionKind::Clean,
+    };
     shared.emit(BrokerEvent::Connected {
         client_id: session.client_id.to_string(),
         certificate_id: session.principal.certificate_id.clone(),
         protocol: session.version.label(),
         peer,
         version: presence.version,
+        session: kind,
     });
     if presence.published() {
         let (topic, payload) = presence.connected(now_ms());
@@ -155,15 +189,19 @@ pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAdd
         out,
         peer,
         id: registration.id,
+        owner: registration.owner,
         queue: registration.queue,
         kick: registration.kick,
-        subscriptions: Vec::new(),
+        subscriptions: registration.subscriptions,
         pending: VecDeque::new(),
-        inflight: HashSet::new(),
+        replay: Replay::new(registration.backlog, shared.sessions.replay_per_second),
+        inflight: HashMap::new(),
+        sent: 0,
         next_pid: 0,
         last_seen: Instant::now(),
         session,
         presence,
+        acks: Acks::new(),
         allowed_publish: None,
     };
     let ending = connection.serve().await;
@@ -176,9 +214,10 @@ pub(super) async fn run(shared: Arc<Shared>, accepted: Accepted, peer: SocketAdd
 /// Why a session ended.
 #[derive(Debug)]
 enum Ending {
-    /// The client sent DISCONNECT.
+    /// The client sent DISCONNECT (MQTT 5: perhaps with a new session expiry).
     Client {
         with_will: bool,
+        session_expiry: Option<u32>,
     },
     /// The connection broke or the client closed it without DISCONNECT.
     Lost(String),
@@ -240,7 +279,7 @@ impl Ending {
     /// backend is stopping.
     fn publishes_will(&self) -> bool {
         match self {
-            Ending::Client { with_will } => *with_will,
+            Ending::Client { with_will, .. } => *with_will,
             Ending::Shutdown => false,
             _ => true,
         }
@@ -253,6 +292,10 @@ enum Wake {
     Kicked(Kick),
     Read(std::io::Result<usize>),
     Deliver(Delivery),
+    /// A received message is done: a PUBACK may be due.
+    Acked(u64),
+    /// The next queued message of a resumed session may go.
+    Replay,
     Timer,
 }
 
@@ -265,18 +308,26 @@ struct Connection<'a> {
     session: Session,
     peer: SocketAddr,
     id: ConnId,
+    /// This connection's attachment to the session (see `Router::detach`).
+    owner: u64,
     queue: mpsc::Receiver<Delivery>,
     kick: Arc<KickSlot>,
     /// Filters and granted QoS, in subscription order.
     subscriptions: Vec<(String, u8)>,
     /// Retained messages owed to new subscriptions, sent before the queue.
     pending: VecDeque<Delivery>,
-    /// Packet ids of QoS 1 deliveries not yet acknowledged.
-    inflight: HashSet<u16>,
+    /// What waited for a resumed session, delivered at AWS's pace before anything newer.
+    replay: Replay,
+    /// QoS 1 deliveries not yet acknowledged, by packet id, with their order of sending.
+    inflight: HashMap<u16, (u64, Delivery)>,
+    /// Deliveries sent so far (orders `inflight`).
+    sent: u64,
     next_pid: u16,
     last_seen: Instant,
     /// What the lifecycle events say about this session.
     presence: Presence,
+    /// PUBACKs owed, sent in order as their messages are done.
+    acks: Acks,
     /// The last topic the policies allowed this client to publish to, with the gate's
     /// decisions version then: a device publishing to its one topic is evaluated once per
     /// registry change rather than once per message.
@@ -288,17 +339,21 @@ impl Connection<'_> {
         let timeout = self.session.keep_alive * 3 / 2;
         loop {
             self.fill();
+            self.acks.release(None, &mut self.out);
             if let Err(reason) = self.flush().await {
                 return Ending::Lost(reason);
             }
             let room = self.inflight.len() < self.session.max_inflight;
             let deadline = self.last_seen + timeout;
+            let replay_at = self.replay.next_slot();
             let wake = tokio::select! {
                 biased;
                 () = self.shared.shutdown.cancelled() => Wake::Shutdown,
                 kick = self.kick.kicked() => Wake::Kicked(kick),
                 read = self.stream.read_buf(self.reader.buffer()) => Wake::Read(read),
                 Some(delivery) = self.queue.recv(), if room => Wake::Deliver(delivery),
+                seq = self.acks.next_done() => Wake::Acked(seq),
+                () = sleep_until_some(replay_at), if room && replay_at.is_some() => Wake::Replay,
                 () = tokio::time::sleep_until(deadline) => Wake::Timer,
             };
             match wake {
@@ -318,7 +373,10 @@ impl Connection<'_> {
                         return ending;
                     }
                 }
+                Wake::Deliver(delivery) if !self.replay.is_empty() => self.replay.push(delivery),
                 Wake::Deliver(delivery) => self.deliver(delivery),
+                Wake::Replay => {}
+                Wake::Acked(seq) => self.acks.release(Some(seq), &mut self.out),
                 Wake::Timer => {
                     if Instant::now() >= self.last_seen + timeout {
                         return Ending::KeepAlive(timeout);
@@ -368,7 +426,13 @@ impl Connection<'_> {
         match incoming {
             Incoming::Publish(publish) => return self.on_publish(publish).await,
             Incoming::Puback(pid) => {
-                self.inflight.remove(&pid);
+                if let Some((_, delivery)) = self.inflight.remove(&pid)
+                    && let Some(seq) = delivery.stored
+                {
+                    self.shared
+                        .router
+                        .acknowledged(&self.session.client_id, seq);
+                }
             }
             Incoming::Subscribe(subscribe) => self.on_subscribe(subscribe),
             Incoming::Unsubscribe { pid, filters } => {
@@ -382,7 +446,15 @@ impl Connection<'_> {
                 codec::put_unsuback(&mut self.out, self.session.version, pid, &existed);
             }
             Incoming::Pingreq => codec::put_pingresp(&mut self.out),
-            Incoming::Disconnect { with_will } => return Some(Ending::Client { with_will }),
+            Incoming::Disconnect {
+                with_will,
+                session_expiry,
+            } => {
+                return Some(Ending::Client {
+                    with_will,
+                    session_expiry,
+                });
+            }
             Incoming::Unexpected(what) => {
                 return Some(Ending::Refused(format!("protocol error: {what}"), 0x82));
             }
@@ -423,12 +495,11 @@ impl Connection<'_> {
         let shadow_request = super::shadow::Request::of(topic, &publish.payload);
         let message = Message::new(publish.topic, publish.payload, publish.qos, publish.retain);
         let principal = &self.session.principal.certificate_id;
-        accept_message(self.shared, message, &self.session.client_id, principal).await;
+        // The PUBACK waits until the rules engine is done with the message (see `acks`).
+        let hold = (publish.qos == 1).then(|| self.acks.hold(publish.pid));
+        accept_message(self.shared, message, &self.session.client_id, principal, hold).await;
         if let Some(request) = shadow_request {
             super::shadow::serve(self.shared, request).await;
-        }
-        if publish.qos == 1 {
-            codec::put_puback(&mut self.out, publish.pid);
         }
         None
     }
@@ -543,34 +614,45 @@ impl Connection<'_> {
         if send_retained {
             for message in self.shared.router.retained_matching(filter) {
                 let qos = message.qos.min(granted);
-                self.pending.push_back(Delivery {
-                    message,
-                    qos,
-                    retained: true,
-                });
+                self.pending.push_back(Delivery::new(message, qos, true));
             }
         }
         SubscribeCode::Granted(granted)
     }
 
-    /// Moves waiting deliveries into the output buffer while in-flight room lasts.
+    /// Moves waiting deliveries into the output buffer while in-flight room lasts: retained
+    /// messages for new subscriptions, then a resumed session's backlog at AWS's pace (what
+    /// arrives meanwhile waits behind it), then the queue.
     fn fill(&mut self) {
         for _ in 0..DELIVERY_BATCH {
             if self.inflight.len() >= self.session.max_inflight {
                 break;
             }
-            let delivery = match self.pending.pop_front() {
-                Some(delivery) => delivery,
-                None => match self.queue.try_recv() {
-                    Ok(delivery) => delivery,
-                    Err(_) => break,
-                },
-            };
-            self.deliver(delivery);
+            if let Some(delivery) = self.pending.pop_front() {
+                self.deliver(delivery);
+                continue;
+            }
+            if !self.replay.is_empty() {
+                while let Ok(delivery) = self.queue.try_recv() {
+                    self.replay.push(delivery);
+                }
+                match self.replay.take() {
+                    Some(delivery) => {
+                        self.deliver(delivery);
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            match self.queue.try_recv() {
+                Ok(delivery) => self.deliver(delivery),
+                Err(_) => break,
+            }
         }
     }
 
-    /// Writes one delivery if the client may receive it (`iot:Receive` is checked now).
+    /// Writes one delivery if the client may receive it (`iot:Receive` is checked now). A
+    /// message sent before and not acknowledged goes again with DUP and its packet id.
     fn deliver(&mut self, delivery: Delivery) {
         let message = &delivery.message;
         let session = &self.session;
@@ -587,29 +669,41 @@ impl Connection<'_> {
             delivery.qos,
         );
         if allowed.is_err() || size > session.max_packet_size {
+            // Never deliverable: a queued copy is dropped too.
+            if let Some(seq) = delivery.stored {
+                self.shared.router.acknowledged(&session.client_id, seq);
+            }
             return;
         }
-        let pid = if delivery.qos > 0 {
-            self.allocate_pid()
-        } else {
-            0
+        let pid = match (delivery.qos, delivery.resend) {
+            (0, _) => 0,
+            (_, Some(pid)) if pid != 0 && !self.inflight.contains_key(&pid) => pid,
+            _ => self.allocate_pid(),
+        };
+        let flags = PublishFlags {
+            qos: delivery.qos,
+            retain: delivery.retained,
+            dup: delivery.resend.is_some() && delivery.qos > 0,
         };
         codec::put_publish(
             &mut self.out,
             self.session.version,
             &message.topic,
             &message.payload,
-            delivery.qos,
             pid,
-            delivery.retained,
+            flags,
         );
+        if delivery.qos > 0 {
+            self.sent += 1;
+            self.inflight.insert(pid, (self.sent, delivery));
+        }
     }
 
     fn allocate_pid(&mut self) -> u16 {
         // At most MAX_INFLIGHT ids are in use, so a free one is always near.
         loop {
             self.next_pid = self.next_pid.wrapping_add(1);
-            if self.next_pid != 0 && self.inflight.insert(self.next_pid) {
+            if self.next_pid != 0 && !self.inflight.contains_key(&self.next_pid) {
                 return self.next_pid;
             }
         }
@@ -658,17 +752,40 @@ impl Connection<'_> {
         .await;
         drop(self.stream);
         let session = self.session;
-        self.shared.router.unregister(
-            &session.client_id,
-            self.id,
-            self.subscriptions.iter().map(|(f, _)| f.as_str()),
-        );
+        // What the connection still holds goes back to a persistent session: deliveries sent
+        // and not acknowledged first (in the order sent, to go again with DUP), then what was
+        // not sent yet.
+        let mut inflight: Vec<(u64, u16, Delivery)> = self
+            .inflight
+            .into_iter()
+            .map(|(pid, (order, delivery))| (order, pid, delivery))
+            .collect();
+        inflight.sort_by_key(|(order, ..)| *order);
+        let held: Vec<Delivery> = inflight
+            .into_iter()
+            .map(|(_, pid, mut delivery)| {
+                delivery.resend = Some(pid);
+                delivery
+            })
+            .chain(self.pending)
+            .chain(self.replay.into_inner())
+            .collect();
+        let filters: Vec<&str> = self.subscriptions.iter().map(|(f, _)| f.as_str()).collect();
+        let expiry = match &ending {
+            Ending::Client { session_expiry, .. } => {
+                session_expiry.map(|secs| secs.min(self.shared.sessions.max_expiry_secs))
+            }
+            _ => None,
+        };
+        self.shared
+            .router
+            .detach(self.id, self.owner, held, self.queue, &filters, expiry);
         let will = session.will.filter(|_| ending.publishes_will());
         let will_published = will.is_some();
         if let Some(will) = will {
             let message = Message::new(will.topic, will.payload, will.qos, will.retain);
             let principal = &session.principal.certificate_id;
-            accept_message(self.shared, message, &session.client_id, principal).await;
+            accept_message(self.shared, message, &session.client_id, principal, None).await;
         }
         let disconnect_reason = ending.disconnect_reason();
         let event = self
@@ -685,5 +802,72 @@ impl Connection<'_> {
             version: self.presence.version,
         });
         event
+    }
+}
+
+/// Sleeps until `at`; never wakes for `None`.
+async fn sleep_until_some(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A resumed session's backlog, handed out at most `per_second` a second (AWS IoT Core sends
+/// stored messages at up to 10 a second), the first second's worth at once.
+struct Replay {
+    waiting: VecDeque<Delivery>,
+    interval: Duration,
+    /// When the next one may go; with a burst of `per_second` allowed from the start.
+    credit: u32,
+    per_second: u32,
+    next: Instant,
+}
+
+impl Replay {
+    fn new(backlog: VecDeque<Delivery>, per_second: u32) -> Self {
+        let per_second = per_second.max(1);
+        Replay {
+            waiting: backlog,
+            interval: Duration::from_secs(1) / per_second,
+            credit: per_second,
+            per_second,
+            next: Instant::now(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
+    }
+
+    fn push(&mut self, delivery: Delivery) {
+        self.waiting.push_back(delivery);
+    }
+
+    /// The next delivery if its time has come.
+    fn take(&mut self) -> Option<Delivery> {
+        if self.waiting.is_empty() {
+            return None;
+        }
+        let now = Instant::now();
+        if self.credit == 0 {
+            if now < self.next {
+                return None;
+            }
+            let earned = (now - self.next).as_nanos() / self.interval.as_nanos().max(1) + 1;
+            self.credit = u32::try_from(earned).unwrap_or(u32::MAX).min(self.per_second);
+        }
+        self.credit -= 1;
+        self.next = now + self.interval;
+        self.waiting.pop_front()
+    }
+
+    /// When to wake up to send more, if anything waits and the pace holds it back.
+    fn next_slot(&self) -> Option<Instant> {
+        (!self.waiting.is_empty() && self.credit == 0).then_some(self.next)
+    }
+
+    fn into_inner(self) -> VecDeque<Delivery> {
+        self.waiting
     }
 }

@@ -28,6 +28,8 @@ pub enum BrokerEvent {
         peer: SocketAddr,
         /// The `versionNumber` of this connection's lifecycle events.
         version: u64,
+        /// Clean, a new persistent session, or a persistent session resumed.
+        session: SessionKind,
     },
     /// An accepted session ended.
     Disconnected {
@@ -67,6 +69,28 @@ pub enum BrokerEvent {
         filter: String,
         reason: String,
     },
+    /// A QoS 1 message could not be queued for a persistent session and was dropped for it
+    /// (reported once until the session's queue has room again).
+    QueueFull {
+        client_id: String,
+        topic: String,
+        reason: String,
+    },
+    /// A persistent session was not resumed within its expiry: it ended with what was queued.
+    SessionExpired { client_id: String, queued: usize },
+    /// Changes to the broker's saved state (retained messages, sessions) could not be written.
+    StoreFailed { changes: usize, reason: String },
+}
+
+/// What kind of session a connection has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// Ends with the connection.
+    Clean,
+    /// A new persistent session (none was there to resume).
+    New,
+    /// A persistent session resumed, with this many messages waiting.
+    Resumed { queued: usize },
 }
 
 impl fmt::Display for BrokerEvent {
@@ -77,11 +101,21 @@ impl fmt::Display for BrokerEvent {
                 certificate_id,
                 protocol,
                 peer,
+                session,
                 ..
-            } => write!(
-                f,
-                "{client_id} connected from {peer} (MQTT {protocol}, certificate {certificate_id})"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{client_id} connected from {peer} (MQTT {protocol}, certificate {certificate_id}"
+                )?;
+                match session {
+                    SessionKind::Clean => write!(f, ")"),
+                    SessionKind::New => write!(f, ", new persistent session)"),
+                    SessionKind::Resumed { queued } => {
+                        write!(f, ", persistent session resumed, {queued} queued)")
+                    }
+                }
+            }
             BrokerEvent::Disconnected {
                 client_id,
                 reason,
@@ -126,6 +160,22 @@ impl fmt::Display for BrokerEvent {
                 filter,
                 reason,
             } => write!(f, "{client_id} may not subscribe to {filter}: {reason}"),
+            BrokerEvent::QueueFull {
+                client_id,
+                topic,
+                reason,
+            } => write!(
+                f,
+                "{client_id} is away and a message on {topic} was not queued for it: {reason}"
+            ),
+            BrokerEvent::SessionExpired { client_id, queued } => write!(
+                f,
+                "{client_id}'s persistent session expired ({queued} queued messages discarded)"
+            ),
+            BrokerEvent::StoreFailed { changes, reason } => write!(
+                f,
+                "{changes} changes to retained messages and sessions could not be saved: {reason}"
+            ),
         }
     }
 }

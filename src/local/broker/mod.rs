@@ -46,6 +46,7 @@
 //! Sessions are always clean: CONNACK reports no session present and nothing is kept after a
 //! disconnect.
 
+mod acks;
 mod codec;
 mod connect;
 mod connection;
@@ -55,6 +56,7 @@ mod listener;
 mod presence;
 mod router;
 mod shadow;
+mod store;
 mod tls;
 mod topics;
 
@@ -72,9 +74,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::gate::{Gate, Inbound};
 
-pub use event::{BrokerEvent, RefusedAt};
+pub use event::{BrokerEvent, RefusedAt, SessionKind};
 pub use presence::{CONNECTED_TOPIC_PREFIX, DISCONNECTED_TOPIC_PREFIX, DisconnectReason};
 pub use shadow::{MemoryShadows, ShadowStore};
+pub use store::{BrokerStore, Change, NoStore, Saved, StoredMessage, StoredSession};
 
 /// Bytes a packet may carry besides its payload (fixed header, topic, packet id, properties):
 /// a packet whose remaining length exceeds `max_packet_bytes + PACKET_HEADROOM` is refused from
@@ -90,7 +93,40 @@ pub struct BrokerConfig {
     pub server_key: PrivateKeyDer<'static>,
     /// The largest payload accepted, 128 KB (131072 bytes) as on AWS IoT Core.
     pub max_packet_bytes: usize,
+    /// Persistent sessions' expiry and queue limits.
+    pub sessions: SessionSettings,
+    /// Where retained messages and persistent sessions are kept across restarts.
+    pub store: Arc<dyn BrokerStore>,
 }
+
+/// Persistent sessions as AWS IoT Core keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionSettings {
+    /// How long a persistent session outlives its connection, in seconds: AWS's account-wide
+    /// persistent session expiry (1 hour by default, adjustable to 7 days). An MQTT 5 client's
+    /// Session Expiry Interval is capped at it.
+    pub max_expiry_secs: u32,
+    /// QoS 1 messages queued for one session at the most; more are dropped (and reported).
+    pub queue_limit: usize,
+    /// Messages queued for sessions per second, account-wide (AWS: 500); more are dropped.
+    pub queued_per_second: u32,
+    /// Queued messages delivered per second to a session that resumes (AWS: 10).
+    pub replay_per_second: u32,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            max_expiry_secs: 3600,
+            queue_limit: 1000,
+            queued_per_second: 500,
+            replay_per_second: 10,
+        }
+    }
+}
+
+/// The longest persistent session expiry AWS IoT Core allows: 7 days.
+pub const MAX_SESSION_EXPIRY_SECS: u32 = 7 * 24 * 3600;
 
 /// The keep-alive range the broker accepts (AWS's 30..=1200 seconds unless [`start_with`] is
 /// given another); a client asking for less gets `min`, for more (or
@@ -121,6 +157,8 @@ impl BrokerConfig {
             server_chain,
             server_key,
             max_packet_bytes: 128 * 1024,
+            sessions: SessionSettings::default(),
+            store: Arc::new(NoStore),
         }
     }
 }
@@ -137,6 +175,7 @@ struct Shared {
     shutdown: CancellationToken,
     max_payload: usize,
     keep_alive: KeepAliveBounds,
+    sessions: SessionSettings,
     connections: AtomicUsize,
     /// Lifecycle event version numbers, per client id.
     presence: presence::Versions,
@@ -158,6 +197,8 @@ pub struct BrokerHandle {
     shared: Arc<Shared>,
     local_addr: SocketAddr,
     done: mpsc::Receiver<()>,
+    /// Writes the saved state; ends after the broker, once everything is written.
+    writer_thread: std::thread::JoinHandle<()>,
 }
 
 /// Binds the listener and starts accepting connections. Returns once the socket is bound.
@@ -185,15 +226,26 @@ pub async fn start_with(
     let tls = tls::Tls::new(config.server_chain, config.server_key, gate.clone())?;
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let local_addr = listener.local_addr()?;
+    let saved = {
+        let store = config.store.clone();
+        tokio::task::spawn_blocking(move || store.load())
+            .await
+            .map_err(std::io::Error::other)?
+            .map_err(|e| std::io::Error::other(format!("reading the broker's saved state: {e}")))?
+    };
+    let (writer, writer_thread) = store::Writer::spawn(config.store, events.clone())?;
+    let router = router::Router::new(config.sessions, Some(writer), events.clone());
+    router.restore(saved);
     let (alive, done) = mpsc::channel(1);
     let shared = Arc::new(Shared {
         gate,
         sink,
         events,
-        router: router::Router::default(),
+        router,
         shutdown,
         max_payload: config.max_packet_bytes,
         keep_alive,
+        sessions: config.sessions,
         connections: AtomicUsize::new(0),
         presence: presence::Versions::default(),
         shadows: shadow::Service::default(),
@@ -201,10 +253,12 @@ pub async fn start_with(
         _alive: alive,
     });
     tokio::spawn(listener::run(listener, tls, shared.clone()));
+    tokio::spawn(expire_sessions(Arc::downgrade(&shared)));
     Ok(BrokerHandle {
         shared,
         local_addr,
         done,
+        writer_thread,
     })
 }
 
@@ -231,14 +285,19 @@ impl BrokerHandle {
     }
 
     /// Resolves once the broker has stopped after `shutdown` was cancelled: the listener is
-    /// closed, every connection is closed and every hand-over to the rules engine finished.
+    /// closed, every connection is closed, every hand-over to the rules engine finished and
+    /// the saved state (retained messages, persistent sessions) written.
     pub async fn closed(self) {
         let BrokerHandle {
-            shared, mut done, ..
+            shared,
+            mut done,
+            writer_thread,
+            ..
         } = self;
         drop(shared);
         // `None` once every task has dropped its share.
         let _ = done.recv().await;
+        let _ = tokio::task::spawn_blocking(move || writer_thread.join()).await;
     }
 
     /// MQTT connections currently established (past CONNACK).
@@ -272,7 +331,7 @@ fn publish_on(shared: &Arc<Shared>, topic: &str, payload: Bytes, qos: u8, retain
         return;
     };
     let message = router::Message::new(topic, payload, qos.min(1), retain);
-    let inbound = connection::inbound(&message, "", "");
+    let inbound = connection::inbound(&message, "", "", None);
     match shared.sink.try_send(inbound) {
         Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
         Err(mpsc::error::TrySendError::Full(inbound)) => {
@@ -282,8 +341,28 @@ fn publish_on(shared: &Arc<Shared>, topic: &str, payload: Bytes, qos: u8, retain
             });
         }
     }
-    shared.router.publish(Arc::new(message));
+    shared.router.publish(Arc::new(message), None);
     if let Some(request) = shadow_request {
         shadow::serve_in_background(shared, request);
+    }
+}
+
+/// Ends expired persistent sessions, once a second, until the broker is gone.
+async fn expire_sessions(shared: std::sync::Weak<Shared>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        if shared.shutdown.is_cancelled() {
+            return;
+        }
+        for expired in shared.router.expire(crate::clock::now_ms()) {
+            shared.emit(BrokerEvent::SessionExpired {
+                client_id: expired.client_id,
+                queued: expired.queued,
+            });
+        }
     }
 }

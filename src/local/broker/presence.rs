@@ -95,10 +95,12 @@ impl Presence {
         client_id: &Arc<str>,
         principal_identifier: &str,
         ip_address: IpAddr,
+        persistent_session: Option<String>,
     ) -> Self {
         Presence {
             client_id: client_id.clone(),
-            session_identifier: session_identifier(),
+            // A persistent session keeps its identifier across connections.
+            session_identifier: persistent_session.unwrap_or_else(session_identifier),
             principal_identifier: principal_identifier.to_owned(),
             ip_address,
             version: versions.next(client_id),
@@ -151,7 +153,7 @@ impl Presence {
 }
 
 /// A random (version 4) UUID.
-fn session_identifier() -> String {
+pub(super) fn session_identifier() -> String {
     let mut bytes = [0u8; 16];
     fastrand::fill(&mut bytes);
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
@@ -177,6 +179,7 @@ mod tests {
             &Arc::from(client_id),
             "abc123",
             "127.0.0.1".parse().unwrap(),
+            None,
         )
     }
 

@@ -1,5 +1,6 @@
 //! The local backend's control plane: things, certificates, CA certificates, policies and
-//! their attachments, topic rules, stacks and device shadows, in one SQLite database with AWS
+//! their attachments, topic rules, stacks, device shadows and what the running broker keeps
+//! (retained messages, persistent sessions), in one SQLite database with AWS
 //! IoT's semantics and errors.
 //!
 //! Several processes share the file: the CLI's commands write to it while a running
@@ -8,6 +9,7 @@
 //! [`Registry::generation`] reads, so a reader can notice any committed change by polling one
 //! row (shadow writes excepted: they change nothing a running backend reloads).
 
+mod broker_state;
 mod certificates;
 mod connectivity;
 mod error;

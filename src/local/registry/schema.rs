@@ -78,6 +78,37 @@ CREATE TABLE IF NOT EXISTS shadows (
     PRIMARY KEY (thing, name)
 ) STRICT;
 "#,
+    // Version 4: what the running broker keeps across restarts (without bumping the
+    // generation): retained messages and persistent sessions, with their subscriptions and
+    // the QoS 1 messages queued for them.
+    r#"
+CREATE TABLE IF NOT EXISTS retained_messages (
+    topic TEXT PRIMARY KEY,
+    payload BLOB NOT NULL,
+    qos INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS mqtt_sessions (
+    client_id TEXT PRIMARY KEY,
+    session_identifier TEXT NOT NULL,
+    expiry_secs INTEGER NOT NULL,
+    disconnected_ms INTEGER
+) STRICT;
+CREATE TABLE IF NOT EXISTS mqtt_subscriptions (
+    client_id TEXT NOT NULL REFERENCES mqtt_sessions(client_id) ON DELETE CASCADE,
+    filter TEXT NOT NULL,
+    qos INTEGER NOT NULL,
+    PRIMARY KEY (client_id, filter)
+) STRICT;
+CREATE TABLE IF NOT EXISTS mqtt_queued_messages (
+    client_id TEXT NOT NULL REFERENCES mqtt_sessions(client_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    topic TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    qos INTEGER NOT NULL,
+    PRIMARY KEY (client_id, seq)
+) STRICT;
+"#,
 ];
 
 /// Writes a registry at `path` as the first soilctl left it (schema version 1), with

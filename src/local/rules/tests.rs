@@ -169,6 +169,7 @@ fn inbound(topic: &str, payload: &[u8]) -> Inbound {
         timestamp_ms: 1_598_536_072_677,
         qos: 1,
         retain: false,
+        hold: None,
     }
 }
 

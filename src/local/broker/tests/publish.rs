@@ -140,25 +140,52 @@ async fn oversized_packet_is_refused_from_its_header() {
 }
 
 #[tokio::test]
-async fn puback_waits_for_the_rules_engine() {
+async fn puback_waits_until_the_rules_engine_is_done() {
     let options = Options {
-        sink_capacity: 1,
+        keep_holds: true,
         ..Options::default()
     };
     let mut h = harness_with(allow_all(), options).await;
     let device = h.device("sensor");
     let mut client = Client::connected(&h, &device, Version::V3, "slow-rules").await;
+    client.publish("a/1", b"first", 1, 1, false).await;
+    client.publish("a/2", b"second", 1, 2, false).await;
+    // Both messages are with the rules engine, which has not finished either.
+    let first = h.next_inbound().await;
+    let second = h.next_inbound().await;
+    assert_eq!(client.recv_within(Duration::from_millis(300)).await, None);
+    // The second finishes first: its PUBACK still waits for the first one's.
+    drop(second);
+    assert_eq!(client.recv_within(Duration::from_millis(300)).await, None);
+    drop(first);
+    assert_eq!(client.recv().await, Got::Puback(1));
+    assert_eq!(client.recv().await, Got::Puback(2));
+    // QoS 0 has nothing to wait for.
+    client.publish("a/3", b"third", 0, 0, false).await;
+    let third = h.next_inbound().await;
+    assert!(third.hold.is_none());
+}
+
+#[tokio::test]
+async fn puback_waits_for_room_in_the_rules_engine() {
+    let options = Options {
+        sink_capacity: 1,
+        keep_holds: true,
+        ..Options::default()
+    };
+    let mut h = harness_with(allow_all(), options).await;
+    let device = h.device("sensor");
+    let mut client = Client::connected(&h, &device, Version::V3, "full-rules").await;
     // The connected lifecycle event takes the only place first.
     let event = h.next_inbound_or_event().await;
-    assert_eq!(event.topic, "$aws/events/presence/connected/slow-rules");
+    assert_eq!(event.topic, "$aws/events/presence/connected/full-rules");
     client.publish("a/1", b"first", 1, 1, false).await;
-    assert_eq!(client.recv().await, Got::Puback(1));
-    // The sink is full: the second message cannot be handed over, so it is not acknowledged.
     client.publish("a/2", b"second", 1, 2, false).await;
     assert_eq!(client.recv_within(Duration::from_millis(300)).await, None);
     assert_eq!(&h.next_inbound().await.payload[..], b"first");
-    assert_eq!(client.recv().await, Got::Puback(2));
+    assert_eq!(client.recv().await, Got::Puback(1));
     assert_eq!(&h.next_inbound().await.payload[..], b"second");
+    assert_eq!(client.recv().await, Got::Puback(2));
 }
 
 #[tokio::test]

@@ -137,6 +137,10 @@ pub(super) struct Harness {
 pub(super) struct Options {
     pub(super) sink_capacity: usize,
     pub(super) keep_alive: KeepAliveBounds,
+    /// Hand the test the messages with their acknowledgement holds: a QoS 1 PUBACK then waits
+    /// until the test drops the message. Otherwise the harness plays a rules engine that is
+    /// done with each message as soon as it arrives.
+    pub(super) keep_holds: bool,
 }
 
 impl Default for Options {
@@ -144,6 +148,7 @@ impl Default for Options {
         Options {
             sink_capacity: 1000,
             keep_alive: KeepAliveBounds::default(),
+            keep_holds: false,
         }
     }
 }
@@ -171,7 +176,19 @@ pub(super) async fn harness_with(
     });
     let events = Arc::new(Mutex::new(Vec::new()));
     let log = events.clone();
-    let (sink_tx, sink) = mpsc::channel(options.sink_capacity);
+    let (sink_tx, mut sink) = mpsc::channel::<Inbound>(options.sink_capacity);
+    if !options.keep_holds {
+        let (done_tx, done) = mpsc::channel(options.sink_capacity);
+        tokio::spawn(async move {
+            while let Some(mut inbound) = sink.recv().await {
+                inbound.hold = None;
+                if done_tx.send(inbound).await.is_err() {
+                    break;
+                }
+            }
+        });
+        sink = done;
+    }
     let shutdown = CancellationToken::new();
     let mut config = BrokerConfig::new(server.chain, server.key);
     config.bind = "127.0.0.1:0".parse().unwrap();
