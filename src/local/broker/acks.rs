@@ -97,7 +97,10 @@ mod tests {
         let mut out = Vec::new();
         drop(second);
         acks.release(None, &mut out);
-        assert!(out.is_empty(), "a later message must not be acknowledged first");
+        assert!(
+            out.is_empty(),
+            "a later message must not be acknowledged first"
+        );
         drop(first);
         acks.release(None, &mut out);
         assert_eq!(pids(&out), [10, 11]);
@@ -106,7 +109,10 @@ mod tests {
         let kept = third.clone();
         drop(third);
         acks.release(None, &mut out);
-        assert!(out.is_empty(), "acknowledged while a clone of its hold was alive");
+        assert!(
+            out.is_empty(),
+            "acknowledged while a clone of its hold was alive"
+        );
         drop(kept);
         acks.release(None, &mut out);
         assert_eq!(pids(&out), [12]);

@@ -14,17 +14,17 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_rustls::server::TlsStream;
 
+use super::acks::Acks;
+use super::codec::PublishFlags;
 use super::codec::{
     self, FrameError, FrameReader, Incoming, PublishIn, RetainHandling, SubscribeCode, SubscribeIn,
     Version,
 };
-use super::acks::Acks;
 use super::connect::{self, MAX_INFLIGHT, Session};
 use super::event::{BrokerEvent, SessionKind};
 use super::filters::ConnId;
 use super::presence::{DisconnectReason, Presence};
 use super::router::{Delivery, Kick, KickSlot, Message};
-use super::codec::PublishFlags;
 use super::tls::Accepted;
 use super::{PACKET_HEADROOM, Shared, topics};
 use crate::local::gate::{Action, Inbound};
@@ -497,7 +497,14 @@ impl Connection<'_> {
         let principal = &self.session.principal.certificate_id;
         // The PUBACK waits until the rules engine is done with the message (see `acks`).
         let hold = (publish.qos == 1).then(|| self.acks.hold(publish.pid));
-        accept_message(self.shared, message, &self.session.client_id, principal, hold).await;
+        accept_message(
+            self.shared,
+            message,
+            &self.session.client_id,
+            principal,
+            hold,
+        )
+        .await;
         if let Some(request) = shadow_request {
             super::shadow::serve(self.shared, request).await;
         }
@@ -855,7 +862,9 @@ impl Replay {
                 return None;
             }
             let earned = (now - self.next).as_nanos() / self.interval.as_nanos().max(1) + 1;
-            self.credit = u32::try_from(earned).unwrap_or(u32::MAX).min(self.per_second);
+            self.credit = u32::try_from(earned)
+                .unwrap_or(u32::MAX)
+                .min(self.per_second);
         }
         self.credit -= 1;
         self.next = now + self.interval;

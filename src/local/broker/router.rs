@@ -228,7 +228,11 @@ fn now_ms() -> i64 {
 }
 
 impl Router {
-    pub(super) fn new(settings: SessionSettings, writer: Option<Writer>, events: EventSink) -> Self {
+    pub(super) fn new(
+        settings: SessionSettings,
+        writer: Option<Writer>,
+        events: EventSink,
+    ) -> Self {
         Router {
             tables: RwLock::default(),
             retained: RwLock::default(),
@@ -272,7 +276,13 @@ impl Router {
             let id = self.next_id.fetch_add(1, Ordering::Relaxed);
             let client_id: Arc<str> = session.client_id.into();
             for (filter, qos) in &session.subscriptions {
-                tables.filters.insert(filter, Subscriber { conn: id, qos: *qos });
+                tables.filters.insert(
+                    filter,
+                    Subscriber {
+                        conn: id,
+                        qos: *qos,
+                    },
+                );
             }
             let next_seq = session.queued.last().map_or(0, |(seq, _)| seq + 1);
             let queued = session

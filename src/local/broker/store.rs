@@ -61,7 +61,10 @@ pub enum Change {
         expiry_secs: u32,
     },
     /// The session's connection came back (resumed) with this expiry.
-    Resume { client_id: String, expiry_secs: u32 },
+    Resume {
+        client_id: String,
+        expiry_secs: u32,
+    },
     /// The session's connection ended at `at_ms`; it expires `expiry_secs` later.
     Suspend {
         client_id: String,
@@ -69,13 +72,18 @@ pub enum Change {
         expiry_secs: u32,
     },
     /// The session ended (clean start, expiry, or an expiry of 0 at disconnect).
-    End { client_id: String },
+    End {
+        client_id: String,
+    },
     Subscribe {
         client_id: String,
         filter: String,
         qos: u8,
     },
-    Unsubscribe { client_id: String, filter: String },
+    Unsubscribe {
+        client_id: String,
+        filter: String,
+    },
     /// A QoS 1 message waits for the session.
     Enqueue {
         client_id: String,
@@ -83,7 +91,10 @@ pub enum Change {
         message: StoredMessage,
     },
     /// The client acknowledged (or the session dropped) the queued message `seq`.
-    Dequeue { client_id: String, seq: u64 },
+    Dequeue {
+        client_id: String,
+        seq: u64,
+    },
 }
 
 /// Where the broker's state is kept. Both calls may block (they run on the writer thread and

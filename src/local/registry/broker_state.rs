@@ -110,7 +110,11 @@ impl Registry {
                         "INSERT INTO mqtt_sessions (client_id, session_identifier, expiry_secs)
                          VALUES (?1, ?2, ?3)",
                     )?
-                    .execute(params![client_id, session_identifier, expiry_secs])?;
+                    .execute(params![
+                        client_id,
+                        session_identifier,
+                        expiry_secs
+                    ])?;
                 }
                 Change::Resume {
                     client_id,

@@ -19,6 +19,7 @@ use crate::local::broker::codec::Version;
 pub(super) enum Got {
     Connack {
         code: u8,
+        session_present: bool,
         server_keep_alive: Option<u16>,
         max_packet_size: Option<u32>,
     },
@@ -28,6 +29,7 @@ pub(super) enum Got {
         qos: u8,
         pid: u16,
         retain: bool,
+        dup: bool,
     },
     Puback(u16),
     Suback(Vec<u8>),
@@ -43,6 +45,24 @@ pub(super) struct ConnectOptions {
     pub(super) keep_alive: u16,
     /// Topic, payload, QoS, retain.
     pub(super) will: Option<(String, Vec<u8>, u8, bool)>,
+}
+
+/// The session a CONNECT asks for.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SessionFlags {
+    /// MQTT 3.1.1 clean session, MQTT 5 clean start.
+    pub(super) clean: bool,
+    /// MQTT 5 Session Expiry Interval.
+    pub(super) expiry: Option<u32>,
+}
+
+impl Default for SessionFlags {
+    fn default() -> Self {
+        SessionFlags {
+            clean: true,
+            expiry: None,
+        }
+    }
 }
 
 pub(super) struct Client {
@@ -144,11 +164,40 @@ impl Client {
         client
     }
 
+    /// Connects with a persistent (or clean) session and returns the CONNACK.
+    pub(super) async fn connect_session(
+        h: &Harness,
+        identity: &Identity,
+        version: Version,
+        client_id: &str,
+        session: SessionFlags,
+    ) -> (Client, Got) {
+        let mut client = Self::open(h, identity, version).await;
+        let options = ConnectOptions {
+            keep_alive: 60,
+            will: None,
+        };
+        client.send_connect_with(client_id, options, session).await;
+        let connack = client.recv().await;
+        (client, connack)
+    }
+
     pub(super) async fn send_connect(&mut self, client_id: &str, options: ConnectOptions) {
+        self.send_connect_with(client_id, options, SessionFlags::default())
+            .await;
+    }
+
+    pub(super) async fn send_connect_with(
+        &mut self,
+        client_id: &str,
+        options: ConnectOptions,
+        session: SessionFlags,
+    ) {
         let bytes = match self.version {
             Version::V3 => {
                 let mut connect = v3::Connect::new(client_id.into(), options.keep_alive);
                 connect.protocol = Protocol::V311;
+                connect.clean_session = session.clean;
                 connect.last_will =
                     options
                         .will
@@ -162,6 +211,8 @@ impl Client {
             }
             Version::V5 => {
                 let mut connect = v5::Connect::new(client_id.into(), options.keep_alive);
+                connect.clean_start = session.clean;
+                connect.properties.session_expiry_interval = session.expiry;
                 connect.last_will = options.will.map(|(topic, payload, qos, retain)| {
                     let mut will = v5::LastWill::new(
                         QoS::from_u8(qos).unwrap(),
@@ -267,6 +318,14 @@ impl Client {
         self.raw(bytes.as_ref()).await;
     }
 
+    /// MQTT 5 DISCONNECT (normal) that sets the session's expiry.
+    pub(super) async fn disconnect_with_expiry(&mut self, expiry: u32) {
+        let mut disconnect = v5::Disconnect::new(v5::DisconnectReasonCode::NormalDisconnect);
+        disconnect.properties.session_expiry_interval = Some(expiry);
+        let bytes = v5::Packet::Disconnect(disconnect).encode().unwrap();
+        self.raw(bytes.as_ref()).await;
+    }
+
     pub(super) async fn raw(&mut self, bytes: &[u8]) {
         // The broker may already have closed; the next `recv` tells.
         let _ = self.stream.write_all(bytes).await;
@@ -325,6 +384,7 @@ impl Client {
             Version::V3 => match v3::Packet::decode(bytes).unwrap().unwrap() {
                 v3::Packet::Connack(c) => Got::Connack {
                     code: c.code as u8,
+                    session_present: c.session_present,
                     server_keep_alive: None,
                     max_packet_size: None,
                 },
@@ -334,6 +394,7 @@ impl Client {
                     qos: p.qos_pid.qos() as u8,
                     pid: p.qos_pid.pid().map_or(0, |p| p.value()),
                     retain: p.retain,
+                    dup: p.dup,
                 },
                 v3::Packet::Puback(p) => Got::Puback(p.value()),
                 v3::Packet::Suback(s) => Got::Suback(
@@ -354,6 +415,7 @@ impl Client {
             Version::V5 => match v5::Packet::decode(bytes).unwrap().unwrap() {
                 v5::Packet::Connack(c) => Got::Connack {
                     code: c.reason_code as u8,
+                    session_present: c.session_present,
                     server_keep_alive: c.properties.server_keep_alive,
                     max_packet_size: c.properties.max_packet_size,
                 },
@@ -363,6 +425,7 @@ impl Client {
                     qos: p.qos_pid.qos() as u8,
                     pid: p.qos_pid.pid().map_or(0, |p| p.value()),
                     retain: p.retain,
+                    dup: p.dup,
                 },
                 v5::Packet::Puback(p) => Got::Puback(p.pid.value()),
                 v5::Packet::Suback(s) => Got::Suback(s.topics.iter().map(|c| *c as u8).collect()),
@@ -383,5 +446,6 @@ pub(super) fn got_publish(topic: &str, payload: &[u8], qos: u8, pid: u16, retain
         qos,
         pid,
         retain,
+        dup: false,
     }
 }

@@ -246,6 +246,7 @@ async fn a_new_device_is_registered_refused_then_let_in_once_activated() {
         qos: 1,
         pid,
         retain: false,
+        ..
     } = watcher.recv().await
     else {
         panic!("expected the registration event");

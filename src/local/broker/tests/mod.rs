@@ -8,6 +8,7 @@ mod jitr;
 mod lifecycle;
 mod presence;
 mod publish;
+mod sessions;
 mod shadow;
 mod subscribe;
 mod support;

@@ -12,7 +12,10 @@ use sha2::Digest;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::local::broker::{BrokerConfig, BrokerEvent, BrokerHandle, KeepAliveBounds, start_with};
+use crate::local::broker::{
+    BrokerConfig, BrokerEvent, BrokerHandle, BrokerStore, KeepAliveBounds, NoStore,
+    SessionSettings, start_with,
+};
 use crate::local::gate::{Action, Gate, Inbound, Principal, Refusal};
 
 /// A certificate chain and its key.
@@ -132,6 +135,11 @@ pub(super) struct Harness {
     pub(super) events: Arc<Mutex<Vec<BrokerEvent>>>,
     pub(super) sink: mpsc::Receiver<Inbound>,
     pub(super) shutdown: CancellationToken,
+    /// What a restart starts again with.
+    sink_tx: mpsc::Sender<Inbound>,
+    keep_alive: KeepAliveBounds,
+    sessions: SessionSettings,
+    store: Arc<dyn BrokerStore>,
 }
 
 pub(super) struct Options {
@@ -141,6 +149,9 @@ pub(super) struct Options {
     /// until the test drops the message. Otherwise the harness plays a rules engine that is
     /// done with each message as soon as it arrives.
     pub(super) keep_holds: bool,
+    pub(super) sessions: SessionSettings,
+    /// Where retained messages and sessions are kept (across [`Harness::restart`]).
+    pub(super) store: Arc<dyn BrokerStore>,
 }
 
 impl Default for Options {
@@ -149,6 +160,8 @@ impl Default for Options {
             sink_capacity: 1000,
             keep_alive: KeepAliveBounds::default(),
             keep_holds: false,
+            sessions: SessionSettings::default(),
+            store: Arc::new(NoStore),
         }
     }
 }
@@ -190,29 +203,59 @@ pub(super) async fn harness_with(
         sink = done;
     }
     let shutdown = CancellationToken::new();
-    let mut config = BrokerConfig::new(server.chain, server.key);
-    config.bind = "127.0.0.1:0".parse().unwrap();
-    let handle = start_with(
-        config,
-        options.keep_alive,
-        gate.clone(),
-        sink_tx,
-        Arc::new(move |event| log.lock().unwrap().push(event)),
-        shutdown.clone(),
-    )
-    .await
-    .unwrap();
-    Harness {
-        handle: Some(handle),
+    let log_events: crate::local::broker::EventSink =
+        Arc::new(move |event| log.lock().unwrap().push(event));
+    let mut h = Harness {
+        handle: None,
         ca,
         gate,
         events,
         sink,
         shutdown,
-    }
+        sink_tx,
+        keep_alive: options.keep_alive,
+        sessions: options.sessions,
+        store: options.store,
+    };
+    h.handle = Some(h.start_broker(server, log_events).await);
+    h
 }
 
 impl Harness {
+    async fn start_broker(
+        &self,
+        server: Identity,
+        events: crate::local::broker::EventSink,
+    ) -> BrokerHandle {
+        let mut config = BrokerConfig::new(server.chain, server.key);
+        config.bind = "127.0.0.1:0".parse().unwrap();
+        config.sessions = self.sessions;
+        config.store = self.store.clone();
+        start_with(
+            config,
+            self.keep_alive,
+            self.gate.clone(),
+            self.sink_tx.clone(),
+            events,
+            self.shutdown.clone(),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Stops the broker (as Ctrl-C does: every connection closed, the state written) and
+    /// starts a new one on another port with the same gate, store and event log.
+    pub(super) async fn restart(&mut self) {
+        self.shutdown.cancel();
+        self.handle.take().unwrap().closed().await;
+        self.shutdown = CancellationToken::new();
+        let log = self.events.clone();
+        let events: crate::local::broker::EventSink =
+            Arc::new(move |event| log.lock().unwrap().push(event));
+        let server = self.ca.issue("broker", vec!["localhost".to_owned()]);
+        self.handle = Some(self.start_broker(server, events).await);
+    }
+
     pub(super) fn addr(&self) -> std::net::SocketAddr {
         self.handle.as_ref().unwrap().local_addr()
     }
