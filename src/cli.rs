@@ -735,6 +735,11 @@ Deploy first with `soilctl deploy --local --email ADDR`, make devices with
       -i NAME -t device/NAME/devicePayload -q 1 -m '{\"name\":\"NAME\",\"humidity\":20}'
 Watch everything with the operator identity in STATE_DIR/operator/.
 
+Persistent sessions (MQTT 3.1.1 clean session 0, MQTT 5 session expiry) keep their
+subscriptions and queued QoS 1 messages for --session-expiry, across restarts too. A
+QoS 1 PUBACK is sent once the rules have run on the message: `kill -9` loses nothing
+that was acknowledged.
+
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM after a clean shutdown
   1  the backend failed (the port is taken, the state directory is unusable)
@@ -745,6 +750,23 @@ pub struct LocalUpArgs {
     /// TCP port of the MQTT broker (mutual TLS) on 127.0.0.1.
     #[arg(long, default_value_t = 8883, value_name = "PORT")]
     pub port: u16,
+
+    /// How long a persistent session outlives its connection, as AWS IoT Core's account
+    /// setting (1 second to 7 days; MQTT 5 clients may ask for less).
+    #[arg(long, default_value = "1h", value_parser = parse_session_expiry, value_name = "DURATION")]
+    pub session_expiry: std::time::Duration,
+}
+
+/// A persistent session expiry: a duration from 1 s to AWS's maximum of 7 days.
+pub fn parse_session_expiry(text: &str) -> Result<std::time::Duration, String> {
+    let expiry = parse_duration(text)?;
+    let max = std::time::Duration::from_secs(7 * 24 * 3600);
+    if expiry < std::time::Duration::from_secs(1) || expiry > max {
+        return Err(format!(
+            "{text} is outside 1s..7d (AWS IoT Core keeps persistent sessions for 1 hour by default, 7 days at the most)"
+        ));
+    }
+    Ok(expiry)
 }
 
 #[derive(Debug, Subcommand)]

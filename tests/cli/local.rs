@@ -38,11 +38,22 @@ impl LocalUp {
 
     /// On a given port (0: any free one).
     pub fn start_on(env: &Env, port: u16) -> LocalUp {
+        LocalUp::start_with(env, port, &[])
+    }
+
+    /// With more `local up` arguments. The log goes on from an earlier run's.
+    pub fn start_with(env: &Env, port: u16, extra: &[&str]) -> LocalUp {
         let log = env.path("local-up.log");
-        let file = std::fs::File::create(&log).unwrap();
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
         let port = port.to_string();
+        let mut args = vec!["--local", "local", "up", "--port", &port];
+        args.extend_from_slice(extra);
         let child = env
-            .command(&["--local", "local", "up", "--port", &port])
+            .command(&args)
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()
@@ -54,9 +65,12 @@ impl LocalUp {
             port: 0,
             log,
         };
+        let pid = u64::from(up.child.as_ref().unwrap().id());
         loop {
+            // This process's broker file (one left by a killed run names another pid).
             if let Ok(text) = std::fs::read_to_string(&broker_file)
                 && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+                && v["pid"].as_u64() == Some(pid)
                 && let Some(port) = v["port"].as_u64()
             {
                 up.port = port as u16;
@@ -93,6 +107,13 @@ impl LocalUp {
             log.lines().find(|l| l.contains(needle)).map(str::to_string)
         })
         .unwrap_or_else(|| panic!("no log line with {needle:?}:\n{}", self.log()))
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    pub fn kill9(mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 
     /// Ctrl-C, and the exit code with the whole log.

@@ -4,6 +4,7 @@
 mod ca;
 mod deploy;
 mod doctor;
+mod durability;
 mod fleet;
 mod generated;
 mod input;

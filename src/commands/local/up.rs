@@ -8,16 +8,25 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::local::broker::BrokerEvent;
+use crate::local::broker::{BrokerEvent, SessionSettings};
 use crate::local::control::LOCAL_HOST;
 use crate::local::rules::RuleEvent;
 use crate::local::server::{Observers, Server};
 use crate::local::state::StateDir;
 use crate::printer::Printer;
 
-pub async fn run(state: &StateDir, port: u16, printer: &Printer) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    state: &StateDir,
+    port: u16,
+    session_expiry_secs: u32,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let printer = Arc::new(printer.clone());
-    let server = Server::start(state, port, observers(&printer)).await?;
+    let sessions = SessionSettings {
+        max_expiry_secs: session_expiry_secs,
+        ..SessionSettings::default()
+    };
+    let server = Server::start_with(state, port, sessions, observers(&printer)).await?;
     let addr = server.local_addr();
     printer.info(format!(
         "{} mqtts://{LOCAL_HOST}:{} (mutual TLS; CA {})",
