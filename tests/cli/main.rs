@@ -12,6 +12,7 @@ mod jitr_broker;
 mod local;
 mod mosquitto;
 mod mqtt_client;
+mod mqtt_persistent;
 mod presence;
 mod rules;
 mod shadow;
