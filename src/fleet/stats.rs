@@ -18,6 +18,8 @@ pub struct Counters {
     pub errors: AtomicU64,
     pub disconnects: AtomicU64,
     pub reconnects: AtomicU64,
+    /// Wakes of sleeping devices (`FleetPlan::sleep`): connections that published a reading.
+    pub wakes: AtomicU64,
     pub done: AtomicU64,
     /// Milliseconds from the start until every device was connected at once (0: not yet).
     pub all_connected_ms: AtomicU64,
@@ -33,6 +35,7 @@ pub struct Snapshot {
     pub errors: u64,
     pub disconnects: u64,
     pub reconnects: u64,
+    pub wakes: u64,
     pub done: u64,
 }
 
@@ -69,6 +72,7 @@ impl Counters {
             errors: get(&self.errors),
             disconnects: get(&self.disconnects),
             reconnects: get(&self.reconnects),
+            wakes: get(&self.wakes),
             done: get(&self.done),
         }
     }
@@ -94,6 +98,7 @@ impl Counters {
             errors: s.errors,
             disconnects: s.disconnects,
             reconnects: s.reconnects,
+            wakes: s.wakes,
             seconds,
             messages_per_second: if seconds > 0.0 {
                 s.sent as f64 / seconds
@@ -179,6 +184,8 @@ pub struct Summary {
     pub errors: u64,
     pub disconnects: u64,
     pub reconnects: u64,
+    /// Wakes of sleeping devices (0 unless they sleep between readings).
+    pub wakes: u64,
     pub seconds: f64,
     pub messages_per_second: f64,
     /// Stopped by Ctrl-C rather than by --count or --duration.

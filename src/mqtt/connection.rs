@@ -327,6 +327,13 @@ impl Connection {
         self.in_flight.len()
     }
 
+    /// Whether events read while `publish` or `subscribe` waited are waiting for
+    /// [`next_event`](Self::next_event), which returns them without reading. QoS 1 messages
+    /// among them are already acknowledged: an owner about to disconnect takes them first.
+    pub fn has_queued_events(&self) -> bool {
+        !self.queued.is_empty()
+    }
+
     /// SUBSCRIBE and wait for SUBACK (events arriving meanwhile are queued for
     /// `next_event`); per filter the granted QoS, or `None` if the broker refused it.
     pub async fn subscribe(
