@@ -17,6 +17,7 @@ mod presence;
 mod rules;
 mod shadow;
 mod shadow_local;
+mod sleep;
 mod support;
 mod teardown;
 mod template;
