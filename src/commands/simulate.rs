@@ -365,7 +365,10 @@ async fn display(
             previous = (Instant::now(), c.sent);
         }
         let awake = if sleeping {
-            format!("{} awake · {} wake(s)", c.connected, c.wakes)
+            format!(
+                "{} awake · {} wake(s), {} on a kept session",
+                c.connected, c.wakes, c.resumed
+            )
         } else {
             format!("{}/{devices} connected", c.connected)
         };
@@ -389,7 +392,10 @@ fn report(printer: &Printer, summary: &Summary, qos: QoS) -> anyhow::Result<()> 
             summary.devices,
             summary.seconds,
             if summary.wakes > 0 {
-                format!("{} wake(s), ", summary.wakes)
+                format!(
+                    "{} wake(s) ({} on a session the broker kept), ",
+                    summary.wakes, summary.resumed
+                )
             } else {
                 String::new()
             },

@@ -192,6 +192,9 @@ async fn awake(
     model: &mut Model,
     memory: &mut Memory,
 ) -> Result<(), MqttError> {
+    if conn.session_present() {
+        Counters::add(&counters.resumed, 1);
+    }
     if plan.follow_shadow && !memory.asked_to_subscribe {
         let filters = shadow::subscriptions(name);
         let wanted: Vec<(&str, QoS)> = filters

@@ -88,6 +88,7 @@ fn a_sleeping_device_gets_a_delta_queued_while_it_slept_and_obeys_it() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let summary = out.json();
     assert_eq!(summary["wakes"], 3, "{summary}");
+    assert_eq!(summary["resumed"], 2, "{summary}");
     assert_eq!(summary["sent"], 3, "{summary}");
     assert_eq!(summary["acknowledged"], 3, "{summary}");
     assert_eq!(summary["connections"], 3, "{summary}");
