@@ -151,3 +151,30 @@ fn a_sleeping_device_gets_a_delta_queued_while_it_slept_and_obeys_it() {
     assert_eq!(reports[0]["state"]["reported"]["valve"], "open");
     assert_eq!(reports[0]["state"]["reported"]["reportInterval"], 3.0);
 }
+
+#[test]
+fn sleep_takes_a_positive_duration_and_replaces_interval() {
+    let env = Env::new(None);
+    let out = env.run(&["--local", "simulate", "--devices", "1", "--sleep", "0s"]);
+    assert!(
+        out.clone()
+            .expect(2)
+            .error_line()
+            .contains("--sleep must be longer than 0"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["simulate", "--devices", "1", "--sleep", "soon"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = env.run(&[
+        "simulate",
+        "--devices",
+        "1",
+        "--sleep",
+        "30s",
+        "--interval",
+        "5s",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("cannot be used with"), "{}", out.stderr);
+}
