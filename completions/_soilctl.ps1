@@ -334,6 +334,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--devices', '--devices', [CompletionResultType]::ParameterName, 'How many devices to simulate')
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Device names are <PREFIX>1 ... <PREFIX>N')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two readings of one device')
+            [CompletionResult]::new('--sleep', '--sleep', [CompletionResultType]::ParameterName, 'Battery-powered devices that sleep this long, disconnected, between readings: each wake connects on a persistent session, publishes one reading, takes what the broker queued while it slept (a shadow delta) and disconnects. The shadow''s reportInterval changes the sleep. AWS IoT keeps a persistent session 1 hour by default: a longer sleep finds it gone')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long [default: 10m unless --count is given]')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after each device has published this many readings')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'MQTT quality of service of the readings: 0 or 1')

@@ -1757,7 +1757,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__simulate)
-            opts="-q -v -h -V --stack-name --devices --prefix --interval --duration --count --qos --threshold --seed --ramp --devices-dir --key-algorithm --rate --jitr --ca --mqtt-endpoint --mqtt-ca --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            opts="-q -v -h -V --stack-name --devices --prefix --interval --sleep --duration --count --qos --threshold --seed --ramp --devices-dir --key-algorithm --rate --jitr --ca --mqtt-endpoint --mqtt-ca --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1776,6 +1776,10 @@ _soilctl() {
                     return 0
                     ;;
                 --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sleep)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

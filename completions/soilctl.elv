@@ -307,6 +307,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --devices 'How many devices to simulate'
             cand --prefix 'Device names are <PREFIX>1 ... <PREFIX>N'
             cand --interval 'Time between two readings of one device'
+            cand --sleep 'Battery-powered devices that sleep this long, disconnected, between readings: each wake connects on a persistent session, publishes one reading, takes what the broker queued while it slept (a shadow delta) and disconnects. The shadow''s reportInterval changes the sleep. AWS IoT keeps a persistent session 1 hour by default: a longer sleep finds it gone'
             cand --duration 'Stop after this long [default: 10m unless --count is given]'
             cand --count 'Stop after each device has published this many readings'
             cand --qos 'MQTT quality of service of the readings: 0 or 1'

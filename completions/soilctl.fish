@@ -230,6 +230,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l stack-name 
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l devices -d 'How many devices to simulate' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l prefix -d 'Device names are <PREFIX>1 ... <PREFIX>N' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l interval -d 'Time between two readings of one device' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l sleep -d 'Battery-powered devices that sleep this long, disconnected, between readings: each wake connects on a persistent session, publishes one reading, takes what the broker queued while it slept (a shadow delta) and disconnects. The shadow\'s reportInterval changes the sleep. AWS IoT keeps a persistent session 1 hour by default: a longer sleep finds it gone' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l duration -d 'Stop after this long [default: 10m unless --count is given]' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l count -d 'Stop after each device has published this many readings' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l qos -d 'MQTT quality of service of the readings: 0 or 1' -r

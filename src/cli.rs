@@ -564,6 +564,7 @@ pub const SIMULATE_HELP: &str = "\
 Examples:
   soilctl simulate --local --devices 5 --count 3
   soilctl simulate --devices 100 --interval 10s --duration 30m --seed 7
+  soilctl simulate --local --devices 3 --sleep 30s --count 10   # wake, publish, sleep
   soilctl simulate --local --jitr --devices 3 --count 2   # after `ca create` and `ca register`
 
 Things that are missing are created (with keys made here); existing ones are reused.
@@ -590,6 +591,14 @@ pub struct SimulateArgs {
     /// Time between two readings of one device.
     #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
     pub interval: std::time::Duration,
+
+    /// Battery-powered devices that sleep this long, disconnected, between readings: each wake
+    /// connects on a persistent session, publishes one reading, takes what the broker queued
+    /// while it slept (a shadow delta) and disconnects. The shadow's reportInterval changes
+    /// the sleep. AWS IoT keeps a persistent session 1 hour by default: a longer sleep finds
+    /// it gone.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION", conflicts_with = "interval")]
+    pub sleep: Option<std::time::Duration>,
 
     /// Stop after this long [default: 10m unless --count is given].
     #[arg(long, value_parser = parse_duration, value_name = "DURATION", conflicts_with = "count")]

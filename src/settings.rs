@@ -65,6 +65,8 @@ pub struct SimulateSettings {
     pub key_algorithm: KeyAlgorithm,
     pub rate: u32,
     pub interval: Duration,
+    /// Devices sleep this long, disconnected, between readings (persistent sessions).
+    pub sleep: Option<Duration>,
     pub stop: crate::fleet::Stop,
     pub qos: crate::mqtt::QoS,
     pub threshold: f64,

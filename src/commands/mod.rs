@@ -251,6 +251,9 @@ fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings:
             "--interval must be longer than 0 (for example 5s)",
         ));
     }
+    if args.sleep.is_some_and(|d| d.is_zero()) {
+        return Err(bad_input("--sleep must be longer than 0 (for example 30s)"));
+    }
     if args.count == Some(0) {
         return Err(bad_input("--count must be at least 1"));
     }
@@ -273,6 +276,7 @@ fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings:
         key_algorithm: args.key_algorithm,
         rate: args.rate,
         interval: args.interval,
+        sleep: args.sleep,
         stop,
         qos: if args.qos == 0 {
             crate::mqtt::QoS::AtMostOnce

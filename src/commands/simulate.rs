@@ -228,7 +228,7 @@ fn plan(
         port: server.port,
         alpn: (aws && server.port == 443).then(|| b"x-amzn-mqtt-ca".to_vec()),
         trust: server.trust,
-        interval: s.interval,
+        interval: s.sleep.unwrap_or(s.interval),
         model_step: None,
         stop: s.stop,
         qos: s.qos,
@@ -244,22 +244,33 @@ fn plan(
         // A just-in-time registration takes a refusal and the function's run on AWS (seconds).
         refusals_before_giving_up: if s.jitr_ca.is_some() { 8 } else { 3 },
         follow_shadow: true,
+        sleep: s.sleep,
     })
 }
 
 async fn run_fleet(plan: FleetPlan, s: &SimulateSettings, printer: &Printer) -> Summary {
     let n = plan.devices.len();
+    let cadence = match plan.sleep {
+        Some(sleep) => format!(
+            "each wakes on a persistent session, publishes one reading and sleeps {}",
+            humantime::format_duration(sleep)
+        ),
+        None => format!(
+            "a reading every {}",
+            humantime::format_duration(plan.effective_interval())
+        ),
+    };
     printer.info(format!(
-        "Simulating {n} device(s) against mqtts://{}:{}: a reading every {} at QoS {}, {}; Ctrl-C stops",
+        "Simulating {n} device(s) against mqtts://{}:{}: {cadence}, at QoS {}, {}; Ctrl-C stops",
         plan.host,
         plan.port,
-        humantime::format_duration(plan.effective_interval()),
         if plan.qos == QoS::AtLeastOnce { 1 } else { 0 },
         match s.stop {
             Stop::Count(m) => format!("{m} per device"),
             Stop::After(d) => format!("for {}", humantime::format_duration(d)),
         }
     ));
+    let sleeping = plan.sleep.is_some();
     let counters = Arc::new(Counters::default());
     let cancel = CancellationToken::new();
     let bar = Arc::new(Progress::spinner(printer, "connecting"));
@@ -269,6 +280,7 @@ async fn run_fleet(plan: FleetPlan, s: &SimulateSettings, printer: &Printer) -> 
         bar.clone(),
         printer.clone(),
         n,
+        sleeping,
         cancel.clone(),
     ));
     let ctrl_c = {
@@ -336,6 +348,7 @@ async fn display(
     bar: Arc<Progress>,
     printer: Printer,
     devices: usize,
+    sleeping: bool,
     cancel: CancellationToken,
 ) {
     let started = Instant::now();
@@ -351,9 +364,17 @@ async fn display(
             rate = (c.sent - previous.1) as f64 / dt;
             previous = (Instant::now(), c.sent);
         }
+        let awake = if sleeping {
+            format!(
+                "{} awake · {} wake(s), {} on a kept session",
+                c.connected, c.wakes, c.resumed
+            )
+        } else {
+            format!("{}/{devices} connected", c.connected)
+        };
         let line = format!(
-            "{}/{devices} connected · {} sent · {} acknowledged · {} under threshold · {} error(s) · {} reconnect(s) · {rate:.0} msg/s",
-            c.connected, c.sent, c.acknowledged, c.under_threshold, c.errors, c.reconnects
+            "{awake} · {} sent · {} acknowledged · {} under threshold · {} error(s) · {} reconnect(s) · {rate:.0} msg/s",
+            c.sent, c.acknowledged, c.under_threshold, c.errors, c.reconnects
         );
         if printer.progress_enabled() {
             bar.set_message(line);
@@ -367,9 +388,17 @@ async fn display(
 fn report(printer: &Printer, summary: &Summary, qos: QoS) -> anyhow::Result<()> {
     printer.result(summary, || {
         let mut text = format!(
-            "Simulated {} device(s) for {:.1}s: {} sent, {} acknowledged, {} under the threshold, {} error(s), {} disconnect(s), {} reconnect(s), {:.1} msg/s{}",
+            "Simulated {} device(s) for {:.1}s: {}{} sent, {} acknowledged, {} under the threshold, {} error(s), {} disconnect(s), {} reconnect(s), {:.1} msg/s{}",
             summary.devices,
             summary.seconds,
+            if summary.wakes > 0 {
+                format!(
+                    "{} wake(s) ({} on a session the broker kept), ",
+                    summary.wakes, summary.resumed
+                )
+            } else {
+                String::new()
+            },
             summary.sent,
             if qos == QoS::AtLeastOnce {
                 summary.acknowledged.to_string()

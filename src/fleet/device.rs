@@ -18,9 +18,9 @@ use crate::mqtt::{ConnectOptions, Connection, Endpoint, Event, MqttError, QoS};
 use crate::sensor::{Model, Reading};
 
 /// How long a stopping device waits for its last acknowledgements.
-const ACK_GRACE: Duration = Duration::from_secs(5);
+pub(super) const ACK_GRACE: Duration = Duration::from_secs(5);
 /// First wait after a failed connection; it doubles up to the plan's `max_backoff`.
-const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+pub(super) const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 
 /// What a device still owes: readings not made yet and messages not acknowledged yet.
 struct Progress {
@@ -37,6 +37,31 @@ enum Ended {
     Finished,
     /// The connection broke; try again.
     Dropped(MqttError),
+}
+
+/// Where device `index` connects, and how: its certificate, its thing name as client id, a
+/// clean session.
+pub(super) fn connection_for(plan: &FleetPlan, index: usize) -> (Endpoint, ConnectOptions) {
+    let spec = &plan.devices[index];
+    let name = &spec.name;
+    let endpoint = Endpoint::Mtls {
+        host: plan.host.clone(),
+        port: plan.port,
+        trust: plan.trust.clone(),
+        identity: spec.identity.clone(),
+        alpn: plan.alpn.clone(),
+    };
+    let mut options = ConnectOptions::new(name.clone());
+    // The last will goes to the device's own payload topic, which the device policy allows:
+    // the archive rule keeps the "offline" record and the alert rule ignores it (no humidity).
+    options.will = Some(crate::mqtt::Will {
+        topic: FleetPlan::topic(name),
+        payload: Bytes::from(serde_json::json!({"name": name, "status": "offline"}).to_string()),
+        qos: QoS::AtLeastOnce,
+        retain: false,
+    });
+    options.max_in_flight = plan.max_in_flight.max(1);
+    (endpoint, options)
 }
 
 pub(super) async fn run(
@@ -57,23 +82,7 @@ pub(super) async fn run(
         Stop::After(d) => Some(started + d),
         Stop::Count(_) => None,
     };
-    let endpoint = Endpoint::Mtls {
-        host: plan.host.clone(),
-        port: plan.port,
-        trust: plan.trust.clone(),
-        identity: spec.identity.clone(),
-        alpn: plan.alpn.clone(),
-    };
-    let mut options = ConnectOptions::new(name.clone());
-    // The last will goes to the device's own payload topic, which the device policy allows:
-    // the archive rule keeps the "offline" record and the alert rule ignores it (no humidity).
-    options.will = Some(crate::mqtt::Will {
-        topic: FleetPlan::topic(&name),
-        payload: Bytes::from(serde_json::json!({"name": &name, "status": "offline"}).to_string()),
-        qos: QoS::AtLeastOnce,
-        retain: false,
-    });
-    options.max_in_flight = plan.max_in_flight.max(1);
+    let (endpoint, options) = connection_for(plan, index);
     let mut model = Model::new(plan.seed, index, plan.threshold);
     let mut rng = fastrand::Rng::with_seed(plan.seed ^ (index as u64).wrapping_mul(0x9E37_79B9));
     let mut progress = Progress {
@@ -358,12 +367,12 @@ async fn finish(mut conn: Connection, progress: &mut Progress, counters: &Counte
 }
 
 /// `base` give or take 20%, so that a fleet dropped at once does not come back at once.
-fn jittered(base: Duration, rng: &mut fastrand::Rng) -> Duration {
+pub(super) fn jittered(base: Duration, rng: &mut fastrand::Rng) -> Duration {
     base.mul_f64(0.8 + 0.4 * rng.f64())
 }
 
 /// Sleeps for `wait`; false when cancelled or when the run ends first.
-async fn pause(wait: Duration, end: Instant, cancel: &CancellationToken) -> bool {
+pub(super) async fn pause(wait: Duration, end: Instant, cancel: &CancellationToken) -> bool {
     let until = Instant::now() + wait;
     tokio::select! {
         _ = cancel.cancelled() => false,

@@ -6,6 +6,8 @@
 //! - `stats`: counters every device task updates and the display reads; the summary.
 //! - `device`: one device's life: ramp slot, connect with backoff, publish, acknowledge,
 //!   reconnect after a drop, clean disconnect.
+//! - `sleeper`: a device that sleeps between readings: wake on a persistent session, publish
+//!   one reading, take what the broker queued, disconnect, sleep.
 //! - `shadow`: following the desired state in the device's shadow and reporting it.
 //!
 //! Nothing here knows about AWS or the local backend: the command resolves the endpoint and
@@ -14,6 +16,7 @@
 mod device;
 mod plan;
 pub mod shadow;
+mod sleeper;
 mod stats;
 
 #[cfg(test)]
@@ -43,9 +46,13 @@ pub async fn run(
         let counters = counters.clone();
         let cancel = cancel.clone();
         let events = events.clone();
-        tasks.spawn(
-            async move { device::run(index, &plan, &counters, &cancel, &*events, t0).await },
-        );
+        tasks.spawn(async move {
+            if plan.sleep.is_some() {
+                sleeper::run(index, &plan, &counters, &cancel, &*events, t0).await
+            } else {
+                device::run(index, &plan, &counters, &cancel, &*events, t0).await
+            }
+        });
     }
     let mut failures = Vec::new();
     while let Some(done) = tasks.join_next().await {

@@ -57,6 +57,11 @@ pub struct FleetPlan {
     /// Follow the desired state in each device's shadow (`reportInterval`, `valve`) and
     /// report it back.
     pub follow_shadow: bool,
+    /// Battery-powered devices: each wake connects on a persistent session, publishes one
+    /// reading and disconnects, then the device sleeps this long (the shadow's
+    /// `reportInterval` changes it); what the broker queued meanwhile arrives on the next
+    /// wake. None: devices stay connected and publish every `interval`.
+    pub sleep: Option<Duration>,
 }
 
 impl FleetPlan {

@@ -18,6 +18,10 @@ pub struct Counters {
     pub errors: AtomicU64,
     pub disconnects: AtomicU64,
     pub reconnects: AtomicU64,
+    /// Wakes of sleeping devices (`FleetPlan::sleep`): connections that published a reading.
+    pub wakes: AtomicU64,
+    /// Wakes that found the broker still holding the device's session (session present).
+    pub resumed: AtomicU64,
     pub done: AtomicU64,
     /// Milliseconds from the start until every device was connected at once (0: not yet).
     pub all_connected_ms: AtomicU64,
@@ -33,6 +37,8 @@ pub struct Snapshot {
     pub errors: u64,
     pub disconnects: u64,
     pub reconnects: u64,
+    pub wakes: u64,
+    pub resumed: u64,
     pub done: u64,
 }
 
@@ -69,6 +75,8 @@ impl Counters {
             errors: get(&self.errors),
             disconnects: get(&self.disconnects),
             reconnects: get(&self.reconnects),
+            wakes: get(&self.wakes),
+            resumed: get(&self.resumed),
             done: get(&self.done),
         }
     }
@@ -94,6 +102,8 @@ impl Counters {
             errors: s.errors,
             disconnects: s.disconnects,
             reconnects: s.reconnects,
+            wakes: s.wakes,
+            resumed: s.resumed,
             seconds,
             messages_per_second: if seconds > 0.0 {
                 s.sent as f64 / seconds
@@ -179,6 +189,10 @@ pub struct Summary {
     pub errors: u64,
     pub disconnects: u64,
     pub reconnects: u64,
+    /// Wakes of sleeping devices (0 unless they sleep between readings).
+    pub wakes: u64,
+    /// Wakes on which the broker still had the device's persistent session.
+    pub resumed: u64,
     pub seconds: f64,
     pub messages_per_second: f64,
     /// Stopped by Ctrl-C rather than by --count or --duration.

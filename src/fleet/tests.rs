@@ -96,6 +96,7 @@ fn plan(b: &Backend, interval_ms: u64, stop: Stop) -> FleetPlan {
         max_backoff: Duration::from_millis(400),
         refusals_before_giving_up: 3,
         follow_shadow: true,
+        sleep: None,
     }
 }
 
@@ -261,6 +262,7 @@ fn limits_and_ramp_slots() {
         max_backoff: Duration::from_secs(1),
         refusals_before_giving_up: 3,
         follow_shadow: true,
+        sleep: None,
     };
     assert_eq!(p.effective_interval(), Duration::from_millis(10));
     p.max_publish_rate = None;
@@ -328,4 +330,34 @@ async fn devices_follow_the_desired_state_in_their_shadow_and_report_it() {
     assert_eq!(shadow.reported["reportInterval"], 0.2, "{shadow:?}");
     assert!(shadow.delta().is_empty(), "{shadow:?}");
     b.server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sleeping_devices_publish_one_reading_per_wake_and_every_one_is_archived() {
+    let b = backend(2).await;
+    let mut sleepy = plan(&b, 50, Stop::Count(3));
+    sleepy.sleep = Some(Duration::from_millis(50));
+    let (seen, events) = recorder();
+    let summary = run(
+        sleepy,
+        Arc::new(Counters::default()),
+        CancellationToken::new(),
+        events,
+    )
+    .await;
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "{:?}",
+        seen.lock().unwrap()
+    );
+    assert!(summary.failed.is_empty(), "{summary:?}");
+    // One connection per wake, one reading per wake.
+    assert_eq!(summary.wakes, 6, "{summary:?}");
+    assert_eq!(summary.connections, 6, "{summary:?}");
+    assert_eq!(summary.sent, 6, "{summary:?}");
+    assert_eq!(summary.acknowledged, 6, "{summary:?}");
+    assert_eq!(summary.disconnects, 0, "{summary:?}");
+    let stats = b.server.stop().await.unwrap();
+    // Clean disconnects: no last will among the archived messages.
+    assert_eq!(stats.archived, 6);
 }

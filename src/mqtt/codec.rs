@@ -14,7 +14,7 @@ use super::types::{Message, QoS, Will};
 /// A packet from the broker.
 #[derive(Debug)]
 pub(super) enum Incoming {
-    Connack { code: u8 },
+    Connack { code: u8, session_present: bool },
     Publish { message: Message, pid: Option<u16> },
     Puback(u16),
     Suback { pid: u16, granted: Vec<Option<QoS>> },
@@ -98,6 +98,7 @@ pub(super) fn decode(first: u8, body: &[u8]) -> Result<Incoming, MqttError> {
     Ok(match packet {
         v3::Packet::Connack(connack) => Incoming::Connack {
             code: connack.code as u8,
+            session_present: connack.session_present,
         },
         v3::Packet::Publish(publish) => Incoming::Publish {
             message: Message {
@@ -164,14 +165,16 @@ fn extend(out: &mut BytesMut, packet: &v3::Packet) -> Result<(), MqttError> {
     Ok(())
 }
 
-/// CONNECT: MQTT 3.1.1, clean session, no user name or password.
+/// CONNECT: MQTT 3.1.1, no user name or password.
 pub(super) fn put_connect(
     out: &mut BytesMut,
     client_id: &str,
     keep_alive_secs: u16,
+    clean_session: bool,
     will: Option<&Will>,
 ) -> Result<(), MqttError> {
     let mut connect = v3::Connect::new(Arc::from(client_id), keep_alive_secs);
+    connect.clean_session = clean_session;
     if let Some(will) = will {
         check_topic(&will.topic)?;
         let topic =
@@ -244,6 +247,14 @@ pub(super) fn publish_body_len(topic: &str, payload: &[u8], qos: QoS) -> usize {
     2 + topic.len() + id + payload.len()
 }
 
+/// The flags of a PUBLISH besides its QoS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct PublishFlags {
+    pub(super) retain: bool,
+    /// Sent again: the broker may have seen this packet id's message before (QoS 1 only).
+    pub(super) dup: bool,
+}
+
 /// PUBLISH; `topic` must have passed [`check_topic`] and `id` is used for QoS 1 only.
 pub(super) fn put_publish(
     out: &mut BytesMut,
@@ -251,11 +262,12 @@ pub(super) fn put_publish(
     payload: &[u8],
     qos: QoS,
     id: u16,
-    retain: bool,
+    flags: PublishFlags,
 ) {
     let remaining = publish_body_len(topic, payload, qos);
     out.reserve(1 + varint_len(remaining) + remaining);
-    out.put_u8(0x30 | (qos.level() << 1) | u8::from(retain));
+    let dup = flags.dup && qos == QoS::AtLeastOnce;
+    out.put_u8(0x30 | (u8::from(dup) << 3) | (qos.level() << 1) | u8::from(flags.retain));
     put_varint(out, remaining);
     // Checked to be at most 65535 bytes.
     out.put_u16(topic.len() as u16);
@@ -304,7 +316,8 @@ mod tests {
             for (qos, retain) in [(QoS::AtMostOnce, false), (QoS::AtLeastOnce, true)] {
                 let payload = Bytes::from(vec![0xA5u8; size]);
                 let mut out = BytesMut::new();
-                put_publish(&mut out, "dt/x", &payload, qos, 513, retain);
+                let flags = PublishFlags { retain, dup: false };
+                put_publish(&mut out, "dt/x", &payload, qos, 513, flags);
                 let expected_pid = if qos == QoS::AtLeastOnce {
                     QosPid::Level1(pid(513).unwrap())
                 } else {
@@ -341,7 +354,7 @@ mod tests {
             retain: true,
         };
         let mut out = BytesMut::new();
-        put_connect(&mut out, "dev-1", 30, Some(&will)).unwrap();
+        put_connect(&mut out, "dev-1", 30, true, Some(&will)).unwrap();
         let v3::Packet::Connect(connect) = proto(&out) else {
             panic!("not CONNECT");
         };
@@ -388,6 +401,33 @@ mod tests {
     }
 
     #[test]
+    fn a_persistent_connect_and_a_publish_sent_again_as_mqtt_proto_reads_them() {
+        let mut out = BytesMut::new();
+        put_connect(&mut out, "sleepy", 60, false, None).unwrap();
+        let v3::Packet::Connect(connect) = proto(&out) else {
+            panic!("not CONNECT");
+        };
+        assert!(!connect.clean_session);
+
+        let again = PublishFlags {
+            retain: false,
+            dup: true,
+        };
+        let mut out = BytesMut::new();
+        put_publish(&mut out, "t/1", b"x", QoS::AtLeastOnce, 77, again);
+        assert_eq!(out[0], 0x3A, "DUP and QoS 1");
+        let v3::Packet::Publish(publish) = proto(&out) else {
+            panic!("not PUBLISH");
+        };
+        assert!(publish.dup);
+        assert_eq!(publish.qos_pid, QosPid::Level1(pid(77).unwrap()));
+        // DUP means nothing at QoS 0, where the protocol requires it to be 0.
+        let mut out = BytesMut::new();
+        put_publish(&mut out, "t/1", b"x", QoS::AtMostOnce, 0, again);
+        assert_eq!(out[0], 0x30);
+    }
+
+    #[test]
     fn small_packets_match_mqtt_proto() {
         let mut out = BytesMut::new();
         put_puback(&mut out, 258);
@@ -406,7 +446,18 @@ mod tests {
         let refused = v3::Connack::new(false, v3::ConnectReturnCode::NotAuthorized);
         assert!(matches!(
             frame(&encode(refused.into())),
-            Incoming::Connack { code: 5 }
+            Incoming::Connack {
+                code: 5,
+                session_present: false
+            }
+        ));
+        let resumed = v3::Connack::new(true, v3::ConnectReturnCode::Accepted);
+        assert!(matches!(
+            frame(&encode(resumed.into())),
+            Incoming::Connack {
+                code: 0,
+                session_present: true
+            }
         ));
         assert!(matches!(
             frame(&encode(v3::Packet::Puback(pid(9).unwrap()))),
@@ -435,7 +486,8 @@ mod tests {
     #[test]
     fn frames_wait_for_their_bytes_and_respect_the_limit() {
         let mut out = BytesMut::new();
-        put_publish(&mut out, "t", &[1u8; 300], QoS::AtLeastOnce, 1, false);
+        let flags = PublishFlags::default();
+        put_publish(&mut out, "t", &[1u8; 300], QoS::AtLeastOnce, 1, flags);
         put_puback(&mut out, 2);
         let mut buf = BytesMut::new();
         let mut frames = Vec::new();

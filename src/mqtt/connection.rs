@@ -7,6 +7,13 @@
 //! `subscribe` when they wait for the broker): a PINGREQ goes out when nothing was sent or
 //! nothing received for the keep-alive period, and the session is declared dead when its
 //! PINGRESP does not come within the same period.
+//!
+//! A persistent session (`clean_session = false`) is resumed with [`Connection::resume`] and
+//! the client's half of it ([`Session`]): after the CONNACK, the QoS 1 publishes the broker
+//! never acknowledged go out again, in their order, with DUP set and their packet ids (MQTT
+//! 3.1.1, 4.4); when the broker no longer has the session (CONNACK's session present = 0)
+//! the subscriptions are made again too. Messages the broker queued meanwhile arrive through
+//! [`Connection::next_event`] like any other.
 
 use std::collections::{HashSet, VecDeque};
 use std::future::poll_fn;
@@ -19,9 +26,10 @@ use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::time::{Instant, Sleep};
 
-use super::codec::{self, Incoming};
+use super::codec::{self, Incoming, PublishFlags};
 use super::endpoint::Endpoint;
 use super::error::{self, MqttError};
+use super::session::{Session, Unacked};
 use super::transport::{self, Phase, Transport};
 use super::types::{ConnectOptions, Event, QoS};
 
@@ -56,7 +64,11 @@ pub struct Connection {
     /// Packet ids of QoS 1 publishes waiting for their PUBACK.
     in_flight: HashSet<u16>,
     max_in_flight: usize,
-    next_id: u16,
+    /// The client's half of the session; its unacknowledged publishes are kept only when the
+    /// session is persistent.
+    session: Session,
+    persistent: bool,
+    session_present: bool,
     /// Events read while `publish` or `subscribe` waited, for `next_event`.
     queued: VecDeque<Event>,
 }
@@ -69,15 +81,36 @@ enum Wake {
 }
 
 impl Connection {
-    /// TCP (or WebSocket) + TLS + CONNECT/CONNACK within `connect_timeout`.
+    /// TCP (or WebSocket) + TLS + CONNECT/CONNACK within `connect_timeout`, with a new session
+    /// (persistent if `options.clean_session` is false: the broker may still have one from an
+    /// earlier run, which [`session_present`](Self::session_present) then says).
     pub async fn connect(
         endpoint: &Endpoint,
         options: &ConnectOptions,
     ) -> Result<Connection, MqttError> {
+        Self::resume(endpoint, options, Session::new()).await
+    }
+
+    /// Connects as [`connect`](Self::connect) does and carries on a persistent session:
+    /// `session` comes from the previous connection's [`session`](Self::session). After the
+    /// CONNACK its unacknowledged publishes are sent again (DUP, original packet ids) and, if
+    /// the broker has no session any more, its subscriptions are made again; all within
+    /// `connect_timeout`. With `options.clean_session` true the session is discarded, as the
+    /// protocol says.
+    pub async fn resume(
+        endpoint: &Endpoint,
+        options: &ConnectOptions,
+        session: Session,
+    ) -> Result<Connection, MqttError> {
+        let session = if options.clean_session {
+            Session::new()
+        } else {
+            session
+        };
         let mut phase = Phase::Tcp;
         let attempt = tokio::time::timeout(
             options.connect_timeout,
-            Self::establish(endpoint, options, &mut phase),
+            Self::establish(endpoint, options, session, &mut phase),
         )
         .await;
         match attempt {
@@ -92,6 +125,7 @@ impl Connection {
     async fn establish(
         endpoint: &Endpoint,
         options: &ConnectOptions,
+        session: Session,
         phase: &mut Phase,
     ) -> Result<Connection, MqttError> {
         let io = transport::open(endpoint, phase).await?;
@@ -113,15 +147,18 @@ impl Connection {
             last_sent: now,
             last_received: now,
             ping_sent: None,
-            in_flight: HashSet::new(),
+            in_flight: session.unacked.iter().map(|u| u.id).collect(),
             max_in_flight: options.max_in_flight.clamp(1, usize::from(u16::MAX - 1)),
-            next_id: 0,
+            session,
+            persistent: !options.clean_session,
+            session_present: false,
             queued: VecDeque::new(),
         };
         codec::put_connect(
             &mut connection.output,
             &options.client_id,
             keep_alive_secs,
+            options.clean_session,
             options.will.as_ref(),
         )?;
         // A broker that refuses may answer and close before it took all of CONNECT: what it
@@ -135,11 +172,19 @@ impl Connection {
             if let Some((first, body)) = codec::next_frame(&mut connection.input, connection.limit)?
             {
                 return match codec::decode(first, &body)? {
-                    Incoming::Connack { code: 0 } => {
+                    Incoming::Connack {
+                        code: 0,
+                        session_present,
+                    } => {
                         connection.last_received = Instant::now();
+                        connection.session_present = session_present;
+                        if connection.persistent {
+                            *phase = Phase::Resume;
+                            connection.restore().await?;
+                        }
                         Ok(connection)
                     }
-                    Incoming::Connack { code } => Err(MqttError::ConnectionRefused { code }),
+                    Incoming::Connack { code, .. } => Err(MqttError::ConnectionRefused { code }),
                     other => Err(MqttError::Protocol(format!(
                         "expected CONNACK, got {}",
                         other.name()
@@ -158,6 +203,62 @@ impl Connection {
                 }
                 Ok(Wake::Read | Wake::Eof) => {}
             }
+        }
+    }
+
+    /// After the CONNACK of a persistent session: the unacknowledged publishes again, then,
+    /// if the broker lost the session, the subscriptions. Publishes go out again even then:
+    /// one the broker never acknowledged may never have reached it, and QoS 1 is at least once.
+    async fn restore(&mut self) -> Result<(), MqttError> {
+        let again = PublishFlags {
+            retain: false,
+            dup: true,
+        };
+        for unacked in &self.session.unacked {
+            let flags = PublishFlags {
+                retain: unacked.retain,
+                ..again
+            };
+            codec::put_publish(
+                &mut self.output,
+                &unacked.topic,
+                &unacked.payload,
+                QoS::AtLeastOnce,
+                unacked.id,
+                flags,
+            );
+        }
+        if !self.session.unacked.is_empty() {
+            self.sent();
+            self.write_out()
+                .await
+                .map_err(|e| error::stream_error(e, false))?;
+        }
+        if !self.session_present && !self.session.subscriptions.is_empty() {
+            let subscriptions = self.session.subscriptions.clone();
+            let filters: Vec<(&str, QoS)> = subscriptions
+                .iter()
+                .map(|(f, q)| (f.as_str(), *q))
+                .collect();
+            self.subscribe(&filters).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the broker resumed a session it kept for this client id (CONNACK's session
+    /// present flag); always false for a clean session.
+    pub fn session_present(&self) -> bool {
+        self.session_present
+    }
+
+    /// The client's half of the session as it stands, for [`resume`](Self::resume) after this
+    /// connection ends (take it before [`disconnect`](Self::disconnect), or after an error).
+    /// Empty for a clean session.
+    pub fn session(&self) -> Session {
+        if self.persistent {
+            self.session.clone()
+        } else {
+            Session::new()
         }
     }
 
@@ -194,16 +295,25 @@ impl Connection {
                 }
                 let id = self.free_id();
                 self.in_flight.insert(id);
+                if self.persistent {
+                    self.session.unacked.push_back(Unacked {
+                        id,
+                        topic: topic.to_owned(),
+                        payload: payload.clone(),
+                        retain,
+                    });
+                }
                 Some(id)
             }
         };
+        let flags = PublishFlags { retain, dup: false };
         codec::put_publish(
             &mut self.output,
             topic,
             &payload,
             qos,
             id.unwrap_or(0),
-            retain,
+            flags,
         );
         self.sent();
         self.write_out()
@@ -215,6 +325,13 @@ impl Connection {
     /// QoS 1 publishes not acknowledged yet.
     pub fn in_flight(&self) -> usize {
         self.in_flight.len()
+    }
+
+    /// Whether events read while `publish` or `subscribe` waited are waiting for
+    /// [`next_event`](Self::next_event), which returns them without reading. QoS 1 messages
+    /// among them are already acknowledged: an owner about to disconnect takes them first.
+    pub fn has_queued_events(&self) -> bool {
+        !self.queued.is_empty()
     }
 
     /// SUBSCRIBE and wait for SUBACK (events arriving meanwhile are queued for
@@ -244,6 +361,14 @@ impl Connection {
                             granted.len(),
                             filters.len()
                         )));
+                    }
+                    if self.persistent {
+                        for (&(filter, qos), got) in filters.iter().zip(&granted) {
+                            match got {
+                                Some(_) => self.session.subscribed(filter, qos),
+                                None => self.session.refused(filter),
+                            }
+                        }
                     }
                     return Ok(granted);
                 }
@@ -294,7 +419,13 @@ impl Connection {
     fn event(&mut self, incoming: Incoming) -> Result<Option<Event>, MqttError> {
         Ok(match incoming {
             Incoming::Publish { message, .. } => Some(Event::Message(message)),
-            Incoming::Puback(id) => self.in_flight.remove(&id).then_some(Event::PubAck(id)),
+            Incoming::Puback(id) => {
+                let known = self.in_flight.remove(&id);
+                if known && self.persistent {
+                    self.session.acknowledged(id);
+                }
+                known.then_some(Event::PubAck(id))
+            }
             Incoming::Connack { .. } => {
                 return Err(MqttError::Protocol("a second CONNACK".to_owned()));
             }
@@ -371,9 +502,10 @@ impl Connection {
     /// A packet id not in flight (never 0).
     fn free_id(&mut self) -> u16 {
         loop {
-            self.next_id = self.next_id.wrapping_add(1);
-            if self.next_id != 0 && !self.in_flight.contains(&self.next_id) {
-                return self.next_id;
+            let id = self.session.last_id.wrapping_add(1);
+            self.session.last_id = id;
+            if id != 0 && !self.in_flight.contains(&id) {
+                return id;
             }
         }
     }

@@ -13,13 +13,16 @@
 //! - `websocket`: MQTT bytes in WebSocket binary frames, over the TLS stream.
 //! - `codec`: packets to bytes and back (framing ours, bodies with `mqtt-proto`).
 //! - `types`: options, messages and events.
-//! - `connection`: the session: CONNECT, publish with a QoS 1 window, subscribe, keep-alive.
+//! - `connection`: the session: CONNECT, publish with a QoS 1 window, subscribe, keep-alive,
+//!   resuming a persistent session.
+//! - `session`: what the client keeps of a persistent session between connections.
 //! - `sigv4`: presigned `wss://` URLs for AWS IoT.
 
 mod codec;
 mod connection;
 mod endpoint;
 mod error;
+mod session;
 pub mod sigv4;
 mod transport;
 mod types;
@@ -31,4 +34,5 @@ mod tests;
 pub use connection::Connection;
 pub use endpoint::{Endpoint, Identity, ServerTrust};
 pub use error::MqttError;
+pub use session::Session;
 pub use types::{ConnectOptions, Event, Message, QoS, Will};

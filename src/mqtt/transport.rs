@@ -23,6 +23,8 @@ pub(super) enum Phase {
     Tls,
     Upgrade,
     Connack,
+    /// Sending a persistent session's unacknowledged publishes again, or its subscriptions.
+    Resume,
 }
 
 impl Phase {
@@ -32,6 +34,7 @@ impl Phase {
             Phase::Tls => "TLS handshake",
             Phase::Upgrade => "WebSocket upgrade",
             Phase::Connack => "waiting for CONNACK",
+            Phase::Resume => "resuming the session",
         }
     }
 }

@@ -36,10 +36,15 @@ pub struct Will {
     pub retain: bool,
 }
 
-/// How to open a session. Sessions are always clean.
+/// How to open a session.
 #[derive(Clone, Debug)]
 pub struct ConnectOptions {
     pub client_id: String,
+    /// MQTT 3.1.1's clean session: true (the default) starts afresh and the broker forgets the
+    /// session when the connection ends; false asks the broker to keep it (subscriptions, QoS 1
+    /// messages for the client while it is away) and to resume it on the next connection, which
+    /// [`Connection::resume`](super::Connection::resume) makes with the client's half.
+    pub clean_session: bool,
     /// The keep-alive announced in CONNECT (whole seconds; zero turns keep-alive off). A PINGREQ
     /// goes out when nothing was sent or nothing received for this long, and the connection is
     /// considered dead when its PINGRESP does not arrive within the same time.
@@ -54,11 +59,12 @@ pub struct ConnectOptions {
 }
 
 impl ConnectOptions {
-    /// 30 s keep-alive, no will, 10 s to connect, AWS IoT's 128 KB payloads, 32 messages in
-    /// flight.
+    /// A clean session, 30 s keep-alive, no will, 10 s to connect, AWS IoT's 128 KB payloads,
+    /// 32 messages in flight.
     pub fn new(client_id: impl Into<String>) -> Self {
         Self {
             client_id: client_id.into(),
+            clean_session: true,
             keep_alive: Duration::from_secs(30),
             will: None,
             connect_timeout: Duration::from_secs(10),

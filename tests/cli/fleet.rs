@@ -25,7 +25,7 @@ fn assert_seed_shape(body: &str, device: &str) -> Value {
     v
 }
 
-fn output_of(child: std::process::Child) -> Output {
+pub(crate) fn output_of(child: std::process::Child) -> Output {
     let out = child.wait_with_output().unwrap();
     Output {
         code: out.status.code().unwrap_or(-1),
@@ -388,7 +388,7 @@ fn demo_runs_the_story_and_leaves_nothing_behind() {
 }
 
 /// Waits for a line in mosquitto's log (it logs every CONNECT and SUBSCRIBE).
-fn wait_for_broker_log(broker: &crate::mosquitto::Mosquitto, needle: &str) {
+pub(crate) fn wait_for_broker_log(broker: &crate::mosquitto::Mosquitto, needle: &str) {
     crate::local::wait_until("mosquitto log", || {
         broker.log().contains(needle).then_some(())
     })
@@ -397,7 +397,7 @@ fn wait_for_broker_log(broker: &crate::mosquitto::Mosquitto, needle: &str) {
 
 /// Debian's mosquitto with mutual TLS as the broker: it trusts the local backend's CA (the
 /// simulated devices and tail's operator identity) and a test CA (its own clients).
-fn mosquitto_for(env: &Env) -> (crate::mosquitto::Mosquitto, crate::mosquitto::TestPki) {
+pub(crate) fn mosquitto_for(env: &Env) -> (crate::mosquitto::Mosquitto, crate::mosquitto::TestPki) {
     let dir = env.path("pki");
     std::fs::create_dir_all(&dir).unwrap();
     let pki = crate::mosquitto::test_pki(&dir);
@@ -409,7 +409,7 @@ fn mosquitto_for(env: &Env) -> (crate::mosquitto::Mosquitto, crate::mosquitto::T
     (broker, pki)
 }
 
-fn mosquitto_client(
+pub(crate) fn mosquitto_client(
     tool: &str,
     port: u16,
     pki: &crate::mosquitto::TestPki,

@@ -1,0 +1,277 @@
+//! A battery-powered device: it wakes, connects on a persistent session, publishes one reading,
+//! applies what its shadow sent while it slept, disconnects cleanly (DISCONNECT, so no will)
+//! and sleeps. The broker keeps its subscriptions and queues the QoS 1 messages for it (a
+//! shadow delta, a command) until the next wake; the client's half of the session sends again,
+//! with DUP, what the broker never acknowledged. The device subscribes on its first wake only;
+//! when a later wake finds the broker without its session, the client subscribes again and
+//! the device asks for its shadow to catch up.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::time::{Instant, sleep_until};
+use tokio_util::sync::CancellationToken;
+
+use super::device::{ACK_GRACE, FIRST_BACKOFF, connection_for, jittered, pause};
+use super::plan::{FleetPlan, Stop};
+use super::shadow::{self, Control};
+use super::stats::{Counters, DeviceFailure, FleetEvent};
+use crate::mqtt::{Connection, Event, MqttError, QoS, Session};
+use crate::sensor::{Model, Reading};
+
+/// What a sleeping device keeps from one wake to the next.
+struct Memory {
+    session: Session,
+    /// The first wake subscribed (whether or not the broker granted it).
+    asked_to_subscribe: bool,
+    /// The broker granted the shadow subscriptions: the device follows its shadow.
+    follows_shadow: bool,
+    /// Packet ids of readings not acknowledged yet (they go out again with the session).
+    readings: HashSet<u16>,
+    control: Control,
+    made: u64,
+}
+
+pub(super) async fn run(
+    index: usize,
+    plan: &FleetPlan,
+    counters: &Counters,
+    cancel: &CancellationToken,
+    events: &(dyn Fn(FleetEvent) + Send + Sync),
+    started: Instant,
+) -> Option<DeviceFailure> {
+    let name = plan.devices[index].name.clone();
+    tokio::select! {
+        _ = cancel.cancelled() => return None,
+        _ = sleep_until(started + plan.ramp_slot(index)) => {}
+    }
+    let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
+    let end = match plan.stop {
+        Stop::After(d) => started + d,
+        Stop::Count(_) => far,
+    };
+    let wants_more = |made: u64| match plan.stop {
+        Stop::Count(m) => made < m,
+        Stop::After(_) => true,
+    };
+    let (endpoint, mut options) = connection_for(plan, index);
+    options.clean_session = false;
+    let mut model = Model::new(plan.seed, index, plan.threshold);
+    let mut rng = fastrand::Rng::with_seed(plan.seed ^ (index as u64).wrapping_mul(0x9E37_79B9));
+    let mut memory = Memory {
+        session: Session::new(),
+        asked_to_subscribe: false,
+        follows_shadow: false,
+        readings: HashSet::new(),
+        control: Control {
+            interval: plan.sleep.unwrap_or(plan.interval),
+            valve_open: false,
+        },
+        made: 0,
+    };
+    let (mut failures, mut refusals, mut backoff) = (0u32, 0u32, FIRST_BACKOFF);
+    let mut last_error: Option<String> = None;
+    let mut ever_connected = false;
+    let never_connected = |last_error: Option<String>, ever_connected: bool| {
+        last_error
+            .filter(|_| !ever_connected)
+            .map(|error| DeviceFailure {
+                device: name.clone(),
+                error: format!("never connected: {error}"),
+            })
+    };
+
+    loop {
+        if cancel.is_cancelled() || Instant::now() >= end {
+            return never_connected(last_error, ever_connected);
+        }
+        let attempt = tokio::select! {
+            _ = cancel.cancelled() => return never_connected(last_error, ever_connected),
+            _ = sleep_until(end) => return never_connected(last_error, ever_connected),
+            r = Connection::resume(&endpoint, &options, memory.session.clone()) => r,
+        };
+        let conn = match attempt {
+            Ok(conn) => conn,
+            Err(e) => {
+                last_error = Some(e.to_string());
+                Counters::add(&counters.errors, 1);
+                if !e.is_retryable() {
+                    refusals += 1;
+                    if refusals > plan.refusals_before_giving_up {
+                        let error = e.to_string();
+                        events(FleetEvent::GaveUp {
+                            device: name.clone(),
+                            error: error.clone(),
+                        });
+                        return Some(DeviceFailure {
+                            device: name.clone(),
+                            error,
+                        });
+                    }
+                }
+                failures += 1;
+                let wait = jittered(backoff, &mut rng);
+                backoff = (backoff * 2).min(plan.max_backoff);
+                events(FleetEvent::ConnectFailed {
+                    device: name.clone(),
+                    error: e.to_string(),
+                    retry_in: wait,
+                });
+                if !pause(wait, end, cancel).await {
+                    return never_connected(last_error, ever_connected);
+                }
+                continue;
+            }
+        };
+        ever_connected = true;
+        counters.connected(plan.devices.len(), started.elapsed());
+        if failures > 0 {
+            Counters::add(&counters.reconnects, 1);
+            events(FleetEvent::Reconnected {
+                device: name.clone(),
+                attempts: failures,
+            });
+        }
+        failures = 0;
+        backoff = FIRST_BACKOFF;
+        Counters::add(&counters.wakes, 1);
+        let woke = wake(conn, &name, plan, counters, &mut model, &mut memory).await;
+        counters.disconnected();
+        if let Err(e) = woke {
+            Counters::add(&counters.errors, 1);
+            Counters::add(&counters.disconnects, 1);
+            failures += 1;
+            let wait = jittered(backoff, &mut rng);
+            backoff = (backoff * 2).min(plan.max_backoff);
+            events(FleetEvent::Dropped {
+                device: name.clone(),
+                error: e.to_string(),
+                retry_in: wait,
+            });
+            if !pause(wait, end, cancel).await {
+                return None;
+            }
+            continue;
+        }
+        if !wants_more(memory.made) {
+            Counters::add(&counters.done, 1);
+            return None;
+        }
+        // Asleep, disconnected, until the next reading is due.
+        if !pause(memory.control.interval, end, cancel).await {
+            return None;
+        }
+    }
+}
+
+/// One wake on an open connection, then DISCONNECT; the session's state is kept in `memory`
+/// whatever happens.
+async fn wake(
+    mut conn: Connection,
+    name: &str,
+    plan: &FleetPlan,
+    counters: &Counters,
+    model: &mut Model,
+    memory: &mut Memory,
+) -> Result<(), MqttError> {
+    let awake = awake(&mut conn, name, plan, counters, model, memory).await;
+    memory.session = conn.session();
+    awake?;
+    conn.disconnect().await
+}
+
+/// Subscribes if this is the first wake, publishes the reading, and stays awake until every
+/// QoS 1 publish is acknowledged (at most `ACK_GRACE`), following the shadow messages the
+/// broker delivers meanwhile: those it queued while the device slept come first.
+async fn awake(
+    conn: &mut Connection,
+    name: &str,
+    plan: &FleetPlan,
+    counters: &Counters,
+    model: &mut Model,
+    memory: &mut Memory,
+) -> Result<(), MqttError> {
+    if conn.session_present() {
+        Counters::add(&counters.resumed, 1);
+    }
+    if plan.follow_shadow && !memory.asked_to_subscribe {
+        let filters = shadow::subscriptions(name);
+        let wanted: Vec<(&str, QoS)> = filters
+            .iter()
+            .map(|f| (f.as_str(), QoS::AtLeastOnce))
+            .collect();
+        let granted = conn.subscribe(&wanted).await?;
+        memory.asked_to_subscribe = true;
+        // A policy without shadow rights refuses, and the device goes on without commands.
+        memory.follows_shadow = granted.iter().all(Option::is_some);
+        if memory.follows_shadow {
+            ask_for_shadow(conn, name).await?;
+        }
+    } else if memory.follows_shadow && !conn.session_present() {
+        // The broker lost the session, and with it what was queued: catch up.
+        ask_for_shadow(conn, name).await?;
+    }
+
+    let humidity = model.next(plan.model_step.unwrap_or(memory.control.interval));
+    let reading = Reading {
+        name: name.to_string(),
+        humidity: humidity.round() as i64,
+        time_ms: crate::clock::now_ms() as u64,
+    };
+    if (reading.humidity as f64) < plan.threshold {
+        Counters::add(&counters.under_threshold, 1);
+    }
+    memory.made += 1;
+    Counters::add(&counters.sent, 1);
+    let topic = FleetPlan::topic(name);
+    if let Some(id) = conn
+        .publish(&topic, Bytes::from(reading.payload()), plan.qos, false)
+        .await?
+    {
+        memory.readings.insert(id);
+    }
+
+    let until = Instant::now() + ACK_GRACE;
+    while conn.in_flight() > 0 || conn.has_queued_events() {
+        let event = tokio::select! {
+            _ = sleep_until(until) => break,
+            event = conn.next_event() => event?,
+        };
+        match event {
+            Event::PubAck(id) => {
+                if memory.readings.remove(&id) {
+                    Counters::add(&counters.acknowledged, 1);
+                }
+            }
+            Event::Message(m) => {
+                let Some(desired) = shadow::desired_of(name, &m.topic, &m.payload) else {
+                    continue;
+                };
+                let next = shadow::apply(memory.control, &desired);
+                if next == memory.control {
+                    continue;
+                }
+                memory.control = next;
+                model.set_valve(next.valve_open);
+                let report = Bytes::from(shadow::report(next));
+                conn.publish(&shadow::update_topic(name), report, QoS::AtLeastOnce, false)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Asks for the shadow as it stands; the answer comes on `get/accepted`, on this wake or,
+/// queued by the broker, on the next.
+async fn ask_for_shadow(conn: &mut Connection, name: &str) -> Result<(), MqttError> {
+    conn.publish(
+        &shadow::get_topic(name),
+        Bytes::from_static(b"{}"),
+        QoS::AtMostOnce,
+        false,
+    )
+    .await
+    .map(|_| ())
+}
