@@ -5,6 +5,7 @@ mod ca;
 mod deploy;
 mod doctor;
 mod fleet;
+mod functions;
 mod generated;
 mod input;
 mod jitr;
