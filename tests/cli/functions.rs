@@ -505,7 +505,9 @@ fn the_registration_function_activates_a_pending_certificate_for_its_thing_once(
     assert_eq!(before["status"], "PENDING_ACTIVATION", "{before}");
     assert_eq!(before["thing"], Value::Null, "{before}");
 
-    let outcomes = registration.function.invoke(&moto, &[event.clone()]);
+    let outcomes = registration
+        .function
+        .invoke(&moto, std::slice::from_ref(&event));
     assert_eq!(
         outcomes,
         [json!({"result": {"certificateId": id, "thingName": "soilSensor7"}})]
