@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need: Debian's mosquitto and mosquitto-clients (MQTT peers we did not
-# write, for the local backend's tests and benchmark), and into target/ci-venv moto's server,
-# cfn-lint and the AWS CLI at the versions pinned in tests/requirements.txt. Quick and quiet
-# when already installed.
+# write, for the local backend's tests and benchmark), cargo-deny into target/tools (the supply
+# chain check of .ci/run), and into target/ci-venv moto's server (with boto3, which also runs the
+# template's Python functions), cfn-lint, the AWS CLI and paho-mqtt at the versions pinned in
+# tests/requirements.txt. Quick and quiet when already installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,14 @@ if ! command -v mosquitto_pub >/dev/null 2>&1 || ! command -v mosquitto_sub >/de
   # The package starts a broker on port 1883 as a service where it can; the tests start their own.
   $sudo_cmd service mosquitto stop >/dev/null 2>&1 || true
 fi
+# Built from crates.io (no prebuilt binary), once: a few minutes on a small machine.
+deny_version=0.20.2
+deny=target/tools/bin/cargo-deny
+if ! [ -x "$deny" ] || [ "$("$deny" --version 2>/dev/null)" != "cargo-deny $deny_version" ]; then
+  echo "installing cargo-deny $deny_version into target/tools (cargo install, once)" >&2
+  cargo install --locked --quiet cargo-deny --version "$deny_version" --root target/tools
+fi
+
 venv=target/ci-venv
 requirements=tests/requirements.txt
 stamp="$venv/.requirements"
@@ -36,6 +45,6 @@ if ! python3 -m venv "$venv" 2>/dev/null; then
   rm -rf "$venv"
   python3 -m venv "$venv"
 fi
-echo "installing the test tools into $venv (moto, cfn-lint, awscli)" >&2
+echo "installing the test tools into $venv (moto, cfn-lint, awscli, paho-mqtt)" >&2
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
 cp "$requirements" "$stamp"

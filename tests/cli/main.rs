@@ -6,6 +6,7 @@ mod deploy;
 mod doctor;
 mod durability;
 mod fleet;
+mod functions;
 mod generated;
 mod input;
 mod jitr;
