@@ -23,7 +23,10 @@
 //! Run with `bash scripts/bench.sh local` (release build; raises the open-file limit).
 //! Settings: BENCH_PUBLISHERS (64), BENCH_MESSAGES (200000 per run), BENCH_WINDOW (32 in flight
 //! per publisher), BENCH_ROUNDS (5), BENCH_DEVICES (10000 connections for the memory figure),
-//! BENCH_DIR (where the disk state directory goes), BENCH_MEMORY_DIR (/dev/shm, or `none`).
+//! BENCH_DIR (where the disk state directory goes), BENCH_MEMORY_DIR (/dev/shm, or `none`),
+//! BENCH_BASELINE (another soilctl binary, an earlier build, also run on the disk site in every
+//! round: the before/after figure of a change, in the same run) with BENCH_BASELINE_SCHEMA (the
+//! registry schema version it knows, 3 by default).
 //!
 //! On ext4 without a journal, files deleted in the last 12 hours make creating files slower
 //! (the kernel steps over their inodes), so a second run soon after a first one, which deleted
@@ -288,8 +291,13 @@ struct LocalUp {
 }
 
 fn local_up(state: &Path) -> LocalUp {
+    local_up_of(Path::new(env!("CARGO_BIN_EXE_soilctl")), state)
+}
+
+/// `local up` of another soilctl binary (BENCH_BASELINE).
+fn local_up_of(bin: &Path, state: &Path) -> LocalUp {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_soilctl"))
+    let child = Command::new(bin)
         .args(["--local", "-q", "local", "up", "--port", &port.to_string()])
         .env("SOILCTL_STATE_DIR", state)
         .stdout(Stdio::null())
@@ -452,14 +460,32 @@ fn expected_alerts(publishers: u64, per: u64) -> u64 {
 /// per message in microseconds. Checks that every
 /// acknowledged message was archived and that the alerts are exactly the readings under the
 /// threshold, then clears the archive and the alerts for the next round.
+/// The baseline binary reads the registry this one made, marked with the schema version it
+/// knows: the later versions only add tables it never touches (sessions, retained messages).
+fn mark_schema(site: &Site, version: i64) {
+    let db = rusqlite::Connection::open(site.state.registry()).unwrap();
+    db.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+        [version],
+    )
+    .unwrap();
+}
+
 fn end_to_end(
     rt: &tokio::runtime::Runtime,
     site: &Site,
     total: u64,
     window: u64,
     round: u64,
+    baseline: Option<&(std::path::PathBuf, i64)>,
 ) -> (f64, f64) {
-    let up = local_up(site.state.root());
+    let up = match baseline {
+        Some((bin, schema)) => {
+            mark_schema(site, *schema);
+            local_up_of(bin, site.state.root())
+        }
+        None => local_up(site.state.root()),
+    };
     eprintln!(
         "round {round}: driving local up ({}): {total} messages",
         site.label
@@ -470,6 +496,9 @@ fn end_to_end(
     let cpu = cpu_secs(up.child.id());
     let _ = stop(up);
     let secs = started.elapsed().as_secs_f64();
+    if baseline.is_some() {
+        mark_schema(site, soilctl::local::registry::SCHEMA_VERSION);
+    }
     let archived = count_files(&site.bucket);
     let alerts = std::fs::read_to_string(site.state.alerts_log())
         .map(|t| t.lines().count() as u64)
@@ -522,6 +551,12 @@ fn main() {
     let window = env_or("BENCH_WINDOW", 32);
     let devices = env_or("BENCH_DEVICES", 10_000);
     let rounds = env_or("BENCH_ROUNDS", 5).max(1);
+    // Another soilctl binary (an earlier build) run on the disk site in the same rounds, and the
+    // registry schema version it knows.
+    let baseline = std::env::var_os("BENCH_BASELINE").map(|bin| {
+        let schema = env_or("BENCH_BASELINE_SCHEMA", 3) as i64;
+        (std::path::PathBuf::from(bin), schema)
+    });
 
     let disk_tmp = match std::env::var_os("BENCH_DIR") {
         Some(dir) => tempfile::tempdir_in(dir).unwrap(),
@@ -602,14 +637,20 @@ fn main() {
     let mut ours_cpu: Vec<Vec<f64>> = vec![Vec::new(); sites.len()];
     let mut theirs = Vec::new();
     let mut theirs_cpu = Vec::new();
+    let mut base = Vec::new();
     for round in 1..=rounds {
         let run_ours = |ours: &mut Vec<Vec<f64>>, ours_cpu: &mut Vec<Vec<f64>>| {
             for (i, site) in sites.iter().enumerate() {
-                let (rate, cpu) = end_to_end(&rt, site, total, window, round);
+                let (rate, cpu) = end_to_end(&rt, site, total, window, round, None);
                 ours[i].push(rate);
                 ours_cpu[i].push(cpu);
             }
         };
+        if let Some(baseline) = &baseline {
+            eprintln!("round {round}: the baseline {}", baseline.0.display());
+            let (rate, _) = end_to_end(&rt, &sites[0], total, window, round, Some(baseline));
+            base.push(rate);
+        }
         let run_theirs = |theirs: &mut Vec<f64>, theirs_cpu: &mut Vec<f64>| {
             eprintln!("round {round}: driving mosquitto with the same load");
             let before = cpu_secs(mosq.id());
@@ -707,6 +748,19 @@ fn main() {
         let ratios: Vec<f64> = ours[i].iter().zip(&theirs).map(|(a, b)| a / b).collect();
         row3(
             &format!("ratio soilctl end to end ({kind}) / mosquitto broker only"),
+            &ratios,
+            2,
+        );
+    }
+    if !base.is_empty() {
+        row3(
+            "baseline (BENCH_BASELINE) end to end msg/s, state on disk",
+            &base,
+            0,
+        );
+        let ratios: Vec<f64> = ours[0].iter().zip(&base).map(|(a, b)| a / b).collect();
+        row3(
+            "ratio soilctl end to end (disk) / baseline (disk)",
             &ratios,
             2,
         );

@@ -302,6 +302,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
         }
         'soilctl;local;up' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'How long a persistent session outlives its connection, as AWS IoT Core''s account setting (1 second to 7 days; MQTT 5 clients may ask for less)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')

@@ -1335,13 +1335,17 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__local__subcmd__up)
-            opts="-q -v -h -V --port --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            opts="-q -v -h -V --port --session-expiry --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-expiry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -279,6 +279,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         }
         &'soilctl;local;up'= {
             cand --port 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1'
+            cand --session-expiry 'How long a persistent session outlives its connection, as AWS IoT Core''s account setting (1 second to 7 days; MQTT 5 clients may ask for less)'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'

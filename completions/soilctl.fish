@@ -213,6 +213,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_se
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l port -d 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l session-expiry -d 'How long a persistent session outlives its connection, as AWS IoT Core\'s account setting (1 second to 7 days; MQTT 5 clients may ask for less)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need: Debian's mosquitto and mosquitto-clients (MQTT peers we did not
-# write, for the local backend's tests and benchmark), cargo-deny into target/tools (the supply
-# chain check of .ci/run), and into target/ci-venv moto's server (with boto3, which also runs the
+# write, for the local backend's tests and benchmark), cargo-deny beside cargo (the supply chain
+# check of .ci/run; kept out of target/ so that a fresh clone does not build it again), and into target/ci-venv moto's server (with boto3, which also runs the
 # template's Python functions), cfn-lint, the AWS CLI and paho-mqtt at the versions pinned in
 # tests/requirements.txt. Quick and quiet when already installed.
 set -euo pipefail
@@ -20,10 +20,11 @@ if ! command -v mosquitto_pub >/dev/null 2>&1 || ! command -v mosquitto_sub >/de
 fi
 # Built from crates.io (no prebuilt binary), once: a few minutes on a small machine.
 deny_version=0.20.2
-deny=target/tools/bin/cargo-deny
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+deny=$cargo_home/bin/cargo-deny
 if ! [ -x "$deny" ] || [ "$("$deny" --version 2>/dev/null)" != "cargo-deny $deny_version" ]; then
-  echo "installing cargo-deny $deny_version into target/tools (cargo install, once)" >&2
-  cargo install --locked --quiet cargo-deny --version "$deny_version" --root target/tools
+  echo "installing cargo-deny $deny_version into $cargo_home (cargo install, once)" >&2
+  cargo install --locked --quiet cargo-deny --version "$deny_version" --root "$cargo_home"
 fi
 
 venv=target/ci-venv

@@ -3,8 +3,9 @@
 //! foreground; `demo` runs it inside its own process.
 //!
 //! Wiring: the broker hands every accepted message to the rules engine through a bounded
-//! channel (a QoS 1 message is acknowledged only once it is in that channel); the rules
-//! engine writes the bucket, runs the alert function and appends alerts. Every 200 ms the
+//! channel (a QoS 1 message is acknowledged only once the engine is done with it); the rules
+//! engine writes the bucket, runs the alert function and appends alerts. The broker keeps
+//! retained messages and persistent sessions in the registry. Every 200 ms the
 //! registry's generation is read: a change made by another soilctl (a new thing, a deactivated
 //! certificate, a redeploy) reloads the gate's snapshot and the rules without a restart.
 //! Stopping: the broker stops accepting and closes its clients, the engine drains every message

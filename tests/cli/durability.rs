@@ -56,11 +56,9 @@ fn flood_then_kill(env: &Env, up: LocalUp, acks: usize) -> Vec<(String, String, 
             Ok(line) => {
                 let words: Vec<&str> = line.split(' ').collect();
                 match words.as_slice() {
-                    ["ACK", seq, name, humidity] => acked.push((
-                        seq.to_string(),
-                        name.to_string(),
-                        humidity.parse().unwrap(),
-                    )),
+                    ["ACK", seq, name, humidity] => {
+                        acked.push((seq.to_string(), name.to_string(), humidity.parse().unwrap()))
+                    }
                     ["REFUSED", ..] => panic!("a device was refused: {line}"),
                     ["DONE"] => break,
                     _ => {}
@@ -176,7 +174,15 @@ fn every_acknowledged_message_is_archived_and_alerted_after_kill_9() {
 
     // The restarted backend works as before.
     up.mqtt(&env)
-        .device_publish("sensor-1", &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":50,"seq":"after"}"#])
+        .device_publish(
+            "sensor-1",
+            &[
+                "-q",
+                "1",
+                "-m",
+                r#"{"name":"sensor-1","humidity":50,"seq":"after"}"#,
+            ],
+        )
         .expect(0);
     let (code, log) = up.stop();
     assert_eq!(code, 0, "{log}");
@@ -192,15 +198,33 @@ fn retained_messages_and_persistent_sessions_survive_kill_9() {
     let mqtt = up.mqtt(&env);
     // A persistent session that subscribes and leaves (mosquitto_sub -c -E).
     let mut sub = Command::new(crate::local::mosquitto_tool("mosquitto_sub"));
-    sub.args(mqtt.tls_args(&operator))
-        .args(["-i", "sleeper", "-c", "-q", "1", "-t", "commands/#", "-E"]);
+    sub.args(mqtt.tls_args(&operator)).args([
+        "-i",
+        "sleeper",
+        "-c",
+        "-q",
+        "1",
+        "-t",
+        "commands/#",
+        "-E",
+    ]);
     let out = crate::local::run(sub);
     assert_eq!(out.code, 0, "{}", out.stderr);
     // mosquitto_pub returns once the PUBACK came: both are acknowledged.
-    mqtt.publish(&operator, "retainer", "site/status", &["-q", "1", "-r", "-m", "watering"])
-        .expect(0);
-    mqtt.publish(&operator, "commander", "commands/valve", &["-q", "1", "-m", "open"])
-        .expect(0);
+    mqtt.publish(
+        &operator,
+        "retainer",
+        "site/status",
+        &["-q", "1", "-r", "-m", "watering"],
+    )
+    .expect(0);
+    mqtt.publish(
+        &operator,
+        "commander",
+        "commands/valve",
+        &["-q", "1", "-m", "open"],
+    )
+    .expect(0);
     up.kill9();
 
     let up = LocalUp::start(&env);
@@ -213,13 +237,15 @@ fn retained_messages_and_persistent_sessions_survive_kill_9() {
     assert_eq!(out.code, 0, "{}\n{}", out.stderr, up.log());
     assert_eq!(out.stdout.trim(), "commands/valve open");
     let mut sub = Command::new(crate::local::mosquitto_tool("mosquitto_sub"));
-    sub.args(mqtt.tls_args(&operator))
-        .args(["-i", "late", "-q", "1", "-t", "site/#", "-v", "-C", "1", "-W", "20"]);
+    sub.args(mqtt.tls_args(&operator)).args([
+        "-i", "late", "-q", "1", "-t", "site/#", "-v", "-C", "1", "-W", "20",
+    ]);
     let out = crate::local::run(sub);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout.trim(), "site/status watering");
     assert!(
-        up.log().contains("sleeper connected") && up.log().contains("persistent session resumed, 1 queued"),
+        up.log().contains("sleeper connected")
+            && up.log().contains("persistent session resumed, 1 queued"),
         "{}",
         up.log()
     );

@@ -20,6 +20,7 @@ mod rules;
 mod shadow;
 mod shadow_local;
 mod sleep;
+mod sleep_local;
 mod support;
 mod teardown;
 mod template;

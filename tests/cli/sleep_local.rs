@@ -2,10 +2,6 @@
 //! sleeps is queued by the broker on the device's persistent session, delivered on the next
 //! wake (session present) and obeyed; the device reports it and the archive holds exactly its
 //! readings (clean disconnects: no last will).
-//!
-//! This needs the local broker to keep persistent sessions (issue 13, part 2): until it does,
-//! every wake finds no session and `resumed` stays 0. Enable it by listing `mod sleep_local;`
-//! in tests/cli/main.rs.
 
 use std::process::Stdio;
 

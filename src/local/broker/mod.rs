@@ -16,6 +16,9 @@
 //!   delete, classic and named), answering on the accepted, rejected, delta and documents topics.
 //! - `event`: what the broker reports to the operator's log.
 //! - `presence`: the connected and disconnected lifecycle events and their version numbers.
+//! - `acks`: the PUBACKs a connection owes, released in order as their messages are done.
+//! - `store`: what is kept across restarts (retained messages, persistent sessions) and the
+//!   thread that writes it.
 //!
 //! Design: one task per connection does all reading and writing for its socket, so an idle
 //! connection costs a task, its TLS state, a small read buffer and an empty queue. The router is
@@ -43,8 +46,17 @@
 //! allowed subscribers and to the rules engine, without waiting on either.
 //! Payloads are limited to 128 KB (131072 bytes, `max_packet_bytes`); the
 //! packet around the payload may add up to `PACKET_HEADROOM` bytes of topic and properties.
-//! Sessions are always clean: CONNACK reports no session present and nothing is kept after a
-//! disconnect.
+//!
+//! Acknowledgements: a QoS 1 PUBACK is held (see `acks` and [`crate::local::hold`]) until the
+//! rules engine is done with the message and the store has what the message changed; PUBACKs
+//! go out in arrival order.
+//!
+//! Persistent sessions (`router`, `store`): MQTT 3.1.1 clean session 0 lasts
+//! [`SessionSettings::max_expiry_secs`]; MQTT 5 asks with its Session Expiry Interval, capped at
+//! it. A session keeps its subscriptions; QoS 1 messages for an absent client are queued (in
+//! memory and in the store, within the queue limits) and delivered when it comes back, after
+//! what it had not acknowledged (again with DUP), at AWS's pace of 10 a second. Retained
+//! messages and sessions are written by one store thread in batches and reloaded at start.
 
 mod acks;
 mod codec;

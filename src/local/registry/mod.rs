@@ -44,6 +44,7 @@ pub use records::{
     CaRecord, CaStatus, CertificateRecord, CertificateStatus, PolicyRecord, StackRecord,
     StackResource, ThingRecord, TopicRuleRecord,
 };
+pub use schema::SCHEMA_VERSION;
 pub use x509::{certificate_id, der_to_pem, iso8601, pem_to_der, subject_fields};
 
 /// How long a write waits for another process's write to finish before failing.

@@ -17,7 +17,10 @@
 //!
 //! Objects and lines are never seen half-written: objects are written to a hidden temporary
 //! file in their folder and renamed into place; lines are appended with one write each to a
-//! file opened for appending. Nothing is synced to disk per object: a crash may lose the most
+//! file opened for appending. A message's [`Inbound::hold`](crate::local::gate::Inbound) is
+//! released only after its batch's actions are done, so the publisher's PUBACK means the
+//! message is in the kernel's hands: a crash of the process (`kill -9`) loses nothing that was
+//! acknowledged. Nothing is synced to disk per object, so a power cut may still lose the most
 //! recent objects, never leave a torn one.
 
 mod actions;
