@@ -112,6 +112,7 @@ impl Server {
                 server_chain,
                 server_key,
                 max_packet_bytes: 128 * 1024,
+                limits: broker::Limits::default(),
             },
             authority.clone(),
             tx,

@@ -51,10 +51,14 @@ mod connect;
 mod connection;
 mod event;
 mod filters;
+#[doc(hidden)]
+pub mod fuzzing;
+mod limits;
 mod listener;
 mod presence;
 mod router;
 mod shadow;
+mod throttle;
 mod tls;
 mod topics;
 
@@ -73,6 +77,7 @@ use tokio_util::sync::CancellationToken;
 use super::gate::{Gate, Inbound};
 
 pub use event::{BrokerEvent, RefusedAt};
+pub use limits::Limits;
 pub use presence::{CONNECTED_TOPIC_PREFIX, DISCONNECTED_TOPIC_PREFIX, DisconnectReason};
 pub use shadow::{MemoryShadows, ShadowStore};
 
@@ -90,6 +95,8 @@ pub struct BrokerConfig {
     pub server_key: PrivateKeyDer<'static>,
     /// The largest payload accepted, 128 KB (131072 bytes) as on AWS IoT Core.
     pub max_packet_bytes: usize,
+    /// What one client may cost the others (AWS IoT Core's values by default).
+    pub limits: Limits,
 }
 
 /// The keep-alive range the broker accepts (AWS's 30..=1200 seconds unless [`start_with`] is
@@ -121,6 +128,7 @@ impl BrokerConfig {
             server_chain,
             server_key,
             max_packet_bytes: 128 * 1024,
+            limits: Limits::default(),
         }
     }
 }
@@ -137,6 +145,9 @@ struct Shared {
     shutdown: CancellationToken,
     max_payload: usize,
     keep_alive: KeepAliveBounds,
+    limits: Limits,
+    /// AWS's one CONNECT per second per client id.
+    throttle: throttle::ConnectThrottle,
     connections: AtomicUsize,
     /// Lifecycle event version numbers, per client id.
     presence: presence::Versions,
@@ -182,7 +193,13 @@ pub async fn start_with(
     events: EventSink,
     shutdown: CancellationToken,
 ) -> std::io::Result<BrokerHandle> {
-    let tls = tls::Tls::new(config.server_chain, config.server_key, gate.clone())?;
+    let limits = config.limits;
+    let tls = tls::Tls::new(
+        config.server_chain,
+        config.server_key,
+        gate.clone(),
+        limits.handshake_timeout,
+    )?;
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let local_addr = listener.local_addr()?;
     let (alive, done) = mpsc::channel(1);
@@ -194,6 +211,8 @@ pub async fn start_with(
         shutdown,
         max_payload: config.max_packet_bytes,
         keep_alive,
+        limits,
+        throttle: throttle::ConnectThrottle::new(limits.connect_interval),
         connections: AtomicUsize::new(0),
         presence: presence::Versions::default(),
         shadows: shadow::Service::default(),

@@ -12,7 +12,9 @@ use sha2::Digest;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::local::broker::{BrokerConfig, BrokerEvent, BrokerHandle, KeepAliveBounds, start_with};
+use crate::local::broker::{
+    BrokerConfig, BrokerEvent, BrokerHandle, KeepAliveBounds, Limits, start_with,
+};
 use crate::local::gate::{Action, Gate, Inbound, Principal, Refusal};
 
 /// A certificate chain and its key.
@@ -137,6 +139,7 @@ pub(super) struct Harness {
 pub(super) struct Options {
     pub(super) sink_capacity: usize,
     pub(super) keep_alive: KeepAliveBounds,
+    pub(super) limits: Limits,
 }
 
 impl Default for Options {
@@ -144,6 +147,12 @@ impl Default for Options {
         Options {
             sink_capacity: 1000,
             keep_alive: KeepAliveBounds::default(),
+            // The suites reconnect one client id quickly (takeovers, sessions); the connect
+            // throttle has tests of its own, with AWS's value.
+            limits: Limits {
+                connect_interval: Duration::ZERO,
+                ..Limits::default()
+            },
         }
     }
 }
@@ -175,6 +184,7 @@ pub(super) async fn harness_with(
     let shutdown = CancellationToken::new();
     let mut config = BrokerConfig::new(server.chain, server.key);
     config.bind = "127.0.0.1:0".parse().unwrap();
+    config.limits = options.limits;
     let handle = start_with(
         config,
         options.keep_alive,
