@@ -138,7 +138,8 @@ async fn every_reading_is_acknowledged_and_archived() {
 async fn a_dropped_device_reconnects_and_sends_what_was_not_acknowledged() {
     let b = backend(1).await;
     let (seen, events) = recorder();
-    let fleet_plan = plan(&b, 30, Stop::After(Duration::from_millis(2500)));
+    // Long enough for the device to reconnect after AWS's one CONNECT per second per client id.
+    let fleet_plan = plan(&b, 30, Stop::After(Duration::from_millis(4500)));
     let intruder = Endpoint::Mtls {
         host: LOCAL_HOST.into(),
         port: fleet_plan.port,
@@ -153,8 +154,10 @@ async fn a_dropped_device_reconnects_and_sends_what_was_not_acknowledged() {
         events,
     ));
     // A second connection with the device's client id takes the session over: the device's
-    // connection is closed by the broker, as AWS IoT Core does.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // connection is closed by the broker, as AWS IoT Core does. A second after the device's
+    // CONNECT, so the throttle lets it in; the device's own reconnects within the next second
+    // are refused as "server unavailable" and retried.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     let other = Connection::connect(&intruder, &ConnectOptions::new("soilSensor1"))
         .await
         .unwrap();

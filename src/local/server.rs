@@ -112,7 +112,10 @@ impl Server {
                 server_chain,
                 server_key,
                 max_packet_bytes: 128 * 1024,
-                limits: broker::Limits::default(),
+                limits: broker::Limits {
+                    connect_interval: crate::settings::connect_interval(),
+                    ..broker::Limits::default()
+                },
             },
             authority.clone(),
             tx,

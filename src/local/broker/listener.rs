@@ -20,7 +20,8 @@ use super::{Shared, connection};
 
 pub(super) async fn run(listener: TcpListener, tls: Tls, shared: Arc<Shared>) {
     let tls = Arc::new(tls);
-    let pending = Arc::new(Pending::new(shared.limits.max_pending_handshakes));
+    let limit = super::limits::pending_handshakes(shared.limits.max_pending_handshakes);
+    let pending = Arc::new(Pending::new(limit));
     loop {
         let accepted = tokio::select! {
             () = shared.shutdown.cancelled() => break,

@@ -45,6 +45,29 @@
 //! packet around the payload may add up to `PACKET_HEADROOM` bytes of topic and properties.
 //! Sessions are always clean: CONNACK reports no session present and nothing is kept after a
 //! disconnect.
+//!
+//! Limits, so that one bad client cannot stop the broker for the others (configurable in
+//! [`Limits`], carried by [`BrokerConfig::limits`]; every refusal is a [`BrokerEvent`] with
+//! its reason, which `local up` prints):
+//! - TLS handshake timeout, 10 s (`limits`): AWS does not document its value; a client on a
+//!   slow link needs well under a second.
+//! - Handshakes in progress, 16384 and at most half the file descriptor limit (`listener`):
+//!   at the limit the oldest unfinished handshake is dropped, so a flood of sockets that
+//!   never speak costs about 5 KB each and never keeps out a client that talks.
+//! - CONNECT within 10 s of the handshake (`connect`), and before it a packet limit equal to the
+//!   largest packet (a CONNECT may carry a 128 KB will): checked on the fixed header, and the
+//!   read buffer grows with the bytes that arrive, never with the length a header claims.
+//! - One accepted CONNECT per second per client id (`throttle`; AWS: "Connect requests per
+//!   second per client ID: 1"): a CONNECT sooner gets CONNACK "server unavailable" (3.1.1)
+//!   or "connection rate exceeded" (5), does not take the session over and does not count.
+//!   Checked after the policies, so only a client allowed to use the client id can keep it
+//!   throttled.
+//! - 8 filters per SUBSCRIBE and 50 subscriptions per connection (AWS's), refused with
+//!   "quota exceeded" (`connection`).
+//! - Slow consumers (`router`, `connection`): 100 unacknowledged QoS 1 deliveries per client
+//!   (AWS's in-flight limit), then 1024 queued; past that a QoS 0 delivery is dropped and a
+//!   QoS 1 delivery disconnects the subscriber as too slow. A write the client does not read
+//!   for 30 s (`limits`) disconnects it too. Publishers never wait on subscribers.
 
 mod codec;
 mod connect;
