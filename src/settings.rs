@@ -109,6 +109,17 @@ pub fn poll_interval() -> Duration {
     Duration::from_millis(ms)
 }
 
+/// The local broker's shortest time between two accepted CONNECTs with one client id
+/// (SOILCTL_CONNECT_INTERVAL_MS, default 1000 ms: AWS IoT Core's one per second; 0 turns the
+/// throttle off, for test suites that reconnect one device quickly).
+pub fn connect_interval() -> Duration {
+    let ms = std::env::var("SOILCTL_CONNECT_INTERVAL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    Duration::from_millis(ms)
+}
+
 /// Where commands send their work: AWS, or the embedded local backend.
 #[derive(Debug, Clone)]
 pub enum Target {

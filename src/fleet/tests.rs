@@ -139,7 +139,8 @@ async fn every_reading_is_acknowledged_and_archived() {
 async fn a_dropped_device_reconnects_and_sends_what_was_not_acknowledged() {
     let b = backend(1).await;
     let (seen, events) = recorder();
-    let fleet_plan = plan(&b, 30, Stop::After(Duration::from_millis(2500)));
+    // Long enough for the device to reconnect after AWS's one CONNECT per second per client id.
+    let fleet_plan = plan(&b, 30, Stop::After(Duration::from_millis(4500)));
     let intruder = Endpoint::Mtls {
         host: LOCAL_HOST.into(),
         port: fleet_plan.port,
@@ -154,8 +155,10 @@ async fn a_dropped_device_reconnects_and_sends_what_was_not_acknowledged() {
         events,
     ));
     // A second connection with the device's client id takes the session over: the device's
-    // connection is closed by the broker, as AWS IoT Core does.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // connection is closed by the broker, as AWS IoT Core does. A second after the device's
+    // CONNECT, so the throttle lets it in; the device's own reconnects within the next second
+    // are refused as "server unavailable" and retried.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     let other = Connection::connect(&intruder, &ConnectOptions::new("soilSensor1"))
         .await
         .unwrap();
@@ -336,7 +339,8 @@ async fn devices_follow_the_desired_state_in_their_shadow_and_report_it() {
 async fn sleeping_devices_publish_one_reading_per_wake_and_every_one_is_archived() {
     let b = backend(2).await;
     let mut sleepy = plan(&b, 50, Stop::Count(3));
-    sleepy.sleep = Some(Duration::from_millis(50));
+    // Longer than AWS's one CONNECT per second per client id, which the backend enforces.
+    sleepy.sleep = Some(Duration::from_millis(1100));
     let (seen, events) = recorder();
     let summary = run(
         sleepy,

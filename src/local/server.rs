@@ -122,6 +122,10 @@ impl Server {
                 bind,
                 sessions,
                 store: Arc::new(Registry::open(&state.registry())?),
+                limits: broker::Limits {
+                    connect_interval: crate::settings::connect_interval(),
+                    ..broker::Limits::default()
+                },
                 ..BrokerConfig::new(server_chain, server_key)
             },
             authority.clone(),

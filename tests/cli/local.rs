@@ -36,13 +36,20 @@ impl LocalUp {
         LocalUp::start_on(env, 0)
     }
 
-    /// On a given port (0: any free one).
+    /// On a given port (0: any free one). The tests reconnect one device quickly, so AWS's
+    /// connect throttle (one per second per client id) is off but in its own test.
     pub fn start_on(env: &Env, port: u16) -> LocalUp {
-        LocalUp::start_with(env, port, &[])
+        LocalUp::start_with(env, port, &[], Some("0"))
     }
 
-    /// With more `local up` arguments. The log goes on from an earlier run's.
-    pub fn start_with(env: &Env, port: u16, extra: &[&str]) -> LocalUp {
+    /// With more `local up` arguments, and SOILCTL_CONNECT_INTERVAL_MS set to
+    /// `connect_interval_ms` (`None`: AWS's default). The log goes on from an earlier run's.
+    pub fn start_with(
+        env: &Env,
+        port: u16,
+        extra: &[&str],
+        connect_interval_ms: Option<&str>,
+    ) -> LocalUp {
         let log = env.path("local-up.log");
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -52,8 +59,11 @@ impl LocalUp {
         let port = port.to_string();
         let mut args = vec!["--local", "local", "up", "--port", &port];
         args.extend_from_slice(extra);
-        let child = env
-            .command(&args)
+        let mut command = env.command(&args);
+        if let Some(ms) = connect_interval_ms {
+            command.env("SOILCTL_CONNECT_INTERVAL_MS", ms);
+        }
+        let child = command
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()
@@ -429,6 +439,38 @@ fn regex_lite(_: &str) -> impl Fn(&str) -> bool {
             && uuid.len() == 36
             && uuid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
     }
+}
+
+#[test]
+fn a_reconnect_storm_of_one_client_id_is_throttled_as_on_aws() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &["sensor-1", "sensor-2"]);
+    let up = LocalUp::start_with(&env, 0, &[], None);
+    let mqtt = up.mqtt(&env);
+    let msg = ["-q", "1", "-m", r#"{"humidity":50}"#];
+    // Eight mosquitto_pub at once with one client id: AWS allows one CONNECT per second.
+    let outs: Vec<Output> = std::thread::scope(|scope| {
+        let storm: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| mqtt.device_publish("sensor-1", &msg)))
+            .collect();
+        storm.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let accepted = outs.iter().filter(|o| o.code == 0).count();
+    assert!((1..8).contains(&accepted), "{outs:#?}");
+    let refused = outs.iter().find(|o| o.code != 0).unwrap();
+    assert!(refused.stderr.contains("unavailable"), "{refused:?}");
+    up.wait_for_log(
+        "(sensor-1) refused: too many connect requests for this client id: the last was accepted ",
+    );
+    // Another device is not held up, and the throttled one gets in on its next wake.
+    mqtt.device_publish("sensor-2", &msg).expect(0);
+    std::thread::sleep(Duration::from_millis(1100));
+    mqtt.device_publish("sensor-1", &msg).expect(0);
+    let archived = wait_until("the archived messages", || {
+        let n = objects(&bucket).len();
+        (n == accepted + 2).then_some(n)
+    });
+    assert_eq!(archived, Some(accepted + 2), "{}", up.log());
 }
 
 #[test]

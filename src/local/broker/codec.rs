@@ -93,13 +93,22 @@ impl FrameReader {
         }
         let total = header_len + remaining;
         if self.buf.len() < total {
-            self.buf.reserve(total - self.buf.len());
+            // Grow with what has arrived (at most doubling it), not with what the header
+            // claims: a client that announces a large packet and sends nothing costs nothing.
+            let missing = total - self.buf.len();
+            self.buf
+                .reserve(missing.min(self.buf.len().max(READ_CHUNK)));
             return Ok(None);
         }
         let header = self.buf[0];
         self.buf.advance(header_len);
         let body = self.buf.split_to(remaining);
         Ok(Some(Frame { header, body }))
+    }
+
+    /// Bytes held for reading.
+    pub(super) fn capacity(&self) -> usize {
+        self.buf.capacity()
     }
 
     /// Releases a large buffer once it is empty.
@@ -562,6 +571,20 @@ mod tests {
             reader.next_frame().unwrap_err(),
             FrameError::TooLarge { size: 200 }
         );
+    }
+
+    #[test]
+    fn a_claimed_length_is_not_allocated_before_it_arrives() {
+        use crate::local::broker::fuzzing::{FRAME_LIMIT, buffered_for};
+        // A claim of the largest frame with nothing sent holds one read's worth.
+        let (held, whole) = buffered_for(FRAME_LIMIT, 0);
+        assert!(held <= 2 * READ_CHUNK && !whole, "{held}");
+        // The buffer grows with what arrives, at most doubling it.
+        let (held, whole) = buffered_for(FRAME_LIMIT, 10_000);
+        assert!((10_000..=4 * 10_000).contains(&held) && !whole, "{held}");
+        // A whole frame comes out, and never needed more than twice its size.
+        let (held, whole) = buffered_for(FRAME_LIMIT, FRAME_LIMIT);
+        assert!(whole && held <= 2 * (FRAME_LIMIT + 5), "{held}");
     }
 
     #[test]

@@ -50,6 +50,8 @@ enum Refusal {
     BadClientId,
     NotAuthorized,
     Malformed,
+    /// AWS's connect throttle for one client id.
+    Throttled,
 }
 
 impl Refusal {
@@ -62,6 +64,9 @@ impl Refusal {
             (Refusal::BadClientId, Version::V5) => 0x85,
             (Refusal::NotAuthorized, Version::V5) => 0x87,
             (Refusal::Malformed, Version::V5) => 0x81,
+            // "Server unavailable"; MQTT 5 has "connection rate exceeded".
+            (Refusal::Throttled, Version::V3) => 3,
+            (Refusal::Throttled, Version::V5) => 0x9F,
         }
     }
 }
@@ -204,6 +209,13 @@ fn check(
             )?;
         }
     }
+    // Last, so only a client allowed to use the client id can keep it throttled.
+    shared.throttle.admit(&request.client_id).map_err(|since| {
+        (
+            Refusal::Throttled,
+            super::throttle::refusal(shared.throttle.interval(), since),
+        )
+    })?;
     Ok(principal)
 }
 

@@ -33,8 +33,6 @@ use crate::local::hold::Hold;
 /// AWS IoT Core's limits on subscriptions.
 const MAX_FILTERS_PER_SUBSCRIBE: usize = 8;
 const MAX_SUBSCRIPTIONS: usize = 50;
-/// A client that does not take our bytes for this long is gone.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Deliveries written per wake-up before the socket is written.
 const DELIVERY_BATCH: usize = 256;
 const CLOSED: &str = "connection closed without DISCONNECT";
@@ -722,7 +720,9 @@ impl Connection<'_> {
         }
         let stream = &mut self.stream;
         let out = &self.out;
-        let written = tokio::time::timeout(WRITE_TIMEOUT, async {
+        // A client that does not take our bytes for this long is gone.
+        let write_timeout = self.shared.limits.write_timeout;
+        let written = tokio::time::timeout(write_timeout, async {
             stream.write_all(out).await?;
             stream.flush().await
         })
@@ -735,8 +735,8 @@ impl Connection<'_> {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(format!("connection error: {error}")),
             Err(_) => Err(format!(
-                "the client did not read for {} s",
-                WRITE_TIMEOUT.as_secs()
+                "too slow: the client did not read for {} (the write timeout)",
+                super::limits::words(write_timeout)
             )),
         }
     }

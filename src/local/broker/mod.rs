@@ -57,6 +57,29 @@
 //! memory and in the store, within the queue limits) and delivered when it comes back, after
 //! what it had not acknowledged (again with DUP), at AWS's pace of 10 a second. Retained
 //! messages and sessions are written by one store thread in batches and reloaded at start.
+//!
+//! Limits, so that one bad client cannot stop the broker for the others (configurable in
+//! [`Limits`], carried by [`BrokerConfig::limits`]; every refusal is a [`BrokerEvent`] with
+//! its reason, which `local up` prints):
+//! - TLS handshake timeout, 10 s (`limits`): AWS does not document its value; a client on a
+//!   slow link needs well under a second.
+//! - Handshakes in progress, 16384 and at most half the file descriptor limit (`listener`):
+//!   at the limit the oldest unfinished handshake is dropped, so a flood of sockets that
+//!   never speak costs about 5 KB each and never keeps out a client that talks.
+//! - CONNECT within 10 s of the handshake (`connect`), and before it a packet limit equal to the
+//!   largest packet (a CONNECT may carry a 128 KB will): checked on the fixed header, and the
+//!   read buffer grows with the bytes that arrive, never with the length a header claims.
+//! - One accepted CONNECT per second per client id (`throttle`; AWS: "Connect requests per
+//!   second per client ID: 1"): a CONNECT sooner gets CONNACK "server unavailable" (3.1.1)
+//!   or "connection rate exceeded" (5), does not take the session over and does not count.
+//!   Checked after the policies, so only a client allowed to use the client id can keep it
+//!   throttled.
+//! - 8 filters per SUBSCRIBE and 50 subscriptions per connection (AWS's), refused with
+//!   "quota exceeded" (`connection`).
+//! - Slow consumers (`router`, `connection`): 100 unacknowledged QoS 1 deliveries per client
+//!   (AWS's in-flight limit), then 1024 queued; past that a QoS 0 delivery is dropped and a
+//!   QoS 1 delivery disconnects the subscriber as too slow. A write the client does not read
+//!   for 30 s (`limits`) disconnects it too. Publishers never wait on subscribers.
 
 mod acks;
 mod codec;
@@ -64,11 +87,15 @@ mod connect;
 mod connection;
 mod event;
 mod filters;
+#[doc(hidden)]
+pub mod fuzzing;
+mod limits;
 mod listener;
 mod presence;
 mod router;
 mod shadow;
 mod store;
+mod throttle;
 mod tls;
 mod topics;
 
@@ -87,6 +114,7 @@ use tokio_util::sync::CancellationToken;
 use super::gate::{Gate, Inbound};
 
 pub use event::{BrokerEvent, RefusedAt, SessionKind};
+pub use limits::Limits;
 pub use presence::{CONNECTED_TOPIC_PREFIX, DISCONNECTED_TOPIC_PREFIX, DisconnectReason};
 pub use shadow::{MemoryShadows, ShadowStore};
 pub use store::{BrokerStore, Change, NoStore, Saved, StoredMessage, StoredSession};
@@ -109,6 +137,8 @@ pub struct BrokerConfig {
     pub sessions: SessionSettings,
     /// Where retained messages and persistent sessions are kept across restarts.
     pub store: Arc<dyn BrokerStore>,
+    /// What one client may cost the others (AWS IoT Core's values by default).
+    pub limits: Limits,
 }
 
 /// Persistent sessions as AWS IoT Core keeps them.
@@ -171,6 +201,7 @@ impl BrokerConfig {
             max_packet_bytes: 128 * 1024,
             sessions: SessionSettings::default(),
             store: Arc::new(NoStore),
+            limits: Limits::default(),
         }
     }
 }
@@ -188,6 +219,9 @@ struct Shared {
     max_payload: usize,
     keep_alive: KeepAliveBounds,
     sessions: SessionSettings,
+    limits: Limits,
+    /// AWS's one CONNECT per second per client id.
+    throttle: throttle::ConnectThrottle,
     connections: AtomicUsize,
     /// Lifecycle event version numbers, per client id.
     presence: presence::Versions,
@@ -235,7 +269,13 @@ pub async fn start_with(
     events: EventSink,
     shutdown: CancellationToken,
 ) -> std::io::Result<BrokerHandle> {
-    let tls = tls::Tls::new(config.server_chain, config.server_key, gate.clone())?;
+    let limits = config.limits;
+    let tls = tls::Tls::new(
+        config.server_chain,
+        config.server_key,
+        gate.clone(),
+        limits.handshake_timeout,
+    )?;
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let local_addr = listener.local_addr()?;
     let saved = {
@@ -258,6 +298,8 @@ pub async fn start_with(
         max_payload: config.max_packet_bytes,
         keep_alive,
         sessions: config.sessions,
+        limits,
+        throttle: throttle::ConnectThrottle::new(limits.connect_interval),
         connections: AtomicUsize::new(0),
         presence: presence::Versions::default(),
         shadows: shadow::Service::default(),

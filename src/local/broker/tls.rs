@@ -22,9 +22,6 @@ use tokio_rustls::server::TlsStream;
 
 use crate::local::gate::{Gate, Refusal, Registration};
 
-/// How long a client has to finish the handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// A connection past the handshake, with the chain the client presented.
 pub(super) struct Accepted {
     pub(super) stream: TlsStream<TcpStream>,
@@ -53,6 +50,8 @@ pub(super) struct Tls {
     server_cert: Arc<SingleCertAndKey>,
     sessions: Arc<NoServerSessionStorage>,
     gate: Arc<dyn Gate>,
+    /// How long a client has to finish the handshake.
+    timeout: Duration,
 }
 
 impl Tls {
@@ -60,6 +59,7 @@ impl Tls {
         chain: Vec<CertificateDer<'static>>,
         key: PrivateKeyDer<'static>,
         gate: Arc<dyn Gate>,
+        timeout: Duration,
     ) -> io::Result<Self> {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let certified = CertifiedKey::from_der(chain, key, &provider).map_err(invalid_input)?;
@@ -68,6 +68,7 @@ impl Tls {
             server_cert: Arc::new(SingleCertAndKey::from(certified)),
             sessions: Arc::new(NoServerSessionStorage {}),
             gate,
+            timeout,
         };
         // Fail at start rather than on the first connection.
         tls.builder()?;
@@ -100,12 +101,18 @@ impl Tls {
         });
         let config = self.config(verifier).map_err(|e| e.to_string())?;
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-        let outcome = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await;
+        let outcome = tokio::time::timeout(self.timeout, acceptor.accept(tcp)).await;
         let stream = match outcome {
             Ok(Ok(stream)) => stream,
             Ok(Err(error)) => return Err(failed(&refusal, describe(&error))),
             // The gate may have refused (and registered) before the client went quiet.
-            Err(_) => return Err(failed(&refusal, "TLS handshake timed out".to_owned())),
+            Err(_) => {
+                let reason = format!(
+                    "handshake not finished within {} (the handshake timeout)",
+                    super::limits::words(self.timeout)
+                );
+                return Err(failed(&refusal, reason));
+            }
         };
         let chain = stream
             .get_ref()

@@ -6,6 +6,7 @@ mod client;
 mod connect;
 mod jitr;
 mod lifecycle;
+mod limits;
 mod presence;
 mod publish;
 mod sessions;

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::local::broker::{
-    BrokerConfig, BrokerEvent, BrokerHandle, BrokerStore, KeepAliveBounds, NoStore,
+    BrokerConfig, BrokerEvent, BrokerHandle, BrokerStore, KeepAliveBounds, Limits, NoStore,
     SessionSettings, start_with,
 };
 use crate::local::gate::{Action, Gate, Inbound, Principal, Refusal};
@@ -140,6 +140,7 @@ pub(super) struct Harness {
     keep_alive: KeepAliveBounds,
     sessions: SessionSettings,
     store: Arc<dyn BrokerStore>,
+    limits: Limits,
 }
 
 pub(super) struct Options {
@@ -152,6 +153,7 @@ pub(super) struct Options {
     pub(super) sessions: SessionSettings,
     /// Where retained messages and sessions are kept (across [`Harness::restart`]).
     pub(super) store: Arc<dyn BrokerStore>,
+    pub(super) limits: Limits,
 }
 
 impl Default for Options {
@@ -162,6 +164,12 @@ impl Default for Options {
             keep_holds: false,
             sessions: SessionSettings::default(),
             store: Arc::new(NoStore),
+            // The suites reconnect one client id quickly (takeovers, sessions); the connect
+            // throttle has tests of its own, with AWS's value.
+            limits: Limits {
+                connect_interval: Duration::ZERO,
+                ..Limits::default()
+            },
         }
     }
 }
@@ -216,6 +224,7 @@ pub(super) async fn harness_with(
         keep_alive: options.keep_alive,
         sessions: options.sessions,
         store: options.store,
+        limits: options.limits,
     };
     h.handle = Some(h.start_broker(server, log_events).await);
     h
@@ -231,6 +240,7 @@ impl Harness {
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.sessions = self.sessions;
         config.store = self.store.clone();
+        config.limits = self.limits.clone();
         start_with(
             config,
             self.keep_alive,
