@@ -240,7 +240,7 @@ impl Harness {
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.sessions = self.sessions;
         config.store = self.store.clone();
-        config.limits = self.limits.clone();
+        config.limits = self.limits;
         start_with(
             config,
             self.keep_alive,
