@@ -17,6 +17,7 @@ mod mqtt_client;
 mod mqtt_persistent;
 mod presence;
 mod rules;
+mod sessions;
 mod shadow;
 mod shadow_local;
 mod sleep;
