@@ -769,7 +769,8 @@ pub struct LocalUpArgs {
 /// A persistent session expiry: a duration from 1 s to AWS's maximum of 7 days.
 pub fn parse_session_expiry(text: &str) -> Result<std::time::Duration, String> {
     let expiry = parse_duration(text)?;
-    let max = std::time::Duration::from_secs(7 * 24 * 3600);
+    let max =
+        std::time::Duration::from_secs(u64::from(crate::local::broker::MAX_SESSION_EXPIRY_SECS));
     if expiry < std::time::Duration::from_secs(1) || expiry > max {
         return Err(format!(
             "{text} is outside 1s..7d (AWS IoT Core keeps persistent sessions for 1 hour by default, 7 days at the most)"

@@ -880,3 +880,42 @@ impl Replay {
         self.waiting
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backlog(n: usize) -> VecDeque<Delivery> {
+        (0..n)
+            .map(|i| {
+                let topic = mqtt_proto::TopicName::try_from("t").unwrap();
+                let message = Message::new(topic, bytes::Bytes::from(i.to_string()), 1, false);
+                Delivery::new(Arc::new(message), 1, false)
+            })
+            .collect()
+    }
+
+    fn drain(replay: &mut Replay) -> Vec<String> {
+        std::iter::from_fn(|| replay.take())
+            .map(|d| String::from_utf8(d.message.payload.to_vec()).unwrap())
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_backlog_goes_out_at_the_pace_asked_for_in_order() {
+        let mut replay = Replay::new(backlog(25), 10);
+        let first: Vec<String> = (0..10).map(|i| i.to_string()).collect();
+        assert_eq!(drain(&mut replay), first, "a second's worth at once");
+        let wake = replay.next_slot().expect("the rest waits");
+        assert_eq!(wake - Instant::now(), Duration::from_millis(100));
+        tokio::time::advance(Duration::from_millis(100)).await;
+        assert_eq!(drain(&mut replay), ["10"]);
+        // A long pause earns at most a second's worth.
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert_eq!(drain(&mut replay).len(), 10);
+        replay.push(backlog(1).pop_front().unwrap());
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(drain(&mut replay), ["21", "22", "23", "24", "0"]);
+        assert!(replay.is_empty() && replay.next_slot().is_none());
+    }
+}

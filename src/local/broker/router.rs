@@ -495,10 +495,15 @@ impl Router {
     ) {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
         let Some(mailbox) = tables.mailboxes.get_mut(&id) else {
+            // A clean session taken from this connection when it did not hand it back in
+            // time: its mailbox is gone, its subscriptions go now.
+            for filter in filters {
+                tables.filters.remove(filter, id);
+            }
             return;
         };
         if mailbox.owner != owner {
-            // Taken from a connection that did not hand it back in time.
+            // A persistent session taken by a newer connection, which keeps its subscriptions.
             return;
         }
         mailbox.tx = None;
