@@ -524,7 +524,11 @@ fn end_to_end(
     match &site.keep {
         Some(keep) => {
             std::fs::create_dir_all(keep).unwrap();
-            std::fs::rename(&site.bucket, keep.join(format!("round{round}"))).unwrap();
+            let name = match baseline {
+                Some(_) => format!("round{round}-baseline"),
+                None => format!("round{round}"),
+            };
+            std::fs::rename(&site.bucket, keep.join(name)).unwrap();
         }
         None => std::fs::remove_dir_all(&site.bucket).unwrap(),
     }
