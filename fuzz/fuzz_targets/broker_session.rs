@@ -13,7 +13,7 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
@@ -59,7 +59,10 @@ impl Gate for FuzzGate {
         target: &str,
     ) -> Result<(), Refusal> {
         if action != Action::Connect && target.contains("secret") {
-            Err(Refusal::new(format!("{} on {target} denied", action.as_str())))
+            Err(Refusal::new(format!(
+                "{} on {target} denied",
+                action.as_str()
+            )))
         } else {
             Ok(())
         }
@@ -69,7 +72,7 @@ impl Gate for FuzzGate {
 struct Fixture {
     runtime: Runtime,
     addr: SocketAddr,
-    broker: BrokerHandle,
+    broker: Mutex<BrokerHandle>,
     client: Arc<rustls::ClientConfig>,
     next: AtomicU64,
 }
@@ -77,6 +80,12 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
+        // libFuzzer's C `main` skips Rust's start-up, which ignores SIGPIPE as `local up` does:
+        // a write to a socket the peer closed must be an error, not the end of the process.
+        // SAFETY: setting a signal's disposition to "ignore" before any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        }
         // A panic in any broker task is a crash, not a dropped connection.
         std::panic::set_hook(Box::new(|info| {
             eprintln!("panic: {info}");
@@ -90,9 +99,11 @@ fn fixture() -> &'static Fixture {
             .expect("runtime");
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(DnType::CommonName, "fuzz CA");
-        let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key"))
-            .expect("CA");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "fuzz CA");
+        let ca =
+            CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key")).expect("CA");
         let issue = |name: &str, dns: Vec<String>| {
             let key = KeyPair::generate().expect("key");
             let mut params = CertificateParams::new(dns).expect("params");
@@ -133,7 +144,7 @@ fn fixture() -> &'static Fixture {
         Fixture {
             runtime,
             addr: broker.local_addr(),
-            broker,
+            broker: Mutex::new(broker),
             client: Arc::new(client),
             next: AtomicU64::new(0),
         }
@@ -187,6 +198,8 @@ fn connect(v5: bool, client_id: &str, will: bool, persistent: bool) -> Vec<u8> {
 
 async fn open(fixture: &Fixture) -> TlsStream<TcpStream> {
     let tcp = TcpStream::connect(fixture.addr).await.expect("TCP connect");
+    // Small packets go out at once (no Nagle delay waiting for the broker's ACK).
+    tcp.set_nodelay(true).expect("TCP_NODELAY");
     let name = ServerName::try_from("localhost").expect("name");
     tokio_rustls::TlsConnector::from(fixture.client.clone())
         .connect(name, tcp)
@@ -211,7 +224,13 @@ async fn read_packet(stream: &mut TlsStream<TcpStream>) -> std::io::Result<(u8, 
 }
 
 /// CONNECTs and checks the CONNACK accepts.
-async fn session(fixture: &Fixture, v5: bool, client_id: &str, will: bool, persistent: bool) -> TlsStream<TcpStream> {
+async fn session(
+    fixture: &Fixture,
+    v5: bool,
+    client_id: &str,
+    will: bool,
+    persistent: bool,
+) -> TlsStream<TcpStream> {
     let mut stream = open(fixture).await;
     stream
         .write_all(&connect(v5, client_id, will, persistent))
@@ -222,7 +241,11 @@ async fn session(fixture: &Fixture, v5: bool, client_id: &str, will: bool, persi
         .expect("no CONNACK")
         .expect("CONNACK");
     assert_eq!(header, 0x20, "{client_id}: not a CONNACK");
-    assert_eq!(body.get(1), Some(&0), "{client_id}: CONNECT refused: {body:?}");
+    assert_eq!(
+        body.get(1),
+        Some(&0),
+        "{client_id}: CONNECT refused: {body:?}"
+    );
     stream
 }
 
@@ -237,12 +260,19 @@ async fn probe(fixture: &Fixture, n: u64) {
         body.push(0);
     }
     body.extend_from_slice(b"hello");
-    stream.write_all(&packet(0x32, &body)).await.expect("send PUBLISH");
+    stream
+        .write_all(&packet(0x32, &body))
+        .await
+        .expect("send PUBLISH");
     let (header, body) = tokio::time::timeout(PATIENCE, read_packet(&mut stream))
         .await
         .expect("no PUBACK for the probe")
         .expect("PUBACK");
-    assert_eq!((header, &body[..2]), (0x40, &[0, 7][..]), "not the probe's PUBACK");
+    assert_eq!(
+        (header, &body[..2]),
+        (0x40, &[0, 7][..]),
+        "not the probe's PUBACK"
+    );
     let _ = stream.write_all(&[0xE0, 0]).await;
     let _ = stream.shutdown().await;
 }
@@ -283,11 +313,12 @@ fuzz_target!(|data: &[u8]| {
             .expect("the broker did not close the fuzzed connection after the client closed");
         probe(fixture, n).await;
         let deadline = tokio::time::Instant::now() + PATIENCE;
-        while fixture.broker.connections() > 0 {
+        let open = || fixture.broker.lock().map_or(0, |b| b.connections());
+        while open() > 0 {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "{} connection(s) still open after every client left",
-                fixture.broker.connections()
+                open()
             );
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
