@@ -479,6 +479,8 @@ fn end_to_end(
     round: u64,
     baseline: Option<&(std::path::PathBuf, i64)>,
 ) -> (f64, f64) {
+    // What an earlier run wrote is on the disk before this one starts.
+    let _ = Command::new("sync").status();
     let up = match baseline {
         Some((bin, schema)) => {
             mark_schema(site, *schema);
@@ -650,11 +652,13 @@ fn main() {
                 ours_cpu[i].push(cpu);
             }
         };
-        if let Some(baseline) = &baseline {
-            eprintln!("round {round}: the baseline {}", baseline.0.display());
-            let (rate, _) = end_to_end(&rt, &sites[0], total, window, round, Some(baseline));
-            base.push(rate);
-        }
+        let run_base = |base: &mut Vec<f64>| {
+            if let Some(baseline) = &baseline {
+                eprintln!("round {round}: the baseline {}", baseline.0.display());
+                let (rate, _) = end_to_end(&rt, &sites[0], total, window, round, Some(baseline));
+                base.push(rate);
+            }
+        };
         let run_theirs = |theirs: &mut Vec<f64>, theirs_cpu: &mut Vec<f64>| {
             eprintln!("round {round}: driving mosquitto with the same load");
             let before = cpu_secs(mosq.id());
@@ -663,12 +667,16 @@ fn main() {
             theirs.push(acked as f64 / secs);
             theirs_cpu.push((cpu_secs(mosq.id()) - before) * 1e6 / acked as f64);
         };
+        // The baseline and this build swap places every round, so that neither always runs
+        // while the other's archive is still being written back.
         if round % 2 == 1 {
+            run_base(&mut base);
             run_ours(&mut ours, &mut ours_cpu);
             run_theirs(&mut theirs, &mut theirs_cpu);
         } else {
             run_theirs(&mut theirs, &mut theirs_cpu);
             run_ours(&mut ours, &mut ours_cpu);
+            run_base(&mut base);
         }
     }
 
