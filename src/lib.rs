@@ -17,6 +17,7 @@ pub mod iotsql;
 pub mod local;
 pub mod mqtt;
 pub mod names;
+pub mod outcome;
 pub mod pki;
 pub mod policy;
 pub mod printer;

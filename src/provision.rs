@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
-use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -27,25 +26,7 @@ pub struct Provisioner {
     pub devices_dir: PathBuf,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Created {
-    pub name: String,
-    /// `created`, `resumed` (an earlier run stopped half-way) or `reused`.
-    pub status: &'static str,
-    pub certificate_id: String,
-    pub certificate_arn: String,
-    pub dir: PathBuf,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Deleted {
-    pub name: String,
-    /// `deleted` or `already gone`.
-    pub status: &'static str,
-    pub certificates: Vec<String>,
-}
+pub use crate::outcome::{Created, Deleted};
 
 /// The outcome of one thing in a batch.
 #[derive(Debug)]

@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use crate::aws::{Clients, cfn, iot};
 
-/// Thing attribute that marks a thing as managed by a stack (its value is the stack name).
-pub const MANAGED_ATTRIBUTE: &str = "soilctl-stack";
+pub use crate::outcome::MANAGED_ATTRIBUTE;
 
 pub const STATES_IN_PROGRESS_SUFFIX: &str = "_IN_PROGRESS";
 

@@ -28,14 +28,7 @@ pub struct StackEvent {
     pub time: f64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceChange {
-    pub action: String,
-    pub logical_id: String,
-    pub resource_type: String,
-    pub replacement: Option<String>,
-}
+pub use crate::outcome::ResourceChange;
 
 #[derive(Debug, Clone)]
 pub struct ChangeSet {

@@ -16,9 +16,8 @@ use crate::local::registry::{CertificateStatus, Registry, StackRecord, StackReso
 use crate::local::rules::{self, Deployed, Function, RuleDef, Subscriber};
 use crate::local::stack::{self, Plan, Previous};
 use crate::local::state::StateDir;
+use crate::outcome::{Created, Deleted, MANAGED_ATTRIBUTE};
 use crate::pki::{self, DeviceFiles};
-use crate::provision::{Created, Deleted};
-use crate::stack::MANAGED_ATTRIBUTE;
 use crate::template::Template;
 
 /// The root CA file written beside a local device's certificate.

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use crate::aws::cfn::ResourceChange;
 use crate::iotsql::new_uuid;
 use crate::local::registry::{ACCOUNT_ID, REGION, StackResource};
+use crate::outcome::ResourceChange;
 use crate::template::Template;
 use crate::template::intrinsics::{Resources, Scope, scalar};
 

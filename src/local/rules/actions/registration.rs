@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::local::registry::{CertificateStatus, Registry, RegistryError};
 use crate::local::state::StateDir;
-use crate::stack::MANAGED_ATTRIBUTE;
+use crate::outcome::MANAGED_ATTRIBUTE;
 
 /// A certificate the function activated for its thing.
 #[derive(Debug, Clone, PartialEq, Eq)]
