@@ -368,13 +368,15 @@ fn mosquitto(dir: &Path, state: &StateDir) -> (Child, u16) {
 }
 
 /// Files per second that two threads create (create, write 120 bytes, close) in `folders`
-/// folders under `dir`; the folder is removed afterwards.
-fn file_ceiling(dir: &Path, folders: u64, total: u64) -> f64 {
+/// folders under `dir`, and the CPU time (user and system) each file took; the folder is
+/// removed afterwards.
+fn file_ceiling(dir: &Path, folders: u64, total: u64) -> (f64, f64) {
     use std::io::Write;
     for f in 0..folders {
         std::fs::create_dir_all(dir.join(format!("f{f}"))).unwrap();
     }
     let body = [b'x'; 120];
+    let cpu_before = cpu_secs(std::process::id());
     let started = Instant::now();
     std::thread::scope(|s| {
         for t in 0..2u64 {
@@ -389,8 +391,9 @@ fn file_ceiling(dir: &Path, folders: u64, total: u64) -> f64 {
         }
     });
     let rate = total as f64 / started.elapsed().as_secs_f64();
+    let cpu = (cpu_secs(std::process::id()) - cpu_before) * 1e6 / total as f64;
     let _ = std::fs::remove_dir_all(dir);
-    rate
+    (rate, cpu)
 }
 
 /// One state directory with the stack deployed and the publishers made.
@@ -698,7 +701,7 @@ fn main() {
     // The file systems alone: as many files of the same size created in as many folders, by
     // two threads that do nothing else (plain create and write, not even atomic): the ceiling
     // any archive with one object per message has on that file system.
-    let ceilings: Vec<f64> = sites
+    let ceilings: Vec<(f64, f64)> = sites
         .iter()
         .map(|site| {
             eprintln!("{}: creating {total} plain files", site.label);
@@ -779,13 +782,24 @@ fn main() {
     }
     let row = |name: &str, value: String| println!("{name:<62} {value:>10}");
     for (i, kind) in kinds.iter().take(sites.len()).enumerate() {
+        let (rate, cpu) = ceilings[i];
         row(
             &format!("file system alone ({kind}): plain files created/s, 2 threads"),
-            format!("{:.0}", ceilings[i]),
+            format!("{rate:.0}"),
+        );
+        row(
+            &format!("file system alone ({kind}): CPU µs per file"),
+            format!("{cpu:.1}"),
+        );
+        // What the machine's cores could archive if creating the files were all they did.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        row(
+            &format!("most files/s all {cores} cores allow ({kind}), nothing else running"),
+            format!("{:.0}", cores * 1e6 / cpu),
         );
         row(
             &format!("ratio soilctl end to end ({kind}) / its file system alone"),
-            format!("{:.2}", median(&ours[i]) / ceilings[i]),
+            format!("{:.2}", median(&ours[i]) / rate),
         );
     }
     row(

@@ -1,9 +1,10 @@
-//! Acknowledgements held until the work they promise is done. A QoS 1 PUBACK from AWS IoT Core
+//! Acknowledgements held until the work they promise is safe. A QoS 1 PUBACK from AWS IoT Core
 //! means the service has the message and its rules will run on it; here the connection that
 //! received a message hands a [`Hold`] along with it and sends the PUBACK only once every clone
-//! of the hold has been dropped: by the rules engine once the message's actions have run (the
-//! object is in the bucket folder, the alert in the log), and by the broker's store once a
-//! retained message or a message queued for a persistent session is written.
+//! of the hold has been dropped: by the rules engine once the message's batch is in the
+//! write-ahead journal (or, when the journal cannot be written, once its actions have run),
+//! and by the broker's store once a retained message or a message queued for a persistent
+//! session is written.
 //!
 //! Dropping is the signal, so a message that ends for any reason (its actions failed and the
 //! error action ran, the engine is stopping) never holds its acknowledgement forever.

@@ -12,6 +12,7 @@
 //! - `server`: the broker, the engine and the registry watcher started and stopped together.
 //! - `state`: where everything lives on disk.
 //! - `hold`: a QoS 1 acknowledgement held until the work it promises is done.
+//! - `journal`: the write-ahead journal that lets an acknowledgement go before the rules run.
 
 pub mod authority;
 pub mod broker;
@@ -19,6 +20,7 @@ pub mod ca;
 pub mod control;
 pub mod gate;
 pub mod hold;
+pub mod journal;
 pub mod registry;
 pub mod rules;
 pub mod server;

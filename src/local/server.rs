@@ -3,8 +3,9 @@
 //! foreground; `demo` runs it inside its own process.
 //!
 //! Wiring: the broker hands every accepted message to the rules engine through a bounded
-//! channel (a QoS 1 message is acknowledged only once the engine is done with it); the rules
-//! engine writes the bucket, runs the alert function and appends alerts. The broker keeps
+//! channel; the engine appends each batch to the journal, and only then is a QoS 1 message
+//! acknowledged; at start, what the journal holds unfinished runs first. The rules engine
+//! writes the bucket, runs the alert function and appends alerts. The broker keeps
 //! retained messages and persistent sessions in the registry. Every 200 ms the
 //! registry's generation is read: a change made by another soilctl (a new thing, a deactivated
 //! certificate, a redeploy) reloads the gate's snapshot and the rules without a restart.
@@ -24,6 +25,7 @@ use crate::local::broker::BrokerEvent;
 use crate::local::broker::{self, BrokerConfig, BrokerHandle, EventSink, Publisher};
 use crate::local::control::{LOCAL_HOST, Local, deployed_everything};
 use crate::local::gate::Inbound;
+use crate::local::journal::Journal;
 use crate::local::registry::{ConnectivityChange, Registry};
 use crate::local::rules::{self, Engine, EngineStats, RuleEvent};
 use crate::local::state::StateDir;
@@ -95,8 +97,10 @@ impl Server {
             republish,
             observers.rules.clone(),
         ));
+        let journal =
+            Journal::open(&state.journal()).context("opening the journal of accepted messages")?;
         let (tx, rx) = tokio::sync::mpsc::channel::<Inbound>(QUEUE);
-        let engine_task = rules::spawn(engine.clone(), rx);
+        let engine_task = rules::spawn(engine.clone(), rx, Some(journal));
 
         // No session survives a restart: every client id starts disconnected.
         let connectivity = Registry::open(&state.registry())?;

@@ -7,6 +7,7 @@
 //! - `buckets/<bucket>/<key>`: S3 objects written by the rules.
 //! - `alerts.jsonl`: SNS deliveries, one JSON line each.
 //! - `logs/<log group>.jsonl`: CloudWatch Logs events (rule errors).
+//! - `journal/`: the write-ahead journal of accepted messages (segments and a checkpoint).
 //! - `broker.json`: written by a running `local up` (address, pid), removed when it stops.
 
 use std::path::{Path, PathBuf};
@@ -62,6 +63,9 @@ impl StateDir {
     pub fn log_group(&self, name: &str) -> PathBuf {
         self.logs()
             .join(format!("{}.jsonl", name.replace('/', "_")))
+    }
+    pub fn journal(&self) -> PathBuf {
+        self.root.join("journal")
     }
     pub fn broker_file(&self) -> PathBuf {
         self.root.join("broker.json")

@@ -126,9 +126,22 @@ fn every_acknowledged_message_is_archived_and_alerted_after_kill_9() {
         assert!(acked.len() >= acks, "{} acknowledged", acked.len());
         all_acked.extend(acked);
     }
-    // A restart after the last kill serves again, with nothing to finish: everything
-    // acknowledged was done before its PUBACK.
+    // A restart after the last kill runs again what the journal holds unfinished, and serves;
+    // a clean stop then finishes everything it accepted.
     let up = LocalUp::start(&env);
+    up.mqtt(&env)
+        .device_publish(
+            "sensor-1",
+            &[
+                "-q",
+                "1",
+                "-m",
+                r#"{"name":"sensor-1","humidity":50,"seq":"after"}"#,
+            ],
+        )
+        .expect(0);
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
 
     let seqs = archived(&bucket);
     let lost: Vec<&String> = all_acked
@@ -173,20 +186,7 @@ fn every_acknowledged_message_is_archived_and_alerted_after_kill_9() {
     }
 
     // The restarted backend works as before.
-    up.mqtt(&env)
-        .device_publish(
-            "sensor-1",
-            &[
-                "-q",
-                "1",
-                "-m",
-                r#"{"name":"sensor-1","humidity":50,"seq":"after"}"#,
-            ],
-        )
-        .expect(0);
-    let (code, log) = up.stop();
-    assert_eq!(code, 0, "{log}");
-    assert_eq!(archived(&bucket).get("after"), Some(&1));
+    assert_eq!(seqs.get("after"), Some(&1));
 }
 
 #[test]
@@ -249,4 +249,58 @@ fn retained_messages_and_persistent_sessions_survive_kill_9() {
         "{}",
         up.log()
     );
+}
+
+#[test]
+fn what_a_killed_backend_journaled_runs_at_the_next_start() {
+    use soilctl::local::gate::Inbound;
+    use soilctl::local::journal::Journal;
+    let env = Env::new(None);
+    let bucket = deployed(&env, &["sensor-1"]);
+    // Messages accepted (and acknowledged) by a backend that was killed before its rules ran:
+    // what the journal holds then.
+    let dir = state_dir(&env).join("journal");
+    {
+        let (journal, _) = Journal::open(&dir).expect("the journal opens");
+        let batch: Vec<Inbound> = [20, 50, 60]
+            .iter()
+            .enumerate()
+            .map(|(i, humidity)| Inbound {
+                topic: "device/sensor-1/devicePayload".to_owned(),
+                payload: format!(r#"{{"name":"sensor-1","humidity":{humidity},"seq":"j{i}"}}"#)
+                    .into(),
+                client_id: "sensor-1".to_owned(),
+                principal: String::new(),
+                timestamp_ms: 1_700_000_000_000 + i as i64,
+                qos: 1,
+                retain: false,
+                hold: None,
+            })
+            .collect();
+        journal.append(&batch).expect("appended");
+    }
+    let up = LocalUp::start(&env);
+    up.wait_for_log("running the rules again on 3 message(s) accepted before the last stop");
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+    let seqs = archived(&bucket);
+    for seq in ["j0", "j1", "j2"] {
+        assert_eq!(seqs.get(seq), Some(&1), "{seq} in {seqs:?}\n{log}");
+    }
+    let bodies: Vec<String> = alerts(&env)
+        .iter()
+        .map(|a| a["body"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["Humidity 20 under threshold for device name sensor-1"],
+        "{log}"
+    );
+    // Finished and stopped cleanly: the next start has nothing to run again (the log goes on
+    // from the first run's).
+    let up = LocalUp::start(&env);
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(log.matches("running the rules again").count(), 1, "{log}");
+    assert_eq!(archived(&bucket).len(), 3);
 }

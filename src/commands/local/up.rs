@@ -147,6 +147,8 @@ impl RuleLog {
             } => p.warn(format!(
                 "rule {rule}: error action {action} failed too: {error}"
             )),
+            RuleEvent::Replayed { .. } => p.info(describe(&e)),
+            RuleEvent::JournalFailed { .. } => p.warn(describe(&e)),
             other => {
                 let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
                 if w.0.elapsed() >= Duration::from_secs(1) {
@@ -181,6 +183,12 @@ fn describe(e: &RuleEvent) -> String {
             format!("rule {rule}: logged to log group {log_group}")
         }
         RuleEvent::Alert { rule, body, .. } => format!("rule {rule}: alert {body}"),
+        RuleEvent::Replayed { messages } => format!(
+            "journal: running the rules again on {messages} message(s) accepted before the last stop"
+        ),
+        RuleEvent::JournalFailed { error } => format!(
+            "journal: {error}; acknowledgements now wait for the rules (free disk space, then restart)"
+        ),
         RuleEvent::Registered {
             certificate_id,
             thing,

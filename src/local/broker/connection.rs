@@ -71,7 +71,7 @@ pub(super) fn inbound(
 
 /// Hands a message to the rules engine, then to the subscribers. A stopped rules engine does
 /// not stop the broker: the message still reaches subscribers. `hold` is released once the
-/// rules engine is done with the message.
+/// rules engine has journaled the message.
 async fn accept_message(
     shared: &Shared,
     message: Message,
@@ -493,7 +493,7 @@ impl Connection<'_> {
         let shadow_request = super::shadow::Request::of(topic, &publish.payload);
         let message = Message::new(publish.topic, publish.payload, publish.qos, publish.retain);
         let principal = &self.session.principal.certificate_id;
-        // The PUBACK waits until the rules engine is done with the message (see `acks`).
+        // The PUBACK waits until the message is in the journal and the store (see `acks`).
         let hold = (publish.qos == 1).then(|| self.acks.hold(publish.pid));
         accept_message(
             self.shared,

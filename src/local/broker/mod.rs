@@ -48,7 +48,7 @@
 //! packet around the payload may add up to `PACKET_HEADROOM` bytes of topic and properties.
 //!
 //! Acknowledgements: a QoS 1 PUBACK is held (see `acks` and [`crate::local::hold`]) until the
-//! rules engine is done with the message and the store has what the message changed; PUBACKs
+//! rules engine has the message in its journal and the store has what the message changed; PUBACKs
 //! go out in arrival order.
 //!
 //! Persistent sessions (`router`, `store`): MQTT 3.1.1 clean session 0 lasts

@@ -70,6 +70,11 @@ impl Engine {
         *current = Arc::new(rules);
     }
 
+    /// Reports `event` to whoever watches the engine.
+    pub fn report(&self, event: RuleEvent) {
+        (self.outlets.events)(event);
+    }
+
     /// The counters so far.
     pub fn stats(&self) -> EngineStats {
         let c = &self.outlets.counters;

@@ -15,13 +15,15 @@
 //!   blocking threads fed through a bounded queue, so file writes never block the async
 //!   runtime and back-pressure reaches the broker.
 //!
-//! Objects and lines are never seen half-written: objects are written to a hidden temporary
-//! file in their folder and renamed into place; lines are appended with one write each to a
-//! file opened for appending. A message's [`Inbound::hold`](crate::local::gate::Inbound) is
-//! released only after its batch's actions are done, so the publisher's PUBACK means the
-//! message is in the kernel's hands: a crash of the process (`kill -9`) loses nothing that was
-//! acknowledged. Nothing is synced to disk per object, so a power cut may still lose the most
-//! recent objects, never leave a torn one.
+//! Objects and lines are never seen half-written: objects are written to an unnamed (or
+//! hidden temporary) file in their folder and linked (renamed) into place; lines are appended
+//! with one write each to a file opened for appending. Each batch of messages is appended to
+//! the write-ahead [`journal`](crate::local::journal) before its
+//! [`Inbound::hold`](crate::local::gate::Inbound)s are released, so the publisher's PUBACK means
+//! the message is in the kernel's hands and its rules will run: a crash of the process
+//! (`kill -9`) loses nothing that was acknowledged; the next start runs again what the journal
+//! holds unfinished (at least once). Nothing is synced to disk, so a power cut may still lose
+//! the most recent messages, never leave a torn object.
 
 mod actions;
 mod compile;
@@ -116,6 +118,12 @@ pub enum RuleEvent {
         action: String,
         error: String,
     },
+    /// At start: messages accepted before the last stop whose rules may not have run (the
+    /// process was killed) are run again from the journal.
+    Replayed { messages: usize },
+    /// The journal could not be written (or its checkpoint moved): acknowledgements now wait
+    /// for the rules, and a crash may run some messages twice.
+    JournalFailed { error: String },
     /// The error action failed too: the failures are lost.
     ErrorActionFailed {
         rule: String,

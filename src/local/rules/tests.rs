@@ -650,7 +650,7 @@ fn no_message_makes_the_engine_panic() {
 async fn spawn_drains_every_message_after_the_sender_is_dropped() {
     let h = Harness::template();
     let (tx, rx) = tokio::sync::mpsc::channel(64);
-    let task = spawn(Arc::clone(&h.engine), rx);
+    let task = spawn(Arc::clone(&h.engine), rx, None);
     for i in 0..10_000 {
         let payload = format!(
             r#"{{"name": "s{i}", "humidity": {}}}"#,
@@ -677,6 +677,50 @@ async fn spawn_drains_every_message_after_the_sender_is_dropped() {
         .unwrap_or_default();
     assert_eq!(files, 10_000);
     assert_eq!(h.alerts().len(), 100);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_journal_holds_runs_first_and_acknowledgements_follow_the_journal() {
+    use crate::local::journal::Journal;
+    let h = Harness::template();
+    let dir = h.state.journal();
+    // A backend killed after journaling three messages whose rules had not run.
+    {
+        let (journal, _) = Journal::open(&dir).expect("the journal opens");
+        let batch: Vec<_> = (0..3)
+            .map(|i| {
+                let payload = format!(r#"{{"name": "before-{i}", "humidity": 20}}"#);
+                inbound(TOPIC, payload.as_bytes())
+            })
+            .collect();
+        journal.append(&batch).expect("appended");
+    }
+    let opened = Journal::open(&dir).expect("the journal reopens");
+    assert_eq!(opened.1.messages.len(), 3);
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    let task = spawn(Arc::clone(&h.engine), rx, Some(opened));
+    let (acks, mut acked) = tokio::sync::mpsc::unbounded_channel();
+    for i in 0..100u64 {
+        let payload = format!(r#"{{"name": "after-{i}", "humidity": 50}}"#);
+        let mut msg = inbound(TOPIC, payload.as_bytes());
+        msg.hold = Some(crate::local::hold::Hold::new(acks.clone(), i));
+        tx.send(msg).await.expect("the engine is running");
+    }
+    drop(acks);
+    let mut released = Vec::new();
+    while let Some(seq) = acked.recv().await {
+        released.push(seq);
+    }
+    released.sort_unstable();
+    assert_eq!(released, (0..100).collect::<Vec<_>>());
+    drop(tx);
+    let stats = task.await.expect("the engine task ends");
+    assert_eq!(stats.messages, 103);
+    assert_eq!(h.objects().len(), 103);
+    assert_eq!(h.alerts().len(), 3, "the replayed readings alert");
+    // A clean stop leaves nothing to run again.
+    let (_journal, recovered) = Journal::open(&dir).expect("the journal reopens");
+    assert!(recovered.messages.is_empty());
 }
 
 /// The built-in template deployed locally as stack `soil` with just-in-time registration,
