@@ -12,6 +12,7 @@ use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use super::plan::{FleetPlan, Stop};
+use super::retry::{Retry, pause};
 use super::shadow::{self, Control};
 use super::stats::{Counters, DeviceFailure, FleetEvent};
 use crate::mqtt::{ConnectOptions, Connection, Endpoint, Event, MqttError, QoS};
@@ -19,8 +20,6 @@ use crate::sensor::{Model, Reading};
 
 /// How long a stopping device waits for its last acknowledgements.
 pub(super) const ACK_GRACE: Duration = Duration::from_secs(5);
-/// First wait after a failed connection; it doubles up to the plan's `max_backoff`.
-pub(super) const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 
 /// What a device still owes: readings not made yet and messages not acknowledged yet.
 struct Progress {
@@ -72,8 +71,7 @@ pub(super) async fn run(
     events: &(dyn Fn(FleetEvent) + Send + Sync),
     started: Instant,
 ) -> Option<DeviceFailure> {
-    let spec = &plan.devices[index];
-    let name = spec.name.clone();
+    let name = plan.devices[index].name.clone();
     tokio::select! {
         _ = cancel.cancelled() => return None,
         _ = sleep_until(started + plan.ramp_slot(index)) => {}
@@ -84,7 +82,7 @@ pub(super) async fn run(
     };
     let (endpoint, options) = connection_for(plan, index);
     let mut model = Model::new(plan.seed, index, plan.threshold);
-    let mut rng = fastrand::Rng::with_seed(plan.seed ^ (index as u64).wrapping_mul(0x9E37_79B9));
+    let mut retry = Retry::new(index, plan, counters, events);
     let mut progress = Progress {
         made: 0,
         control: Control {
@@ -93,80 +91,25 @@ pub(super) async fn run(
         },
         unacked: VecDeque::new(),
     };
-    let mut failures: u32 = 0;
-    let mut refusals: u32 = 0;
-    let mut backoff = FIRST_BACKOFF;
     // Readings are spread over the interval so that a fleet does not publish in bursts.
     let interval = plan.effective_interval();
-    let mut next_due = Instant::now() + interval.mul_f64(rng.f64());
-
-    // A device that never got a connection by the end of the run failed, with the last reason.
-    let mut last_error: Option<String> = None;
-    let mut ever_connected = false;
-    let never_connected = |last_error: Option<String>, ever_connected: bool| {
-        last_error
-            .filter(|_| !ever_connected)
-            .map(|error| DeviceFailure {
-                device: spec.name.clone(),
-                error: format!("never connected: {error}"),
-            })
-    };
+    let mut next_due = Instant::now() + interval.mul_f64(retry.rng().f64());
     let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
     let end = deadline.unwrap_or(far);
 
     loop {
-        if cancel.is_cancelled() || Instant::now() >= end {
-            return never_connected(last_error, ever_connected);
-        }
-        let attempt = tokio::select! {
-            _ = cancel.cancelled() => return never_connected(last_error, ever_connected),
-            _ = sleep_until(end) => return never_connected(last_error, ever_connected),
-            r = Connection::connect(&endpoint, &options) => r,
-        };
-        let conn = match attempt {
+        let conn = match retry
+            .connect(
+                || Connection::connect(&endpoint, &options),
+                started,
+                end,
+                cancel,
+            )
+            .await
+        {
             Ok(conn) => conn,
-            Err(e) => {
-                last_error = Some(e.to_string());
-                Counters::add(&counters.errors, 1);
-                if !e.is_retryable() {
-                    refusals += 1;
-                }
-                if !e.is_retryable() && refusals > plan.refusals_before_giving_up {
-                    let error = e.to_string();
-                    events(FleetEvent::GaveUp {
-                        device: name.clone(),
-                        error: error.clone(),
-                    });
-                    return Some(DeviceFailure {
-                        device: name,
-                        error,
-                    });
-                }
-                failures += 1;
-                let wait = jittered(backoff, &mut rng);
-                backoff = (backoff * 2).min(plan.max_backoff);
-                events(FleetEvent::ConnectFailed {
-                    device: name.clone(),
-                    error: e.to_string(),
-                    retry_in: wait,
-                });
-                if !pause(wait, end, cancel).await {
-                    return never_connected(last_error, ever_connected);
-                }
-                continue;
-            }
+            Err(ended) => return ended,
         };
-        ever_connected = true;
-        counters.connected(plan.devices.len(), started.elapsed());
-        if failures > 0 {
-            Counters::add(&counters.reconnects, 1);
-            events(FleetEvent::Reconnected {
-                device: name.clone(),
-                attempts: failures,
-            });
-        }
-        failures = 0;
-        backoff = FIRST_BACKOFF;
 
         let ended = serve(
             conn,
@@ -187,19 +130,10 @@ pub(super) async fn run(
                 return None;
             }
             Ended::Dropped(e) => {
-                Counters::add(&counters.errors, 1);
-                Counters::add(&counters.disconnects, 1);
-                failures += 1;
                 for entry in progress.unacked.iter_mut() {
                     entry.0 = None;
                 }
-                let wait = jittered(backoff, &mut rng);
-                backoff = (backoff * 2).min(plan.max_backoff);
-                events(FleetEvent::Dropped {
-                    device: name.clone(),
-                    error: e.to_string(),
-                    retry_in: wait,
-                });
+                let wait = retry.dropped(&e);
                 if !pause(wait, end, cancel).await {
                     return None;
                 }
@@ -364,18 +298,4 @@ async fn finish(mut conn: Connection, progress: &mut Progress, counters: &Counte
     }
     let _ = conn.disconnect().await;
     Ended::Finished
-}
-
-/// `base` give or take 20%, so that a fleet dropped at once does not come back at once.
-pub(super) fn jittered(base: Duration, rng: &mut fastrand::Rng) -> Duration {
-    base.mul_f64(0.8 + 0.4 * rng.f64())
-}
-
-/// Sleeps for `wait`; false when cancelled or when the run ends first.
-pub(super) async fn pause(wait: Duration, end: Instant, cancel: &CancellationToken) -> bool {
-    let until = Instant::now() + wait;
-    tokio::select! {
-        _ = cancel.cancelled() => false,
-        _ = sleep_until(until.min(end)) => until < end,
-    }
 }

@@ -8,6 +8,7 @@
 //!   reconnect after a drop, clean disconnect.
 //! - `sleeper`: a device that sleeps between readings: wake on a persistent session, publish
 //!   one reading, take what the broker queued, disconnect, sleep.
+//! - `retry`: the way back after a failed or broken connection, for both kinds of device.
 //! - `shadow`: following the desired state in the device's shadow and reporting it.
 //!
 //! Nothing here knows about AWS or the local backend: the command resolves the endpoint and
@@ -15,6 +16,7 @@
 
 mod device;
 mod plan;
+mod retry;
 pub mod shadow;
 mod sleeper;
 mod stats;

@@ -13,8 +13,9 @@ use bytes::Bytes;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
-use super::device::{ACK_GRACE, FIRST_BACKOFF, connection_for, jittered, pause};
+use super::device::{ACK_GRACE, connection_for};
 use super::plan::{FleetPlan, Stop};
+use super::retry::{Retry, pause};
 use super::shadow::{self, Control};
 use super::stats::{Counters, DeviceFailure, FleetEvent};
 use crate::mqtt::{Connection, Event, MqttError, QoS, Session};
@@ -58,7 +59,7 @@ pub(super) async fn run(
     let (endpoint, mut options) = connection_for(plan, index);
     options.clean_session = false;
     let mut model = Model::new(plan.seed, index, plan.threshold);
-    let mut rng = fastrand::Rng::with_seed(plan.seed ^ (index as u64).wrapping_mul(0x9E37_79B9));
+    let mut retry = Retry::new(index, plan, counters, events);
     let mut memory = Memory {
         session: Session::new(),
         asked_to_subscribe: false,
@@ -70,85 +71,24 @@ pub(super) async fn run(
         },
         made: 0,
     };
-    let (mut failures, mut refusals, mut backoff) = (0u32, 0u32, FIRST_BACKOFF);
-    let mut last_error: Option<String> = None;
-    let mut ever_connected = false;
-    let never_connected = |last_error: Option<String>, ever_connected: bool| {
-        last_error
-            .filter(|_| !ever_connected)
-            .map(|error| DeviceFailure {
-                device: name.clone(),
-                error: format!("never connected: {error}"),
-            })
-    };
-
     loop {
-        if cancel.is_cancelled() || Instant::now() >= end {
-            return never_connected(last_error, ever_connected);
-        }
-        let attempt = tokio::select! {
-            _ = cancel.cancelled() => return never_connected(last_error, ever_connected),
-            _ = sleep_until(end) => return never_connected(last_error, ever_connected),
-            r = Connection::resume(&endpoint, &options, memory.session.clone()) => r,
-        };
-        let conn = match attempt {
+        let conn = match retry
+            .connect(
+                || Connection::resume(&endpoint, &options, memory.session.clone()),
+                started,
+                end,
+                cancel,
+            )
+            .await
+        {
             Ok(conn) => conn,
-            Err(e) => {
-                last_error = Some(e.to_string());
-                Counters::add(&counters.errors, 1);
-                if !e.is_retryable() {
-                    refusals += 1;
-                    if refusals > plan.refusals_before_giving_up {
-                        let error = e.to_string();
-                        events(FleetEvent::GaveUp {
-                            device: name.clone(),
-                            error: error.clone(),
-                        });
-                        return Some(DeviceFailure {
-                            device: name.clone(),
-                            error,
-                        });
-                    }
-                }
-                failures += 1;
-                let wait = jittered(backoff, &mut rng);
-                backoff = (backoff * 2).min(plan.max_backoff);
-                events(FleetEvent::ConnectFailed {
-                    device: name.clone(),
-                    error: e.to_string(),
-                    retry_in: wait,
-                });
-                if !pause(wait, end, cancel).await {
-                    return never_connected(last_error, ever_connected);
-                }
-                continue;
-            }
+            Err(ended) => return ended,
         };
-        ever_connected = true;
-        counters.connected(plan.devices.len(), started.elapsed());
-        if failures > 0 {
-            Counters::add(&counters.reconnects, 1);
-            events(FleetEvent::Reconnected {
-                device: name.clone(),
-                attempts: failures,
-            });
-        }
-        failures = 0;
-        backoff = FIRST_BACKOFF;
         Counters::add(&counters.wakes, 1);
         let woke = wake(conn, &name, plan, counters, &mut model, &mut memory).await;
         counters.disconnected();
         if let Err(e) = woke {
-            Counters::add(&counters.errors, 1);
-            Counters::add(&counters.disconnects, 1);
-            failures += 1;
-            let wait = jittered(backoff, &mut rng);
-            backoff = (backoff * 2).min(plan.max_backoff);
-            events(FleetEvent::Dropped {
-                device: name.clone(),
-                error: e.to_string(),
-                retry_in: wait,
-            });
+            let wait = retry.dropped(&e);
             if !pause(wait, end, cancel).await {
                 return None;
             }
