@@ -14,6 +14,7 @@ pub mod doctor;
 pub mod error;
 pub mod fleet;
 pub mod iotsql;
+pub mod line_budget;
 pub mod local;
 pub mod mqtt;
 pub mod names;

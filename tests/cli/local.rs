@@ -896,3 +896,51 @@ fn a_rule_deleted_from_the_registry_stops_at_once() {
     assert_eq!(code, 0, "{log}");
     assert_eq!(objects(&bucket).len(), 0, "the deleted rule still archived");
 }
+
+#[test]
+fn a_flood_of_bad_connections_is_counted_not_printed_line_by_line() {
+    use std::io::Write as _;
+    let env = Env::new(None);
+    deployed(&env, &[]);
+    let up = LocalUp::start(&env);
+    // Not TLS at all: each one is refused during the handshake.
+    let flood = |n: usize| {
+        for _ in 0..n {
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", up.port)) {
+                let _ = s.write_all(b"GET / HTTP/1.0\r\n\r\n");
+            }
+        }
+    };
+    flood(400);
+    // Lines printed, and lines counted by the summaries (each says how many the second before
+    // it left out; the next event, in a new second, brings it).
+    let tally = |log: &str| {
+        let printed = log.lines().filter(|l| l.contains(" refused: ")).count();
+        let counted: usize = log
+            .lines()
+            .filter(|l| l.contains("more broker event(s) in the last second"))
+            .filter_map(|l| l.split_whitespace().find_map(|w| w.parse::<usize>().ok()))
+            .sum();
+        (printed, counted)
+    };
+    for _ in 0..30 {
+        let (printed, counted) = tally(&up.log());
+        if printed + counted >= 400 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        flood(1);
+    }
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+    let (printed, counted) = tally(&log);
+    assert!(
+        counted > 0 && printed < 400,
+        "every refusal got its own line:\n{log}"
+    );
+    // Every refusal was either printed or counted; none went unsaid.
+    assert!(
+        printed + counted >= 400,
+        "{printed} printed, {counted} counted:\n{log}"
+    );
+}

@@ -4,10 +4,11 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::Instant;
 
 use anyhow::Context;
 
+use crate::line_budget::LineBudget;
 use crate::local::broker::{BrokerEvent, SessionSettings};
 use crate::local::control::LOCAL_HOST;
 use crate::local::rules::RuleEvent;
@@ -59,8 +60,8 @@ pub async fn run(
 /// How `local up` reports: broker events and rule events on stderr, alerts also on stdout.
 pub(crate) fn observers(printer: &Arc<Printer>) -> Observers {
     let broker = {
-        let p = printer.clone();
-        Arc::new(move |e: BrokerEvent| print_broker_event(&p, e))
+        let log = Budgeted::new(printer.clone(), BROKER_LINES_PER_SECOND, "broker event(s)");
+        Arc::new(move |e: BrokerEvent| log.print(|| e.to_string()))
     };
     let rules = {
         let log = RuleLog::new(printer.clone());
@@ -80,25 +81,60 @@ pub(crate) fn observers(printer: &Arc<Printer>) -> Observers {
     }
 }
 
-fn print_broker_event(p: &Printer, e: BrokerEvent) {
-    p.info(e.to_string());
-}
-
 /// Rule events printed per second before they are only counted (a busy backend would
 /// otherwise spend its time writing to the terminal).
 const EVENT_LINES_PER_SECOND: u64 = 20;
+/// Broker events (connections, disconnections, refusals) printed per second before they are
+/// only counted: a flood of bad connections must not become a flood of lines.
+const BROKER_LINES_PER_SECOND: u64 = 50;
+
+/// Lines of one kind, up to a rate (every line with `--verbose`), then counted.
+struct Budgeted {
+    printer: Arc<Printer>,
+    budget: std::sync::Mutex<LineBudget>,
+    /// What the left-out lines were, for the count: "rule event(s)".
+    what: &'static str,
+}
+
+impl Budgeted {
+    fn new(printer: Arc<Printer>, per_second: u64, what: &'static str) -> Self {
+        Budgeted {
+            printer,
+            budget: std::sync::Mutex::new(LineBudget::new(per_second, Instant::now())),
+            what,
+        }
+    }
+
+    fn print(&self, line: impl FnOnce() -> String) {
+        let p = &self.printer;
+        let admission = self
+            .budget
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .admit(Instant::now(), p.verbose());
+        if let Some(n) = admission.left_out_before {
+            p.info(format!(
+                "  ... and {n} more {} in the last second",
+                self.what
+            ));
+        }
+        if admission.print {
+            p.info(line());
+        }
+    }
+}
 
 /// Prints rule events: alerts and failures always, the rest up to a rate, then counted.
 struct RuleLog {
     printer: Arc<Printer>,
-    window: std::sync::Mutex<(std::time::Instant, u64, u64)>,
+    others: Budgeted,
 }
 
 impl RuleLog {
     fn new(printer: Arc<Printer>) -> Self {
         RuleLog {
+            others: Budgeted::new(printer.clone(), EVENT_LINES_PER_SECOND, "rule event(s)"),
             printer,
-            window: std::sync::Mutex::new((std::time::Instant::now(), 0, 0)),
         }
     }
 
@@ -149,22 +185,7 @@ impl RuleLog {
             )),
             RuleEvent::Replayed { .. } => p.info(describe(&e)),
             RuleEvent::JournalFailed { .. } => p.warn(describe(&e)),
-            other => {
-                let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
-                if w.0.elapsed() >= Duration::from_secs(1) {
-                    if w.2 > 0 {
-                        p.info(format!("  ... and {} more rule event(s)", w.2));
-                    }
-                    *w = (std::time::Instant::now(), 0, 0);
-                }
-                if w.1 < EVENT_LINES_PER_SECOND || p.verbose() {
-                    w.1 += 1;
-                    drop(w);
-                    p.info(describe(other));
-                } else {
-                    w.2 += 1;
-                }
-            }
+            other => self.others.print(|| describe(other)),
         }
     }
 }
