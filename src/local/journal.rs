@@ -38,6 +38,7 @@ use crate::local::gate::Inbound;
 /// the checkpoint has passed them.
 const SEGMENT_BYTES: u64 = 8 << 20;
 const CHECKPOINT: &str = "checkpoint";
+const LOCK: &str = "lock";
 const SEGMENT_SUFFIX: &str = ".seg";
 /// Marks a valid checkpoint: the second half is the first XOR this.
 const CHECK: u64 = 0x736f_696c_6a6e_6c31;
@@ -47,6 +48,11 @@ const FIXED: usize = 8 + 8 + 1 + 1;
 /// What went wrong reading or writing the journal.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
+    #[error(
+        "another `soilctl local up` (or `demo`) is running on the state directory {}: stop it first, or give this one its own --state-dir",
+        state.display()
+    )]
+    InUse { state: PathBuf },
     #[error("cannot use the journal in {}: {source}", dir.display())]
     Io {
         dir: PathBuf,
@@ -58,6 +64,9 @@ pub enum JournalError {
 /// The journal of one state directory. One thread appends; any thread reports finished ranges.
 pub struct Journal {
     dir: PathBuf,
+    /// Held (an exclusive `flock`) while the journal is open: one backend per state directory.
+    /// The kernel lets go when the process ends, however it ends.
+    _lock: File,
     writer: Mutex<Writer>,
     progress: Mutex<Progress>,
     /// Every message below this is finished (a copy of `progress.checkpoint` to read freely).
@@ -94,6 +103,7 @@ impl Journal {
             source,
         };
         fs::create_dir_all(dir).map_err(io)?;
+        let lock = lock(dir)?;
         let checkpoint = read_checkpoint(&dir.join(CHECKPOINT)).map_err(io)?;
         let old = segments(dir).map_err(io)?;
         let mut messages = Vec::new();
@@ -134,6 +144,7 @@ impl Journal {
         let end = first + messages.len() as u64;
         let journal = Journal {
             dir: dir.to_path_buf(),
+            _lock: lock,
             writer: Mutex::new(Writer {
                 file,
                 bytes: buf.len() as u64,
@@ -250,6 +261,28 @@ impl Journal {
             }
         }
         Ok(())
+    }
+}
+
+/// Takes the journal's lock, or says who has it.
+fn lock(dir: &Path) -> Result<File, JournalError> {
+    use rustix::fs::{FlockOperation, flock};
+    let io = |source| JournalError::Io {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK))
+        .map_err(io)?;
+    match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(file),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(JournalError::InUse {
+            state: dir.parent().unwrap_or(dir).to_path_buf(),
+        }),
+        Err(e) => Err(io(e.into())),
     }
 }
 
@@ -517,6 +550,24 @@ mod tests {
             proptest::prop_assert_eq!(&back[0].1.topic, &topic);
             proptest::prop_assert_eq!(&back[0].1.payload[..], &payload[..]);
         }
+    }
+
+    #[test]
+    fn one_backend_at_a_time() -> Result<(), JournalError> {
+        let dir = tempfile::tempdir().map_err(|source| JournalError::Io {
+            dir: PathBuf::new(),
+            source,
+        })?;
+        let (journal, _) = Journal::open(&dir.path().join("journal"))?;
+        let second = Journal::open(&dir.path().join("journal"));
+        assert!(
+            matches!(&second, Err(JournalError::InUse { state }) if state == dir.path()),
+            "{:?}",
+            second.err()
+        );
+        drop(journal);
+        Journal::open(&dir.path().join("journal"))?;
+        Ok(())
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::local::broker::BrokerEvent;
 use crate::local::broker::{self, BrokerConfig, BrokerHandle, EventSink, Publisher};
 use crate::local::control::{LOCAL_HOST, Local, deployed_everything};
 use crate::local::gate::Inbound;
-use crate::local::journal::Journal;
+use crate::local::journal::{Journal, JournalError};
 use crate::local::registry::{ConnectivityChange, Registry};
 use crate::local::rules::{self, Engine, EngineStats, RuleEvent};
 use crate::local::state::StateDir;
@@ -70,6 +70,11 @@ impl Server {
         sessions: broker::SessionSettings,
         observers: Observers,
     ) -> anyhow::Result<Self> {
+        // First, so that a second backend on this state directory changes nothing.
+        let journal = Journal::open(&state.journal()).map_err(|e| match e {
+            JournalError::InUse { .. } => crate::error::bad_input(e.to_string()),
+            other => anyhow::Error::new(other).context("opening the journal of accepted messages"),
+        })?;
         let local = Local::open(state)?;
         // Everything below is loaded from at least this generation of the registry.
         let generation = local.registry.generation()?;
@@ -97,8 +102,6 @@ impl Server {
             republish,
             observers.rules.clone(),
         ));
-        let journal =
-            Journal::open(&state.journal()).context("opening the journal of accepted messages")?;
         let (tx, rx) = tokio::sync::mpsc::channel::<Inbound>(QUEUE);
         let engine_task = rules::spawn(engine.clone(), rx, Some(journal));
 

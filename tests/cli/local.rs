@@ -944,3 +944,26 @@ fn a_flood_of_bad_connections_is_counted_not_printed_line_by_line() {
         "{printed} printed, {counted} counted:\n{log}"
     );
 }
+
+#[test]
+fn a_second_backend_on_one_state_directory_is_refused_and_changes_nothing() {
+    let env = Env::new(None);
+    deployed(&env, &["sensor-1"]);
+    let up = LocalUp::start(&env);
+    let out = env
+        .run(&["--local", "local", "up", "--port", "0"])
+        .expect(2);
+    assert!(
+        out.stderr
+            .contains("another `soilctl local up` (or `demo`) is running on the state directory"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    // The first one still serves.
+    up.mqtt(&env)
+        .device_publish("sensor-1", &["-q", "1", "-m", r#"{"humidity":50}"#])
+        .expect(0);
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+}
