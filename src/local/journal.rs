@@ -493,8 +493,8 @@ mod tests {
             .collect();
         assert_eq!(
             names.len(),
-            2,
-            "one empty segment and the checkpoint: {names:?}"
+            3,
+            "one empty segment, the checkpoint and the lock: {names:?}"
         );
         Ok(())
     }
