@@ -746,8 +746,9 @@ Watch everything with the operator identity in STATE_DIR/operator/.
 
 Persistent sessions (MQTT 3.1.1 clean session 0, MQTT 5 session expiry) keep their
 subscriptions and queued QoS 1 messages for --session-expiry, across restarts too. A
-QoS 1 PUBACK is sent once the rules have run on the message: `kill -9` loses nothing
-that was acknowledged.
+QoS 1 PUBACK is sent once the message is in the backend's journal (STATE_DIR/journal);
+its rules run after, and a restart runs them on what a crash left unfinished: `kill -9`
+loses nothing that was acknowledged. One backend runs on a state directory at a time.
 
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM after a clean shutdown
