@@ -297,12 +297,31 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'soilctl;local;up' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1')
+            [CompletionResult]::new('--api-port', '--api-port', [CompletionResultType]::ParameterName, 'TCP port of the AWS API endpoint (HTTP) on 127.0.0.1, for the AWS CLI, boto3 and the SDKs (`soilctl local env`); 0 picks a free port')
             [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'How long a persistent session outlives its connection, as AWS IoT Core''s account setting (1 second to 7 days; MQTT 5 clients may ask for less)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;local;env' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
@@ -321,10 +340,14 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
         }
         'soilctl;local;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'soilctl;local;help;up' {
+            break
+        }
+        'soilctl;local;help;env' {
             break
         }
         'soilctl;local;help;help' {
@@ -771,9 +794,13 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
         }
         'soilctl;help;local' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"')
             break
         }
         'soilctl;help;local;up' {
+            break
+        }
+        'soilctl;help;local;env' {
             break
         }
         'soilctl;help;simulate' {

@@ -157,6 +157,9 @@ _soilctl() {
             soilctl__subcmd__help__subcmd__device__subcmd__cert,issue)
                 cmd="soilctl__subcmd__help__subcmd__device__subcmd__cert__subcmd__issue"
                 ;;
+            soilctl__subcmd__help__subcmd__local,env)
+                cmd="soilctl__subcmd__help__subcmd__local__subcmd__env"
+                ;;
             soilctl__subcmd__help__subcmd__local,up)
                 cmd="soilctl__subcmd__help__subcmd__local__subcmd__up"
                 ;;
@@ -184,11 +187,17 @@ _soilctl() {
             soilctl__subcmd__help__subcmd__thing,show)
                 cmd="soilctl__subcmd__help__subcmd__thing__subcmd__show"
                 ;;
+            soilctl__subcmd__local,env)
+                cmd="soilctl__subcmd__local__subcmd__env"
+                ;;
             soilctl__subcmd__local,help)
                 cmd="soilctl__subcmd__local__subcmd__help"
                 ;;
             soilctl__subcmd__local,up)
                 cmd="soilctl__subcmd__local__subcmd__up"
+                ;;
+            soilctl__subcmd__local__subcmd__help,env)
+                cmd="soilctl__subcmd__local__subcmd__help__subcmd__env"
                 ;;
             soilctl__subcmd__local__subcmd__help,help)
                 cmd="soilctl__subcmd__local__subcmd__help__subcmd__help"
@@ -1021,8 +1030,22 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__help__subcmd__local)
-            opts="up"
+            opts="up env"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__local__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1259,7 +1282,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__local)
-            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version up help"
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version up env help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,9 +1315,57 @@ _soilctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        soilctl__subcmd__local__subcmd__help)
-            opts="up help"
+        soilctl__subcmd__local__subcmd__env)
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__local__subcmd__help)
+            opts="up env help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__local__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1335,13 +1406,17 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__local__subcmd__up)
-            opts="-q -v -h -V --port --session-expiry --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            opts="-q -v -h -V --port --api-port --session-expiry --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

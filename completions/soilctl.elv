@@ -275,11 +275,29 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand up 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+            cand env 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'soilctl;local;up'= {
             cand --port 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1'
+            cand --api-port 'TCP port of the AWS API endpoint (HTTP) on 127.0.0.1, for the AWS CLI, boto3 and the SDKs (`soilctl local env`); 0 picks a free port'
             cand --session-expiry 'How long a persistent session outlives its connection, as AWS IoT Core''s account setting (1 second to 7 days; MQTT 5 clients may ask for less)'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;local;env'= {
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
@@ -297,9 +315,12 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         }
         &'soilctl;local;help'= {
             cand up 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+            cand env 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'soilctl;local;help;up'= {
+        }
+        &'soilctl;local;help;env'= {
         }
         &'soilctl;local;help;help'= {
         }
@@ -704,8 +725,11 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         }
         &'soilctl;help;local'= {
             cand up 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+            cand env 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"'
         }
         &'soilctl;help;local;up'= {
+        }
+        &'soilctl;help;local;env'= {
         }
         &'soilctl;help;simulate'= {
         }

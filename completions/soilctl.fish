@@ -199,20 +199,22 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
 json\t'One JSON document on stdout'"
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -s V -l version -d 'Print version'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -f -a "env" -d 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l port -d 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l api-port -d 'TCP port of the AWS API endpoint (HTTP) on 127.0.0.1, for the AWS CLI, boto3 and the SDKs (`soilctl local env`); 0 picks a free port' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l session-expiry -d 'How long a persistent session outlives its connection, as AWS IoT Core\'s account setting (1 second to 7 days; MQTT 5 clients may ask for less)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
@@ -225,7 +227,19 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "env" -d 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l stack-name -d 'Name of the CloudFormation stack' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l devices -d 'How many devices to simulate' -r
@@ -503,6 +517,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_su
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "delete" -d 'Delete things with their certificates (detached, deactivated, deleted)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "env" -d 'Print the environment that points the AWS CLI, boto3 and the SDKs at the running `local up`: eval "$(soilctl local env)"'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from shadow" -f -a "get" -d 'Print a shadow: desired, reported and delta state, version and last update'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from shadow" -f -a "update" -d 'Merge desired and/or reported state into a shadow'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from shadow" -f -a "delete" -d 'Delete a shadow'

@@ -734,7 +734,25 @@ pub enum LocalCommand {
     /// Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts.
     #[command(after_help = LOCAL_UP_HELP)]
     Up(LocalUpArgs),
+    /// Print the environment that points the AWS CLI, boto3 and the SDKs at the running
+    /// `local up`: eval "$(soilctl local env)".
+    #[command(after_help = LOCAL_ENV_HELP)]
+    Env,
 }
+
+pub const LOCAL_ENV_HELP: &str = "\
+Prints shell `export` lines (or, with --output json, one JSON object):
+AWS_ENDPOINT_URL (the running `local up`'s AWS API endpoint), AWS_REGION and
+AWS_DEFAULT_REGION (`local`), and an access key pair. The endpoint accepts any
+well-formed SigV4 signature, which is why it listens on 127.0.0.1 only. Served so far:
+AWS IoT's thing operations (aws iot list-things, describe-thing, create-thing,
+delete-thing) and describe-endpoint.
+  eval \"$(soilctl local env)\"
+  aws iot list-things
+
+Exit codes:
+  0  printed
+  2  no `local up` is running for the state directory";
 
 pub const LOCAL_UP_HELP: &str = "\
 Deploy first with `soilctl deploy --local --email ADDR`, make devices with
@@ -760,6 +778,11 @@ pub struct LocalUpArgs {
     /// TCP port of the MQTT broker (mutual TLS) on 127.0.0.1.
     #[arg(long, default_value_t = 8883, value_name = "PORT")]
     pub port: u16,
+
+    /// TCP port of the AWS API endpoint (HTTP) on 127.0.0.1, for the AWS CLI, boto3 and the
+    /// SDKs (`soilctl local env`); 0 picks a free port.
+    #[arg(long, default_value_t = 4580, value_name = "PORT")]
+    pub api_port: u16,
 
     /// How long a persistent session outlives its connection, as AWS IoT Core's account
     /// setting (1 second to 7 days; MQTT 5 clients may ask for less).

@@ -188,7 +188,11 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
         Command::Local(LocalCommand::Up(args)) => {
             let state = settings::state_dir(&cli.global);
             let expiry_secs = u32::try_from(args.session_expiry.as_secs()).unwrap_or(u32::MAX);
-            local::up::run(&state, args.port, expiry_secs, &printer).await
+            local::up::run(&state, args.port, args.api_port, expiry_secs, &printer).await
+        }
+        Command::Local(LocalCommand::Env) => {
+            let state = settings::state_dir(&cli.global);
+            local::env::run(&state, &printer)
         }
         Command::Ca(CaCommand::Create(args)) => {
             let s = settings::CaSettings {

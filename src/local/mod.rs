@@ -9,11 +9,13 @@
 //! - `ca`: the backend's own certificate authority (device and server certificates).
 //! - `authority`: the gate's implementation over the registry and the policy evaluator.
 //! - `rules`: the rules engine: IoT SQL and the S3, Lambda, republish, SNS and error actions.
+//! - `api`: the AWS APIs on one loopback HTTP port, for the AWS CLI, boto3 and the SDKs.
 //! - `server`: the broker, the engine and the registry watcher started and stopped together.
 //! - `state`: where everything lives on disk.
 //! - `hold`: a QoS 1 acknowledgement held until the work it promises is done.
 //! - `journal`: the write-ahead journal that lets an acknowledgement go before the rules run.
 
+pub mod api;
 pub mod authority;
 pub mod broker;
 pub mod ca;

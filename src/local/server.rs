@@ -20,6 +20,7 @@ use anyhow::Context;
 use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
+use crate::local::api::ApiServer;
 use crate::local::authority::Authority;
 use crate::local::broker::BrokerEvent;
 use crate::local::broker::{self, BrokerConfig, BrokerHandle, EventSink, Publisher};
@@ -48,6 +49,8 @@ pub struct Observers {
 /// A running local backend.
 pub struct Server {
     handle: BrokerHandle,
+    /// The AWS API endpoint, when asked for.
+    api: Option<ApiServer>,
     shutdown: CancellationToken,
     engine_task: tokio::task::JoinHandle<EngineStats>,
     watcher: tokio::task::JoinHandle<()>,
@@ -60,13 +63,22 @@ impl Server {
     /// Starts the backend of `state` on 127.0.0.1:`port` (0 picks a free port) and writes the
     /// broker file that other soilctl commands use to find it.
     pub async fn start(state: &StateDir, port: u16, observers: Observers) -> anyhow::Result<Self> {
-        Self::start_with(state, port, broker::SessionSettings::default(), observers).await
+        Self::start_with(
+            state,
+            port,
+            None,
+            broker::SessionSettings::default(),
+            observers,
+        )
+        .await
     }
 
-    /// [`Server::start`] with other persistent-session settings (`local up --session-expiry`).
+    /// [`Server::start`] with the AWS API endpoint on 127.0.0.1:`api_port` (0 picks a free
+    /// port; `None`: no endpoint) and other persistent-session settings (`local up`).
     pub async fn start_with(
         state: &StateDir,
         port: u16,
+        api_port: Option<u16>,
         sessions: broker::SessionSettings,
         observers: Observers,
     ) -> anyhow::Result<Self> {
@@ -151,11 +163,34 @@ impl Server {
         })?;
         handle.serve_shadows_from(Arc::new(Registry::open(&state.registry())?));
         let _ = broker_cell.set(handle.publisher());
-        write_broker_file(state, handle.local_addr(), generation)?;
+        let api = match api_port {
+            None => None,
+            Some(api_port) => {
+                let bind = SocketAddr::from(([127, 0, 0, 1], api_port));
+                let registry = Arc::new(Registry::open(&state.registry())?);
+                Some(ApiServer::start(bind, registry).await.map_err(|e| {
+                    let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                        format!(
+                            ": another program uses port {api_port}; pick another with --api-port"
+                        )
+                    } else {
+                        String::new()
+                    };
+                    anyhow::anyhow!("cannot listen on {bind} for the AWS APIs: {e}{hint}")
+                })?)
+            }
+        };
+        write_broker_file(
+            state,
+            handle.local_addr(),
+            api.as_ref().map(ApiServer::local_addr),
+            generation,
+        )?;
 
         let watcher = tokio::spawn(watch_registry(
             state.clone(),
             handle.local_addr(),
+            api.as_ref().map(ApiServer::local_addr),
             generation,
             local.registry,
             authority,
@@ -165,6 +200,7 @@ impl Server {
         ));
         Ok(Server {
             handle,
+            api,
             shutdown,
             engine_task,
             watcher,
@@ -178,6 +214,11 @@ impl Server {
         self.handle.local_addr()
     }
 
+    /// Where the AWS API endpoint listens, when it runs.
+    pub fn api_addr(&self) -> Option<SocketAddr> {
+        self.api.as_ref().map(ApiServer::local_addr)
+    }
+
     /// Publishes as the backend itself (no policy applies).
     pub fn publisher(&self) -> Publisher {
         self.handle.publisher()
@@ -186,6 +227,9 @@ impl Server {
     /// Stops accepting, closes every connection, lets the engine finish every accepted message,
     /// removes the broker file, and returns what the engine did.
     pub async fn stop(self) -> anyhow::Result<EngineStats> {
+        if let Some(api) = self.api {
+            api.stop().await;
+        }
         self.shutdown.cancel();
         let _ = self.watcher.await;
         // Every connection closed and every accepted message handed over; the hand-over
@@ -207,6 +251,7 @@ impl Server {
 async fn watch_registry(
     state: StateDir,
     addr: SocketAddr,
+    api: Option<SocketAddr>,
     mut generation: u64,
     registry: Registry,
     authority: Arc<Authority>,
@@ -249,7 +294,7 @@ async fn watch_registry(
         }
         generation = now;
         // Tells other soilctl commands that what they changed is now in effect.
-        if let Err(e) = write_broker_file(&state, addr, generation) {
+        if let Err(e) = write_broker_file(&state, addr, api, generation) {
             reloaded(Err(format!(
                 "updating {}: {e}",
                 state.broker_file().display()
@@ -317,8 +362,13 @@ fn load_rules(registry: &Registry) -> anyhow::Result<rules::RuleSet> {
     Ok(rules::compile(&defs, &deployed)?)
 }
 
-fn write_broker_file(state: &StateDir, addr: SocketAddr, generation: u64) -> anyhow::Result<()> {
-    let info = serde_json::json!({
+fn write_broker_file(
+    state: &StateDir,
+    addr: SocketAddr,
+    api: Option<SocketAddr>,
+    generation: u64,
+) -> anyhow::Result<()> {
+    let mut info = serde_json::json!({
         "generation": generation,
         "pid": std::process::id(),
         "host": LOCAL_HOST,
@@ -327,6 +377,10 @@ fn write_broker_file(state: &StateDir, addr: SocketAddr, generation: u64) -> any
         "caFile": state.ca_dir().join("ca.pem"),
         "startedMs": crate::clock::now_ms(),
     });
+    if let Some(api) = api {
+        info["apiPort"] = api.port().into();
+        info["apiEndpoint"] = format!("http://{api}").into();
+    }
     crate::pki::write_file(
         &state.broker_file(),
         format!("{info:#}\n").as_bytes(),
@@ -342,6 +396,8 @@ pub struct Running {
     pub ca_file: std::path::PathBuf,
     /// The registry generation whose certificates, policies and rules are in effect.
     pub generation: u64,
+    /// The AWS API endpoint (`http://127.0.0.1:PORT`), when it runs.
+    pub api_endpoint: Option<String>,
 }
 
 /// The `local up` serving `state`, or a one-line error saying how to start one.
@@ -377,6 +433,7 @@ pub fn find_running(state: &StateDir) -> anyhow::Result<Running> {
             .map(Into::into)
             .unwrap_or_else(|| state.ca_dir().join("ca.pem")),
         generation: info["generation"].as_u64().unwrap_or(0),
+        api_endpoint: info["apiEndpoint"].as_str().map(str::to_owned),
     })
 }
 

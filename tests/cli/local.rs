@@ -57,7 +57,7 @@ impl LocalUp {
             .open(&log)
             .unwrap();
         let port = port.to_string();
-        let mut args = vec!["--local", "local", "up", "--port", &port];
+        let mut args = vec!["--local", "local", "up", "--port", &port, "--api-port", "0"];
         args.extend_from_slice(extra);
         let mut command = env.command(&args);
         if let Some(ms) = connect_interval_ms {
@@ -951,7 +951,7 @@ fn a_second_backend_on_one_state_directory_is_refused_and_changes_nothing() {
     deployed(&env, &["sensor-1"]);
     let up = LocalUp::start(&env);
     let out = env
-        .run(&["--local", "local", "up", "--port", "0"])
+        .run(&["--local", "local", "up", "--port", "0", "--api-port", "0"])
         .expect(2);
     assert!(
         out.stderr

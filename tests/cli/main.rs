@@ -1,6 +1,7 @@
 //! End-to-end tests of the `soilctl` binary: the AWS path against a moto server on loopback,
 //! bad input, the template (cfn-lint) and the generated completions and man pages.
 
+mod api;
 mod ca;
 mod deploy;
 mod doctor;

@@ -4,6 +4,7 @@
 pub(crate) mod ca;
 pub(crate) mod deploy;
 pub(crate) mod doctor;
+pub mod env;
 pub(crate) mod shadow;
 mod status;
 pub(crate) mod teardown;

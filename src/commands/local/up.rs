@@ -19,6 +19,7 @@ use crate::printer::Printer;
 pub async fn run(
     state: &StateDir,
     port: u16,
+    api_port: u16,
     session_expiry_secs: u32,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
@@ -27,7 +28,8 @@ pub async fn run(
         max_expiry_secs: session_expiry_secs,
         ..SessionSettings::default()
     };
-    let server = Server::start_with(state, port, sessions, observers(&printer)).await?;
+    let server =
+        Server::start_with(state, port, Some(api_port), sessions, observers(&printer)).await?;
     let addr = server.local_addr();
     printer.info(format!(
         "{} mqtts://{LOCAL_HOST}:{} (mutual TLS; CA {})",
@@ -35,6 +37,11 @@ pub async fn run(
         addr.port(),
         state.ca_dir().join("ca.pem").display()
     ));
+    if let Some(api) = server.api_addr() {
+        printer.info(format!(
+            "  AWS APIs on http://{api} (eval \"$(soilctl local env)\" points the AWS CLI and boto3 there)"
+        ));
+    }
     printer.info(format!(
         "  state {}  |  operator identity {}  |  Ctrl-C stops",
         state.root().display(),

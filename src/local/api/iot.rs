@@ -1,0 +1,462 @@
+//! AWS IoT's control plane (REST-JSON, signing name `iot`) over the registry: the thing
+//! operations and DescribeEndpoint. Each operation takes the parsed request and answers as
+//! AWS IoT does, its errors included.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::Request;
+use super::reply::Reply;
+use crate::local::control::LOCAL_HOST;
+use crate::local::registry::{Registry, RegistryError, ThingRecord};
+
+/// ListThings' page size when the request gives none, and its largest (AWS's).
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 250;
+
+/// Answers one AWS IoT request.
+pub fn handle(registry: &Registry, req: &Request) -> Reply {
+    let segments: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    let result = match (req.method.as_str(), segments.as_slice()) {
+        ("GET", ["things"]) => list_things(registry, req),
+        ("GET", ["things", name]) => describe_thing(registry, name),
+        ("POST", ["things", name]) => create_thing(registry, name, req),
+        ("DELETE", ["things", name]) => delete_thing(registry, name, req),
+        ("GET", ["endpoint"]) => describe_endpoint(req),
+        _ => return Reply::unknown_operation("iot", &req.method, &req.path),
+    };
+    result.unwrap_or_else(|e| match e {
+        Failure::Registry(e) => Reply::registry_error(&e),
+        Failure::Invalid(message) => Reply::invalid_request(&message),
+    })
+}
+
+enum Failure {
+    Registry(RegistryError),
+    Invalid(String),
+}
+
+impl From<RegistryError> for Failure {
+    fn from(e: RegistryError) -> Self {
+        Failure::Registry(e)
+    }
+}
+
+type Answer = Result<Reply, Failure>;
+
+/// AWS's thing id is a UUID fixed when the thing is made; here it is derived from the thing's
+/// ARN and creation time, so it is the same on every call and new for a thing made again.
+fn thing_id(thing: &ThingRecord) -> String {
+    let digest = Sha256::digest(format!("{}@{}", thing.arn, thing.created_ms));
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+fn list_things(registry: &Registry, req: &Request) -> Answer {
+    let page = match req.query("maxResults") {
+        None => DEFAULT_PAGE,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+            _ => {
+                return Err(Failure::Invalid(format!(
+                    "maxResults must be a whole number from 1 to {MAX_PAGE}, not {text:?}"
+                )));
+            }
+        },
+    };
+    let after = match req.query("nextToken") {
+        None => None,
+        Some(token) => Some(decode_token(token).ok_or_else(|| {
+            Failure::Invalid(format!(
+                "the nextToken {token:?} is not one this backend gave"
+            ))
+        })?),
+    };
+    let wanted = match (req.query("attributeName"), req.query("attributeValue")) {
+        (Some(name), Some(value)) => Some((name, value)),
+        (None, None) => None,
+        _ => {
+            return Err(Failure::Invalid(
+                "attributeName and attributeValue go together".to_owned(),
+            ));
+        }
+    };
+    let things: Vec<ThingRecord> = registry
+        .things()?
+        .into_iter()
+        .filter(|t| after.as_deref().is_none_or(|after| t.name.as_str() > after))
+        .filter(|t| {
+            wanted.is_none_or(|(name, value)| {
+                t.attributes.get(name).map(String::as_str) == Some(value)
+            })
+        })
+        .collect();
+    let more = things.len() > page;
+    let listed: Vec<Value> = things
+        .iter()
+        .take(page)
+        .map(|t| {
+            json!({
+                "thingName": t.name,
+                "thingArn": t.arn,
+                "attributes": t.attributes,
+                "version": t.version,
+            })
+        })
+        .collect();
+    let mut body = json!({ "things": listed });
+    if more && let Some(last) = things.get(page - 1) {
+        body["nextToken"] = Value::String(encode_token(&last.name));
+    }
+    Ok(Reply::json(&body))
+}
+
+fn describe_thing(registry: &Registry, name: &str) -> Answer {
+    let thing = registry
+        .thing(name)?
+        .ok_or_else(|| RegistryError::NotFound {
+            kind: "thing",
+            id: name.to_owned(),
+        })?;
+    Ok(Reply::json(&json!({
+        "defaultClientId": thing.name,
+        "thingName": thing.name,
+        "thingId": thing_id(&thing),
+        "thingArn": thing.arn,
+        "attributes": thing.attributes,
+        "version": thing.version,
+    })))
+}
+
+fn create_thing(registry: &Registry, name: &str, req: &Request) -> Answer {
+    let body = req.json_object()?;
+    if body.get("thingTypeName").is_some_and(|t| !t.is_null()) {
+        return Err(Failure::Invalid(
+            "thing types are not kept by the local backend: create the thing without one"
+                .to_owned(),
+        ));
+    }
+    if body.get("billingGroupName").is_some_and(|t| !t.is_null()) {
+        return Err(Failure::Invalid(
+            "billing groups are not kept by the local backend".to_owned(),
+        ));
+    }
+    let attributes = attributes_of(&body)?;
+    let thing = registry.create_thing(name, &attributes)?;
+    Ok(Reply::json(&json!({
+        "thingName": thing.name,
+        "thingArn": thing.arn,
+        "thingId": thing_id(&thing),
+    })))
+}
+
+/// `attributePayload.attributes`: string values only, as AWS IoT takes them.
+fn attributes_of(body: &Map<String, Value>) -> Result<BTreeMap<String, String>, Failure> {
+    let Some(attributes) = body
+        .get("attributePayload")
+        .and_then(|p| p.get("attributes"))
+        .filter(|a| !a.is_null())
+    else {
+        return Ok(BTreeMap::new());
+    };
+    let Some(map) = attributes.as_object() else {
+        return Err(Failure::Invalid(
+            "attributePayload.attributes must be an object of strings".to_owned(),
+        ));
+    };
+    map.iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k.clone(), s.clone())),
+            other => Err(Failure::Invalid(format!(
+                "attribute {k} must be a string, not {other}"
+            ))),
+        })
+        .collect()
+}
+
+fn delete_thing(registry: &Registry, name: &str, req: &Request) -> Answer {
+    if let Some(expected) = req.query("expectedVersion") {
+        let Ok(expected) = expected.parse::<i64>() else {
+            return Err(Failure::Invalid(format!(
+                "expectedVersion must be a whole number, not {expected:?}"
+            )));
+        };
+        if let Some(thing) = registry.thing(name)?
+            && thing.version != expected
+        {
+            return Ok(Reply::rest_json_error(
+                409,
+                "VersionConflictException",
+                &format!(
+                    "thing {name} is at version {}, not {expected}",
+                    thing.version
+                ),
+            ));
+        }
+    }
+    registry.delete_thing(name)?;
+    Ok(Reply::json(&json!({})))
+}
+
+/// The broker's host: devices connect there (mutual TLS, `local up --port`, 8883 by
+/// default, as AWS's).
+fn describe_endpoint(req: &Request) -> Answer {
+    match req.query("endpointType") {
+        None | Some("iot:Data-ATS" | "iot:Data" | "iot:CredentialProvider" | "iot:Jobs") => {
+            Ok(Reply::json(&json!({ "endpointAddress": LOCAL_HOST })))
+        }
+        Some(other) => Err(Failure::Invalid(format!(
+            "endpointType {other:?} is not one of iot:Data-ATS, iot:Data, iot:CredentialProvider, iot:Jobs"
+        ))),
+    }
+}
+
+fn encode_token(name: &str) -> String {
+    name.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_token(token: &str) -> Option<String> {
+    if !token.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+impl Request {
+    fn json_object(&self) -> Result<Map<String, Value>, Failure> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Map::new());
+        }
+        match serde_json::from_slice::<Value>(&self.body) {
+            Ok(Value::Object(map)) => Ok(map),
+            Ok(_) => Err(Failure::Invalid(
+                "the request body must be a JSON object".to_owned(),
+            )),
+            Err(e) => Err(Failure::Invalid(format!(
+                "the request body is not JSON: {e}"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(method: &str, path: &str, query: &[(&str, &str)], body: &str) -> Request {
+        Request {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            query: query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: bytes::Bytes::from(body.to_owned()),
+        }
+    }
+
+    fn body(reply: &Reply) -> Value {
+        serde_json::from_slice(&reply.body).unwrap()
+    }
+
+    fn error_type(reply: &Reply) -> Option<&str> {
+        reply
+            .headers
+            .iter()
+            .find(|(k, _)| *k == "x-amzn-errortype")
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn things_are_made_listed_in_pages_described_and_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("registry.db")).unwrap();
+        for i in 0..5 {
+            let made = handle(
+                &registry,
+                &request(
+                    "POST",
+                    &format!("/things/sensor-{i}"),
+                    &[],
+                    &format!(
+                        r#"{{"attributePayload":{{"attributes":{{"site":"s{}"}}}}}}"#,
+                        i % 2
+                    ),
+                ),
+            );
+            assert_eq!(made.status, 200, "{made:?}");
+            assert_eq!(body(&made)["thingName"], format!("sensor-{i}"));
+        }
+        let first = handle(
+            &registry,
+            &request("GET", "/things", &[("maxResults", "2")], ""),
+        );
+        let first = body(&first);
+        assert_eq!(first["things"].as_array().unwrap().len(), 2);
+        let token = first["nextToken"].as_str().unwrap().to_owned();
+        let mut names = Vec::new();
+        let mut token = Some(token);
+        names.extend(
+            first["things"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["thingName"].as_str().unwrap().to_owned()),
+        );
+        while let Some(t) = token.take() {
+            let page = body(&handle(
+                &registry,
+                &request(
+                    "GET",
+                    "/things",
+                    &[("maxResults", "2"), ("nextToken", &t)],
+                    "",
+                ),
+            ));
+            names.extend(
+                page["things"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t["thingName"].as_str().unwrap().to_owned()),
+            );
+            token = page["nextToken"].as_str().map(str::to_owned);
+        }
+        assert_eq!(
+            names,
+            ["sensor-0", "sensor-1", "sensor-2", "sensor-3", "sensor-4"]
+        );
+        let site0 = body(&handle(
+            &registry,
+            &request(
+                "GET",
+                "/things",
+                &[("attributeName", "site"), ("attributeValue", "s0")],
+                "",
+            ),
+        ));
+        assert_eq!(site0["things"].as_array().unwrap().len(), 3);
+
+        let described = body(&handle(
+            &registry,
+            &request("GET", "/things/sensor-1", &[], ""),
+        ));
+        assert_eq!(described["attributes"]["site"], "s1");
+        assert_eq!(described["defaultClientId"], "sensor-1");
+        let again = body(&handle(
+            &registry,
+            &request("GET", "/things/sensor-1", &[], ""),
+        ));
+        assert_eq!(described["thingId"], again["thingId"]);
+
+        let deleted = handle(&registry, &request("DELETE", "/things/sensor-1", &[], ""));
+        assert_eq!(deleted.status, 200);
+        let missing = handle(&registry, &request("GET", "/things/sensor-1", &[], ""));
+        assert_eq!(missing.status, 404);
+        assert_eq!(error_type(&missing), Some("ResourceNotFoundException"));
+        // Deleting what is not there succeeds, as on AWS.
+        let deleted = handle(&registry, &request("DELETE", "/things/sensor-1", &[], ""));
+        assert_eq!(deleted.status, 200);
+    }
+
+    #[test]
+    fn bad_requests_get_aws_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("registry.db")).unwrap();
+        let cases = [
+            (
+                request("POST", "/things/bad name", &[], ""),
+                400,
+                "InvalidRequestException",
+            ),
+            (
+                request("POST", "/things/a", &[], "not json"),
+                400,
+                "InvalidRequestException",
+            ),
+            (
+                request(
+                    "POST",
+                    "/things/a",
+                    &[],
+                    r#"{"attributePayload":{"attributes":{"n":1}}}"#,
+                ),
+                400,
+                "InvalidRequestException",
+            ),
+            (
+                request("GET", "/things", &[("maxResults", "0")], ""),
+                400,
+                "InvalidRequestException",
+            ),
+            (
+                request("GET", "/things", &[("nextToken", "zz")], ""),
+                400,
+                "InvalidRequestException",
+            ),
+            (
+                request("PUT", "/nothing", &[], ""),
+                404,
+                "UnknownOperationException",
+            ),
+            (
+                request("GET", "/endpoint", &[("endpointType", "iot:Nope")], ""),
+                400,
+                "InvalidRequestException",
+            ),
+        ];
+        for (req, status, code) in cases {
+            let reply = handle(&registry, &req);
+            assert_eq!(
+                (reply.status, error_type(&reply)),
+                (status, Some(code)),
+                "{req:?}"
+            );
+        }
+        handle(
+            &registry,
+            &request(
+                "POST",
+                "/things/a",
+                &[],
+                r#"{"attributePayload":{"attributes":{"k":"v"}}}"#,
+            ),
+        );
+        let clash = handle(
+            &registry,
+            &request(
+                "POST",
+                "/things/a",
+                &[],
+                r#"{"attributePayload":{"attributes":{"k":"w"}}}"#,
+            ),
+        );
+        assert_eq!(
+            (clash.status, error_type(&clash)),
+            (409, Some("ResourceAlreadyExistsException"))
+        );
+        let stale = handle(
+            &registry,
+            &request("DELETE", "/things/a", &[("expectedVersion", "7")], ""),
+        );
+        assert_eq!(error_type(&stale), Some("VersionConflictException"));
+        let endpoint = body(&handle(
+            &registry,
+            &request("GET", "/endpoint", &[("endpointType", "iot:Data-ATS")], ""),
+        ));
+        assert_eq!(endpoint["endpointAddress"], LOCAL_HOST);
+    }
+}

@@ -1,0 +1,192 @@
+//! The local backend's AWS API endpoint: one loopback HTTP port that answers the AWS APIs in
+//! their own wire protocols, so that the AWS CLI, boto3 and the SDKs can use the local backend
+//! with `AWS_ENDPOINT_URL` set (`soilctl local env` prints it). Requests are routed by the
+//! service in their SigV4 credential scope, as moto and LocalStack do; any well-formed
+//! signature is accepted, which is why the port is on 127.0.0.1 only.
+//!
+//! Served so far: AWS IoT's thing operations and DescribeEndpoint (`iot`). Any other
+//! operation or service gets an error that names it.
+//!
+//! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
+//! shapes; `iot` answers AWS IoT over the registry. This module is the HTTP side.
+
+mod iot;
+mod reply;
+pub mod sigv4;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::local::registry::Registry;
+pub use reply::Reply;
+
+/// The largest request body taken (AWS IoT's largest requests, policy documents and CSRs,
+/// are far smaller).
+const MAX_BODY: usize = 1 << 20;
+
+/// One request as the operations see it: the path percent-decoded, the query as pairs.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+impl Request {
+    /// The first value of query parameter `name`.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A running API endpoint.
+pub struct ApiServer {
+    addr: SocketAddr,
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ApiServer {
+    /// Listens on `bind` and answers from `registry` until [`ApiServer::stop`].
+    pub async fn start(bind: SocketAddr, registry: Arc<Registry>) -> std::io::Result<ApiServer> {
+        let listener = TcpListener::bind(bind).await?;
+        let addr = listener.local_addr()?;
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(accept(listener, registry, stop.clone()));
+        Ok(ApiServer { addr, stop, task })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting; requests under way finish on their own.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        let _ = self.task.await;
+    }
+}
+
+async fn accept(listener: TcpListener, registry: Arc<Registry>, stop: CancellationToken) {
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.cancelled() => return,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _)) = accepted else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let registry = Arc::clone(&registry);
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let registry = Arc::clone(&registry);
+                async move { Ok::<_, Infallible>(respond(req, registry).await) }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn respond(
+    req: hyper::Request<Incoming>,
+    registry: Arc<Registry>,
+) -> hyper::Response<Full<Bytes>> {
+    let reply = match read(req).await {
+        Ok((scope, request)) => {
+            tokio::task::spawn_blocking(move || route(&registry, scope.as_ref(), &request))
+                .await
+                .unwrap_or_else(|_| {
+                    Reply::rest_json_error(500, "InternalFailureException", "the request failed")
+                })
+        }
+        Err(reply) => reply,
+    };
+    let mut response = hyper::Response::new(Full::new(reply.body));
+    *response.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in reply.headers {
+        if let Ok(value) = hyper::header::HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// The request's credential scope and its parts, or the error to answer with.
+async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Request), Reply> {
+    let (parts, body) = req.into_parts();
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let scope = parts
+        .headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(sigv4::from_authorization)
+        .or_else(|| {
+            query
+                .iter()
+                .find(|(k, _)| k == "X-Amz-Credential")
+                .and_then(|(_, v)| sigv4::parse_credential(v))
+        });
+    let path = percent_encoding::percent_decode_str(parts.uri.path())
+        .decode_utf8()
+        .map_err(|_| Reply::invalid_request("the request path is not UTF-8"))?
+        .into_owned();
+    let body = Limited::new(body, MAX_BODY)
+        .collect()
+        .await
+        .map_err(|_| {
+            Reply::rest_json_error(
+                413,
+                "RequestEntityTooLargeException",
+                &format!("the request body is over {MAX_BODY} bytes"),
+            )
+        })?
+        .to_bytes();
+    Ok((
+        scope,
+        Request {
+            method: parts.method.as_str().to_owned(),
+            path,
+            query,
+            body,
+        },
+    ))
+}
+
+/// Which service answers: the one the request was signed for.
+fn route(registry: &Registry, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
+    match scope.map(|s| s.service.as_str()) {
+        Some("iot") => iot::handle(registry, req),
+        Some(other) => Reply::rest_json_error(
+            400,
+            "UnknownServiceException",
+            &format!("the local backend does not serve the AWS service {other:?} yet"),
+        ),
+        None => Reply::rest_json_error(
+            403,
+            "MissingAuthenticationTokenException",
+            "the request is not signed with AWS Signature Version 4: set credentials (any will do; `soilctl local env` prints some)",
+        ),
+    }
+}

@@ -1,0 +1,197 @@
+//! The local backend's AWS API endpoint with the AWS CLI and boto3 (peers we did not write)
+//! as clients, pointed at it by `soilctl local env`.
+
+use std::process::Command;
+
+use crate::local::{LocalUp, deployed};
+use crate::support::{Env, Output, venv_bin};
+
+/// `program args...` with what `soilctl local env --output json` says.
+fn with_local_env(env: &Env, program: &str, args: &[&str]) -> Output {
+    let vars = env
+        .run(&["--local", "--output", "json", "local", "env"])
+        .expect(0)
+        .json();
+    let mut cmd: Command = env.command_for(program, args);
+    for (k, v) in vars.as_object().expect("an object of variables") {
+        cmd.env(k, v.as_str().expect("string values"));
+    }
+    let out = cmd.output().expect("running the peer");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn aws(env: &Env, args: &[&str]) -> Output {
+    let aws = venv_bin("aws");
+    with_local_env(env, aws.to_str().unwrap(), args)
+}
+
+/// `aws iot create-thing` of `name` with attribute `site`.
+fn create_thing(env: &Env, name: &str, site: &str) -> Output {
+    let attributes = format!(r#"{{"attributes":{{"site":"{site}"}}}}"#);
+    aws(
+        env,
+        &[
+            "iot",
+            "create-thing",
+            "--thing-name",
+            name,
+            "--attribute-payload",
+            &attributes,
+            "--output",
+            "json",
+        ],
+    )
+}
+
+#[test]
+fn the_aws_cli_and_boto3_manage_things_on_the_local_backend() {
+    let env = Env::new(None);
+    deployed(&env, &["sensor-1"]);
+    let up = LocalUp::start(&env);
+
+    let listed = aws(&env, &["iot", "list-things", "--output", "json"])
+        .expect(0)
+        .json();
+    let names: Vec<&str> = listed["things"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["thingName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["sensor-1"]);
+
+    let made = create_thing(&env, "probe-1", "north").expect(0).json();
+    assert_eq!(made["thingName"], "probe-1");
+    assert_eq!(
+        made["thingArn"],
+        "arn:aws:iot:local:000000000000:thing/probe-1"
+    );
+    // It is in the registry that `local up` and the CLI share.
+    let registry = soilctl::local::registry::Registry::open(
+        &crate::local::state_dir(&env).join("registry.db"),
+    )
+    .unwrap();
+    let thing = registry.thing("probe-1").unwrap().expect("the thing made");
+    assert_eq!(thing.attributes["site"], "north");
+
+    let described = aws(
+        &env,
+        &[
+            "iot",
+            "describe-thing",
+            "--thing-name",
+            "probe-1",
+            "--output",
+            "json",
+        ],
+    )
+    .expect(0)
+    .json();
+    assert_eq!(described["attributes"]["site"], "north");
+    assert_eq!(described["defaultClientId"], "probe-1");
+
+    // A missing thing: the AWS CLI's own error for AWS IoT's exception (version 1 of the CLI,
+    // the test venv's, exits 255 on a service error).
+    let missing = aws(&env, &["iot", "describe-thing", "--thing-name", "nobody"]);
+    assert_eq!(missing.code, 255, "{missing:?}");
+    assert!(
+        missing.stderr.contains(
+            "An error occurred (ResourceNotFoundException) when calling the DescribeThing operation"
+        ),
+        "{}",
+        missing.stderr
+    );
+    // A second thing of the same name with other attributes.
+    let clash = create_thing(&env, "probe-1", "south");
+    assert!(
+        clash.stderr.contains("(ResourceAlreadyExistsException)"),
+        "{clash:?}"
+    );
+    // A thing with a certificate attached cannot go.
+    let conflict = aws(&env, &["iot", "delete-thing", "--thing-name", "sensor-1"]);
+    assert!(
+        conflict.stderr.contains("(DeleteConflictException)"),
+        "{conflict:?}"
+    );
+
+    let endpoint = aws(
+        &env,
+        &[
+            "iot",
+            "describe-endpoint",
+            "--endpoint-type",
+            "iot:Data-ATS",
+            "--output",
+            "json",
+        ],
+    )
+    .expect(0)
+    .json();
+    assert_eq!(endpoint["endpointAddress"], "localhost");
+
+    // boto3, paging two at a time over three things.
+    aws(&env, &["iot", "create-thing", "--thing-name", "probe-2"]).expect(0);
+    let python = venv_bin("python");
+    let script = "import boto3\n\
+        pages = boto3.client('iot').get_paginator('list_things').paginate(PaginationConfig={'PageSize': 2})\n\
+        print(','.join(t['thingName'] for p in pages for t in p['things']))\n\
+        try:\n    boto3.client('iot').describe_thing(thingName='nobody')\n\
+        except boto3.client('iot').exceptions.ResourceNotFoundException:\n    print('not found')\n";
+    let out = with_local_env(&env, python.to_str().unwrap(), &["-c", script]).expect(0);
+    assert_eq!(
+        out.stdout, "probe-1,probe-2,sensor-1\nnot found\n",
+        "{out:?}"
+    );
+
+    aws(&env, &["iot", "delete-thing", "--thing-name", "probe-1"]).expect(0);
+    aws(&env, &["iot", "delete-thing", "--thing-name", "probe-2"]).expect(0);
+    let listed = aws(&env, &["iot", "list-things", "--output", "json"])
+        .expect(0)
+        .json();
+    assert_eq!(listed["things"].as_array().unwrap().len(), 1);
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+}
+
+#[test]
+fn local_env_needs_a_running_backend_and_prints_shell_lines() {
+    let env = Env::new(None);
+    deployed(&env, &[]);
+    let out = env.run(&["--local", "local", "env"]).expect(2);
+    assert!(
+        out.stderr.contains("no `soilctl local up` is running"),
+        "{}",
+        out.stderr
+    );
+    let up = LocalUp::start(&env);
+    let out = env.run(&["--local", "local", "env"]).expect(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{}", out.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("export AWS_ENDPOINT_URL=http://127.0.0.1:")),
+        "{}",
+        out.stdout
+    );
+    // What a user types: eval, then their own tool.
+    let aws = venv_bin("aws");
+    let soilctl = env!("CARGO_BIN_EXE_soilctl");
+    let script = format!(
+        "eval \"$('{soilctl}' --local local env)\" && '{}' iot list-things --output text --query 'length(things)'",
+        aws.display()
+    );
+    let out = env.command_for("sh", &["-c", &script]).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "0",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+}
