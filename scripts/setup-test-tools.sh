@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need: Debian's mosquitto and mosquitto-clients (MQTT peers we did not
-# write, for the local backend's tests and benchmark), cargo-deny beside cargo (the supply chain
+# write, for the local backend's tests and benchmark), Debian's openssl (a device's key and CSR
+# made outside soilctl, in the API endpoint's tests), cargo-deny beside cargo (the supply chain
 # check of .ci/run; kept out of target/ so that a fresh clone does not build it again), and into target/ci-venv moto's server (with boto3, which also runs the
 # template's Python functions), cfn-lint, the AWS CLI and paho-mqtt at the versions pinned in
 # tests/requirements.txt. Quick and quiet when already installed.
@@ -17,6 +18,14 @@ if ! command -v mosquitto_pub >/dev/null 2>&1 || ! command -v mosquitto_sub >/de
     mosquitto mosquitto-clients >/dev/null
   # The package starts a broker on port 1883 as a service where it can; the tests start their own.
   $sudo_cmd service mosquitto stop >/dev/null 2>&1 || true
+fi
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "installing openssl (apt-get)" >&2
+  sudo_cmd=
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then sudo_cmd=sudo; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
+    openssl >/dev/null
 fi
 # Built from crates.io (no prebuilt binary), once: a few minutes on a small machine.
 deny_version=0.20.2

@@ -167,8 +167,8 @@ impl Server {
             None => None,
             Some(api_port) => {
                 let bind = SocketAddr::from(([127, 0, 0, 1], api_port));
-                let registry = Arc::new(Registry::open(&state.registry())?);
-                Some(ApiServer::start(bind, registry).await.map_err(|e| {
+                let local = Arc::new(Local::open(state)?);
+                Some(ApiServer::start(bind, local).await.map_err(|e| {
                     let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
                         format!(
                             ": another program uses port {api_port}; pick another with --api-port"

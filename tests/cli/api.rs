@@ -195,3 +195,171 @@ fn local_env_needs_a_running_backend_and_prints_shell_lines() {
     let (code, log) = up.stop();
     assert_eq!(code, 0, "{log}");
 }
+
+#[test]
+fn a_device_provisioned_with_the_aws_cli_alone_connects_and_is_archived() {
+    let env = Env::new(None);
+    let bucket = deployed(&env, &[]);
+    let up = LocalUp::start(&env);
+    // The key is made here, with openssl; only the CSR goes to the backend.
+    let dir = env.path("probe-1");
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("private.pem.key");
+    let csr = dir.join("probe-1.csr");
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&csr)
+        .args(["-subj", "/CN=probe-1"])
+        .output()
+        .expect("openssl (Debian's) is needed to make the device's key");
+    assert!(status.status.success(), "{status:?}");
+
+    let made = aws(
+        &env,
+        &[
+            "iot",
+            "create-certificate-from-csr",
+            "--certificate-signing-request",
+            &format!("file://{}", csr.display()),
+            "--set-as-active",
+            "--output",
+            "json",
+        ],
+    )
+    .expect(0)
+    .json();
+    let arn = made["certificateArn"].as_str().unwrap().to_owned();
+    std::fs::write(
+        dir.join("certificate.pem.crt"),
+        made["certificatePem"].as_str().unwrap(),
+    )
+    .unwrap();
+    let policies = aws(&env, &["iot", "list-policies", "--output", "json"])
+        .expect(0)
+        .json();
+    let policy = policies["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["policyName"].as_str().unwrap())
+        .find(|n| n.contains("DevicePolicy"))
+        .expect("the stack's device policy")
+        .to_owned();
+    aws(&env, &["iot", "create-thing", "--thing-name", "probe-1"]).expect(0);
+    aws(
+        &env,
+        &[
+            "iot",
+            "attach-policy",
+            "--policy-name",
+            &policy,
+            "--target",
+            &arn,
+        ],
+    )
+    .expect(0);
+    aws(
+        &env,
+        &[
+            "iot",
+            "attach-thing-principal",
+            "--thing-name",
+            "probe-1",
+            "--principal",
+            &arn,
+        ],
+    )
+    .expect(0);
+    let principals = aws(
+        &env,
+        &[
+            "iot",
+            "list-thing-principals",
+            "--thing-name",
+            "probe-1",
+            "--output",
+            "json",
+        ],
+    )
+    .expect(0)
+    .json();
+    assert_eq!(principals["principals"], serde_json::json!([arn]));
+    let attached = aws(
+        &env,
+        &[
+            "iot",
+            "list-attached-policies",
+            "--target",
+            &arn,
+            "--output",
+            "json",
+        ],
+    )
+    .expect(0)
+    .json();
+    assert_eq!(attached["policies"][0]["policyName"], policy.as_str());
+
+    // The device connects with its own key and the certificate the backend signed.
+    up.mqtt(&env)
+        .publish(
+            &dir,
+            "probe-1",
+            "device/probe-1/devicePayload",
+            &["-q", "1", "-m", r#"{"name":"probe-1","humidity":20}"#],
+        )
+        .expect(0);
+    let objects = crate::local::wait_objects(&bucket, 1);
+    assert!(objects[0].0.starts_with("probe-1/"), "{objects:?}");
+
+    // A revoked certificate no longer gets in.
+    let id = made["certificateId"].as_str().unwrap();
+    aws(
+        &env,
+        &[
+            "iot",
+            "update-certificate",
+            "--certificate-id",
+            id,
+            "--new-status",
+            "REVOKED",
+        ],
+    )
+    .expect(0);
+    let described = aws(
+        &env,
+        &[
+            "iot",
+            "describe-certificate",
+            "--certificate-id",
+            id,
+            "--output",
+            "json",
+        ],
+    )
+    .expect(0)
+    .json();
+    assert_eq!(described["certificateDescription"]["status"], "REVOKED");
+    crate::local::wait_until("the revocation to reach the broker", || {
+        let out = up.mqtt(&env).publish(
+            &dir,
+            "probe-1",
+            "device/probe-1/devicePayload",
+            &["-q", "1", "-m", "{}"],
+        );
+        (out.code != 0).then_some(())
+    })
+    .expect("a revoked certificate is refused");
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+}

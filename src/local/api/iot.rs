@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::Request;
 use super::reply::Reply;
-use crate::local::control::LOCAL_HOST;
+use super::{Request, iot_security};
+use crate::local::control::{LOCAL_HOST, Local};
 use crate::local::registry::{Registry, RegistryError, ThingRecord};
 
 /// ListThings' page size when the request gives none, and its largest (AWS's).
@@ -17,15 +17,19 @@ const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 250;
 
 /// Answers one AWS IoT request.
-pub fn handle(registry: &Registry, req: &Request) -> Reply {
-    let segments: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+pub fn handle(local: &Local, req: &Request) -> Reply {
+    let registry = &local.registry;
+    let segments: Vec<&str> = req.segments.iter().map(String::as_str).collect();
     let result = match (req.method.as_str(), segments.as_slice()) {
         ("GET", ["things"]) => list_things(registry, req),
         ("GET", ["things", name]) => describe_thing(registry, name),
         ("POST", ["things", name]) => create_thing(registry, name, req),
         ("DELETE", ["things", name]) => delete_thing(registry, name, req),
         ("GET", ["endpoint"]) => describe_endpoint(req),
-        _ => return Reply::unknown_operation("iot", &req.method, &req.path),
+        _ => match iot_security::handle(local, req, &segments) {
+            Some(result) => result,
+            None => return Reply::unknown_operation("iot", &req.method, &req.path),
+        },
     };
     result.unwrap_or_else(|e| match e {
         Failure::Registry(e) => Reply::registry_error(&e),
@@ -33,7 +37,7 @@ pub fn handle(registry: &Registry, req: &Request) -> Reply {
     })
 }
 
-enum Failure {
+pub(super) enum Failure {
     Registry(RegistryError),
     Invalid(String),
 }
@@ -44,7 +48,7 @@ impl From<RegistryError> for Failure {
     }
 }
 
-type Answer = Result<Reply, Failure>;
+pub(super) type Answer = Result<Reply, Failure>;
 
 /// AWS's thing id is a UUID fixed when the thing is made; here it is derived from the thing's
 /// ARN and creation time, so it is the same on every call and new for a thing made again.
@@ -236,7 +240,7 @@ fn decode_token(token: &str) -> Option<String> {
 }
 
 impl Request {
-    fn json_object(&self) -> Result<Map<String, Value>, Failure> {
+    pub(super) fn json_object(&self) -> Result<Map<String, Value>, Failure> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Map::new());
         }
@@ -253,26 +257,47 @@ impl Request {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn request(method: &str, path: &str, query: &[(&str, &str)], body: &str) -> Request {
+    pub(in crate::local::api) fn request(
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &str,
+    ) -> Request {
         Request {
             method: method.to_owned(),
             path: path.to_owned(),
+            segments: path
+                .trim_matches('/')
+                .split('/')
+                .map(|s| {
+                    percent_encoding::percent_decode_str(s)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                })
+                .collect(),
             query: query
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
+            headers: Vec::new(),
             body: bytes::Bytes::from(body.to_owned()),
         }
     }
 
-    fn body(reply: &Reply) -> Value {
+    pub(in crate::local::api) fn local() -> (tempfile::TempDir, Local) {
+        let dir = tempfile::tempdir().unwrap();
+        let local = Local::open(&crate::local::state::StateDir::new(dir.path())).unwrap();
+        (dir, local)
+    }
+
+    pub(in crate::local::api) fn body(reply: &Reply) -> Value {
         serde_json::from_slice(&reply.body).unwrap()
     }
 
-    fn error_type(reply: &Reply) -> Option<&str> {
+    pub(in crate::local::api) fn error_type(reply: &Reply) -> Option<&str> {
         reply
             .headers
             .iter()
@@ -282,11 +307,11 @@ mod tests {
 
     #[test]
     fn things_are_made_listed_in_pages_described_and_deleted() {
-        let dir = tempfile::tempdir().unwrap();
-        let registry = Registry::open(&dir.path().join("registry.db")).unwrap();
+        let (_dir, local) = local();
+        let registry = &local;
         for i in 0..5 {
             let made = handle(
-                &registry,
+                registry,
                 &request(
                     "POST",
                     &format!("/things/sensor-{i}"),
@@ -301,7 +326,7 @@ mod tests {
             assert_eq!(body(&made)["thingName"], format!("sensor-{i}"));
         }
         let first = handle(
-            &registry,
+            registry,
             &request("GET", "/things", &[("maxResults", "2")], ""),
         );
         let first = body(&first);
@@ -318,7 +343,7 @@ mod tests {
         );
         while let Some(t) = token.take() {
             let page = body(&handle(
-                &registry,
+                registry,
                 &request(
                     "GET",
                     "/things",
@@ -340,7 +365,7 @@ mod tests {
             ["sensor-0", "sensor-1", "sensor-2", "sensor-3", "sensor-4"]
         );
         let site0 = body(&handle(
-            &registry,
+            registry,
             &request(
                 "GET",
                 "/things",
@@ -351,31 +376,31 @@ mod tests {
         assert_eq!(site0["things"].as_array().unwrap().len(), 3);
 
         let described = body(&handle(
-            &registry,
+            registry,
             &request("GET", "/things/sensor-1", &[], ""),
         ));
         assert_eq!(described["attributes"]["site"], "s1");
         assert_eq!(described["defaultClientId"], "sensor-1");
         let again = body(&handle(
-            &registry,
+            registry,
             &request("GET", "/things/sensor-1", &[], ""),
         ));
         assert_eq!(described["thingId"], again["thingId"]);
 
-        let deleted = handle(&registry, &request("DELETE", "/things/sensor-1", &[], ""));
+        let deleted = handle(registry, &request("DELETE", "/things/sensor-1", &[], ""));
         assert_eq!(deleted.status, 200);
-        let missing = handle(&registry, &request("GET", "/things/sensor-1", &[], ""));
+        let missing = handle(registry, &request("GET", "/things/sensor-1", &[], ""));
         assert_eq!(missing.status, 404);
         assert_eq!(error_type(&missing), Some("ResourceNotFoundException"));
         // Deleting what is not there succeeds, as on AWS.
-        let deleted = handle(&registry, &request("DELETE", "/things/sensor-1", &[], ""));
+        let deleted = handle(registry, &request("DELETE", "/things/sensor-1", &[], ""));
         assert_eq!(deleted.status, 200);
     }
 
     #[test]
     fn bad_requests_get_aws_errors() {
-        let dir = tempfile::tempdir().unwrap();
-        let registry = Registry::open(&dir.path().join("registry.db")).unwrap();
+        let (_dir, local) = local();
+        let registry = &local;
         let cases = [
             (
                 request("POST", "/things/bad name", &[], ""),
@@ -419,7 +444,7 @@ mod tests {
             ),
         ];
         for (req, status, code) in cases {
-            let reply = handle(&registry, &req);
+            let reply = handle(registry, &req);
             assert_eq!(
                 (reply.status, error_type(&reply)),
                 (status, Some(code)),
@@ -427,7 +452,7 @@ mod tests {
             );
         }
         handle(
-            &registry,
+            registry,
             &request(
                 "POST",
                 "/things/a",
@@ -436,7 +461,7 @@ mod tests {
             ),
         );
         let clash = handle(
-            &registry,
+            registry,
             &request(
                 "POST",
                 "/things/a",
@@ -449,12 +474,12 @@ mod tests {
             (409, Some("ResourceAlreadyExistsException"))
         );
         let stale = handle(
-            &registry,
+            registry,
             &request("DELETE", "/things/a", &[("expectedVersion", "7")], ""),
         );
         assert_eq!(error_type(&stale), Some("VersionConflictException"));
         let endpoint = body(&handle(
-            &registry,
+            registry,
             &request("GET", "/endpoint", &[("endpointType", "iot:Data-ATS")], ""),
         ));
         assert_eq!(endpoint["endpointAddress"], LOCAL_HOST);

@@ -4,13 +4,16 @@
 //! service in their SigV4 credential scope, as moto and LocalStack do; any well-formed
 //! signature is accepted, which is why the port is on 127.0.0.1 only.
 //!
-//! Served so far: AWS IoT's thing operations and DescribeEndpoint (`iot`). Any other
-//! operation or service gets an error that names it.
+//! Served so far: AWS IoT's things, certificates (signed from the caller's CSR by the
+//! backend's CA), policies, attachments and DescribeEndpoint (`iot`). Any other operation or
+//! service gets an error that names it.
 //!
 //! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
-//! shapes; `iot` answers AWS IoT over the registry. This module is the HTTP side.
+//! shapes; `iot` (things, the endpoint) and `iot_security` (certificates, policies,
+//! principals) answer AWS IoT over the registry and the CA. This module is the HTTP side.
 
 mod iot;
+mod iot_security;
 mod reply;
 pub mod sigv4;
 
@@ -27,23 +30,35 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::local::registry::Registry;
+use crate::local::control::Local;
 pub use reply::Reply;
 
 /// The largest request body taken (AWS IoT's largest requests, policy documents and CSRs,
 /// are far smaller).
 const MAX_BODY: usize = 1 << 20;
 
-/// One request as the operations see it: the path percent-decoded, the query as pairs.
-#[derive(Debug, Clone)]
+/// One request as the operations see it: the path as it came and split into percent-decoded
+/// segments (an ARN in a path is one segment, its `/` encoded), the query as pairs, the
+/// headers by lowercase name.
+#[derive(Debug, Clone, Default)]
 pub struct Request {
     pub method: String,
     pub path: String,
+    pub segments: Vec<String>,
     pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
     pub body: Bytes,
 }
 
 impl Request {
+    /// The value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The first value of query parameter `name`.
     pub fn query(&self, name: &str) -> Option<&str> {
         self.query
@@ -62,11 +77,11 @@ pub struct ApiServer {
 
 impl ApiServer {
     /// Listens on `bind` and answers from `registry` until [`ApiServer::stop`].
-    pub async fn start(bind: SocketAddr, registry: Arc<Registry>) -> std::io::Result<ApiServer> {
+    pub async fn start(bind: SocketAddr, local: Arc<Local>) -> std::io::Result<ApiServer> {
         let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let stop = CancellationToken::new();
-        let task = tokio::spawn(accept(listener, registry, stop.clone()));
+        let task = tokio::spawn(accept(listener, local, stop.clone()));
         Ok(ApiServer { addr, stop, task })
     }
 
@@ -81,7 +96,7 @@ impl ApiServer {
     }
 }
 
-async fn accept(listener: TcpListener, registry: Arc<Registry>, stop: CancellationToken) {
+async fn accept(listener: TcpListener, local: Arc<Local>, stop: CancellationToken) {
     loop {
         let accepted = tokio::select! {
             _ = stop.cancelled() => return,
@@ -91,11 +106,11 @@ async fn accept(listener: TcpListener, registry: Arc<Registry>, stop: Cancellati
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let registry = Arc::clone(&registry);
+        let local = Arc::clone(&local);
         tokio::spawn(async move {
             let service = service_fn(move |req| {
-                let registry = Arc::clone(&registry);
-                async move { Ok::<_, Infallible>(respond(req, registry).await) }
+                let local = Arc::clone(&local);
+                async move { Ok::<_, Infallible>(respond(req, local).await) }
             });
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -104,13 +119,10 @@ async fn accept(listener: TcpListener, registry: Arc<Registry>, stop: Cancellati
     }
 }
 
-async fn respond(
-    req: hyper::Request<Incoming>,
-    registry: Arc<Registry>,
-) -> hyper::Response<Full<Bytes>> {
+async fn respond(req: hyper::Request<Incoming>, local: Arc<Local>) -> hyper::Response<Full<Bytes>> {
     let reply = match read(req).await {
         Ok((scope, request)) => {
-            tokio::task::spawn_blocking(move || route(&registry, scope.as_ref(), &request))
+            tokio::task::spawn_blocking(move || route(&local, scope.as_ref(), &request))
                 .await
                 .unwrap_or_else(|_| {
                     Reply::rest_json_error(500, "InternalFailureException", "the request failed")
@@ -148,10 +160,22 @@ async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Re
                 .find(|(k, _)| k == "X-Amz-Credential")
                 .and_then(|(_, v)| sigv4::parse_credential(v))
         });
-    let path = percent_encoding::percent_decode_str(parts.uri.path())
-        .decode_utf8()
-        .map_err(|_| Reply::invalid_request("the request path is not UTF-8"))?
-        .into_owned();
+    let path = parts.uri.path().to_owned();
+    let segments = path
+        .trim_matches('/')
+        .split('/')
+        .map(|segment| {
+            percent_encoding::percent_decode_str(segment)
+                .decode_utf8()
+                .map(|s| s.into_owned())
+                .map_err(|_| Reply::invalid_request("the request path is not UTF-8"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let headers = parts
+        .headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
     let body = Limited::new(body, MAX_BODY)
         .collect()
         .await
@@ -168,16 +192,18 @@ async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Re
         Request {
             method: parts.method.as_str().to_owned(),
             path,
+            segments,
             query,
+            headers,
             body,
         },
     ))
 }
 
 /// Which service answers: the one the request was signed for.
-fn route(registry: &Registry, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
+fn route(local: &Local, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
     match scope.map(|s| s.service.as_str()) {
-        Some("iot") => iot::handle(registry, req),
+        Some("iot") => iot::handle(local, req),
         Some(other) => Reply::rest_json_error(
             400,
             "UnknownServiceException",
