@@ -29,6 +29,13 @@ fn aws(env: &Env, args: &[&str]) -> Output {
     with_local_env(env, aws.to_str().unwrap(), args)
 }
 
+/// `aws ARGS --output json`, which must succeed, as JSON.
+fn aws_json(env: &Env, args: &[&str]) -> serde_json::Value {
+    let mut args = args.to_vec();
+    args.extend(["--output", "json"]);
+    aws(env, &args).expect(0).json()
+}
+
 /// `aws iot create-thing` of `name` with attribute `site`.
 fn create_thing(env: &Env, name: &str, site: &str) -> Output {
     let attributes = format!(r#"{{"attributes":{{"site":"{site}"}}}}"#);
@@ -53,9 +60,7 @@ fn the_aws_cli_and_boto3_manage_things_on_the_local_backend() {
     deployed(&env, &["sensor-1"]);
     let up = LocalUp::start(&env);
 
-    let listed = aws(&env, &["iot", "list-things", "--output", "json"])
-        .expect(0)
-        .json();
+    let listed = aws_json(&env, &["iot", "list-things"]);
     let names: Vec<&str> = listed["things"]
         .as_array()
         .unwrap()
@@ -78,19 +83,7 @@ fn the_aws_cli_and_boto3_manage_things_on_the_local_backend() {
     let thing = registry.thing("probe-1").unwrap().expect("the thing made");
     assert_eq!(thing.attributes["site"], "north");
 
-    let described = aws(
-        &env,
-        &[
-            "iot",
-            "describe-thing",
-            "--thing-name",
-            "probe-1",
-            "--output",
-            "json",
-        ],
-    )
-    .expect(0)
-    .json();
+    let described = aws_json(&env, &["iot", "describe-thing", "--thing-name", "probe-1"]);
     assert_eq!(described["attributes"]["site"], "north");
     assert_eq!(described["defaultClientId"], "probe-1");
 
@@ -118,19 +111,15 @@ fn the_aws_cli_and_boto3_manage_things_on_the_local_backend() {
         "{conflict:?}"
     );
 
-    let endpoint = aws(
+    let endpoint = aws_json(
         &env,
         &[
             "iot",
             "describe-endpoint",
             "--endpoint-type",
             "iot:Data-ATS",
-            "--output",
-            "json",
         ],
-    )
-    .expect(0)
-    .json();
+    );
     assert_eq!(endpoint["endpointAddress"], "localhost");
 
     // boto3, paging two at a time over three things.
@@ -149,9 +138,7 @@ fn the_aws_cli_and_boto3_manage_things_on_the_local_backend() {
 
     aws(&env, &["iot", "delete-thing", "--thing-name", "probe-1"]).expect(0);
     aws(&env, &["iot", "delete-thing", "--thing-name", "probe-2"]).expect(0);
-    let listed = aws(&env, &["iot", "list-things", "--output", "json"])
-        .expect(0)
-        .json();
+    let listed = aws_json(&env, &["iot", "list-things"]);
     assert_eq!(listed["things"].as_array().unwrap().len(), 1);
     let (code, log) = up.stop();
     assert_eq!(code, 0, "{log}");
@@ -225,7 +212,7 @@ fn a_device_provisioned_with_the_aws_cli_alone_connects_and_is_archived() {
         .expect("openssl (Debian's) is needed to make the device's key");
     assert!(status.status.success(), "{status:?}");
 
-    let made = aws(
+    let made = aws_json(
         &env,
         &[
             "iot",
@@ -233,21 +220,15 @@ fn a_device_provisioned_with_the_aws_cli_alone_connects_and_is_archived() {
             "--certificate-signing-request",
             &format!("file://{}", csr.display()),
             "--set-as-active",
-            "--output",
-            "json",
         ],
-    )
-    .expect(0)
-    .json();
+    );
     let arn = made["certificateArn"].as_str().unwrap().to_owned();
     std::fs::write(
         dir.join("certificate.pem.crt"),
         made["certificatePem"].as_str().unwrap(),
     )
     .unwrap();
-    let policies = aws(&env, &["iot", "list-policies", "--output", "json"])
-        .expect(0)
-        .json();
+    let policies = aws_json(&env, &["iot", "list-policies"]);
     let policy = policies["policies"]
         .as_array()
         .unwrap()
@@ -281,33 +262,12 @@ fn a_device_provisioned_with_the_aws_cli_alone_connects_and_is_archived() {
         ],
     )
     .expect(0);
-    let principals = aws(
+    let principals = aws_json(
         &env,
-        &[
-            "iot",
-            "list-thing-principals",
-            "--thing-name",
-            "probe-1",
-            "--output",
-            "json",
-        ],
-    )
-    .expect(0)
-    .json();
+        &["iot", "list-thing-principals", "--thing-name", "probe-1"],
+    );
     assert_eq!(principals["principals"], serde_json::json!([arn]));
-    let attached = aws(
-        &env,
-        &[
-            "iot",
-            "list-attached-policies",
-            "--target",
-            &arn,
-            "--output",
-            "json",
-        ],
-    )
-    .expect(0)
-    .json();
+    let attached = aws_json(&env, &["iot", "list-attached-policies", "--target", &arn]);
     assert_eq!(attached["policies"][0]["policyName"], policy.as_str());
 
     // The device connects with its own key and the certificate the backend signed.
@@ -336,19 +296,10 @@ fn a_device_provisioned_with_the_aws_cli_alone_connects_and_is_archived() {
         ],
     )
     .expect(0);
-    let described = aws(
+    let described = aws_json(
         &env,
-        &[
-            "iot",
-            "describe-certificate",
-            "--certificate-id",
-            id,
-            "--output",
-            "json",
-        ],
-    )
-    .expect(0)
-    .json();
+        &["iot", "describe-certificate", "--certificate-id", id],
+    );
     assert_eq!(described["certificateDescription"]["status"], "REVOKED");
     crate::local::wait_until("the revocation to reach the broker", || {
         let out = up.mqtt(&env).publish(
