@@ -746,7 +746,8 @@ AWS_ENDPOINT_URL (the running `local up`'s AWS API endpoint), AWS_REGION and
 AWS_DEFAULT_REGION (`local`), and an access key pair. The endpoint accepts any
 well-formed SigV4 signature, which is why it listens on 127.0.0.1 only. Served so far:
 AWS IoT's things, certificates (create-certificate-from-csr signs your CSR with the
-backend's CA), policies, their attachments and describe-endpoint.
+backend's CA), policies, their attachments and describe-endpoint; CloudFormation's
+describe-stacks and list-stack-resources.
   eval \"$(soilctl local env)\"
   aws iot list-things
 
