@@ -415,6 +415,10 @@ mod tests {
         }
     }
 
+    fn temp() -> tempfile::TempDir {
+        tempfile::tempdir().expect("a temporary folder")
+    }
+
     fn topics(messages: &[Inbound]) -> Vec<String> {
         messages.iter().map(|m| m.topic.clone()).collect()
     }
@@ -457,10 +461,7 @@ mod tests {
 
     #[test]
     fn unfinished_messages_come_back_once_and_finished_ones_never() -> Result<(), JournalError> {
-        let dir = tempfile::tempdir().map_err(|source| JournalError::Io {
-            dir: PathBuf::new(),
-            source,
-        })?;
+        let dir = temp();
         let (journal, recovered) = Journal::open(dir.path())?;
         assert!(recovered.messages.is_empty());
         let all: Vec<_> = (0..10).map(message).collect();
@@ -501,10 +502,7 @@ mod tests {
 
     #[test]
     fn segments_behind_the_checkpoint_are_deleted() -> Result<(), JournalError> {
-        let dir = tempfile::tempdir().map_err(|source| JournalError::Io {
-            dir: PathBuf::new(),
-            source,
-        })?;
+        let dir = temp();
         let (journal, _) = Journal::open(dir.path())?;
         let big = Inbound {
             payload: Bytes::from(vec![b'x'; 1 << 20]),
@@ -554,10 +552,7 @@ mod tests {
 
     #[test]
     fn one_backend_at_a_time() -> Result<(), JournalError> {
-        let dir = tempfile::tempdir().map_err(|source| JournalError::Io {
-            dir: PathBuf::new(),
-            source,
-        })?;
+        let dir = temp();
         let (journal, _) = Journal::open(&dir.path().join("journal"))?;
         let second = Journal::open(&dir.path().join("journal"));
         assert!(
@@ -572,10 +567,7 @@ mod tests {
 
     #[test]
     fn a_damaged_checkpoint_replays_everything_kept() -> Result<(), JournalError> {
-        let dir = tempfile::tempdir().map_err(|source| JournalError::Io {
-            dir: PathBuf::new(),
-            source,
-        })?;
+        let dir = temp();
         let (journal, _) = Journal::open(dir.path())?;
         let r = journal.append(&[message(1), message(2)]).unwrap();
         journal.finished(r).unwrap();

@@ -127,10 +127,7 @@ fn list_things(registry: &Registry, req: &Request) -> Answer {
 fn describe_thing(registry: &Registry, name: &str) -> Answer {
     let thing = registry
         .thing(name)?
-        .ok_or_else(|| RegistryError::NotFound {
-            kind: "thing",
-            id: name.to_owned(),
-        })?;
+        .ok_or_else(|| RegistryError::not_found("thing", name))?;
     Ok(Reply::json(&json!({
         "defaultClientId": thing.name,
         "thingName": thing.name,

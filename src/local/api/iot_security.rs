@@ -120,10 +120,7 @@ fn list_certificates(registry: &Registry) -> Answer {
 fn describe_certificate(registry: &Registry, id: &str) -> Answer {
     let cert = registry
         .certificate(id)?
-        .ok_or_else(|| RegistryError::NotFound {
-            kind: "certificate",
-            id: id.to_owned(),
-        })?;
+        .ok_or_else(|| RegistryError::not_found("certificate", id))?;
     let mut description = summary(&cert);
     description["certificatePem"] = Value::String(cert.pem.clone());
     description["ownedBy"] = Value::String(crate::local::registry::ACCOUNT_ID.to_owned());
@@ -171,10 +168,7 @@ fn list_policies(registry: &Registry) -> Answer {
 fn get_policy(registry: &Registry, name: &str) -> Answer {
     let policy = registry
         .policy(name)?
-        .ok_or_else(|| RegistryError::NotFound {
-            kind: "policy",
-            id: name.to_owned(),
-        })?;
+        .ok_or_else(|| RegistryError::not_found("policy", name))?;
     Ok(Reply::json(&json!({
         "policyName": policy.name,
         "policyArn": policy.arn,
@@ -196,11 +190,7 @@ fn list_attached_policies(registry: &Registry, target: &str) -> Answer {
 
 fn list_thing_principals(registry: &Registry, thing: &str) -> Answer {
     if registry.thing(thing)?.is_none() {
-        return Err(RegistryError::NotFound {
-            kind: "thing",
-            id: thing.to_owned(),
-        }
-        .into());
+        return Err(RegistryError::not_found("thing", thing).into());
     }
     Ok(Reply::json(
         &json!({ "principals": registry.thing_principals(thing)? }),
