@@ -11,7 +11,9 @@
 #     mosquitto, tail latency against mosquitto_sub (BENCH_SIM_DEVICES, BENCH_SIM_RAMP,
 #     BENCH_SIM_HOLD, BENCH_SIM_BURST_HOLD, BENCH_RATE_DEVICES, BENCH_RATE_SECONDS,
 #     BENCH_TAIL_MESSAGES, BENCH_TAIL_RATE, BENCH_DIR).
-# Usage: bash scripts/bench.sh [local|fleet]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
+#   - `bash scripts/bench.sh api`: `thing create --count N` against moto and against the local
+#     backend's AWS API endpoint in one run (scripts/bench-api.sh: COUNT, BENCH_DIR).
+# Usage: bash scripts/bench.sh [local|fleet|api]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = local ]; then
@@ -19,6 +21,9 @@ if [ "${1:-}" = local ]; then
   # Every device is a connection on both sides: lift the open-file limit to the hard limit.
   ulimit -n "$(ulimit -Hn)"
   exec cargo bench --locked --bench local_load
+fi
+if [ "${1:-}" = api ]; then
+  exec bash scripts/bench-api.sh
 fi
 if [ "${1:-}" = fleet ]; then
   bash scripts/setup-test-tools.sh

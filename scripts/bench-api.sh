@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `soilctl thing create --count N` (four AWS IoT calls a thing, after CloudFormation's
+# DescribeStacks) against a moto server and against the local backend's AWS API endpoint, in
+# one run, with the client-side rate lifted: the same soilctl code and SDK clients, only the
+# endpoint differs. Then `thing create --local --count N` (the registry, no HTTP) for reference.
+# Usage: bash scripts/bench.sh api   (COUNT=1000; BENCH_DIR for the state, default a temp folder)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${COUNT:-1000}
+bash scripts/setup-test-tools.sh
+cargo build --release --locked --quiet
+bin=$PWD/target/release/soilctl
+venv=$PWD/target/ci-venv
+work=$(mktemp -d -p "${BENCH_DIR:-${TMPDIR:-/tmp}}")
+moto_pid=""
+up_pid=""
+cleanup() {
+  [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null || true
+  [ -n "$up_pid" ] && kill -INT "$up_pid" 2>/dev/null && wait "$up_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_MAX_ATTEMPTS=1 \
+  AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+  SOILCTL_POLL_MS=200 HOME=$work SOILCTL_STATE_DIR=$work/state
+
+# Seconds that `$@` took; its output goes to the log named first.
+timed() {
+  local log=$1
+  shift
+  "$venv/bin/python" - "$log" "$@" <<'PY'
+import subprocess, sys, time
+t = time.perf_counter()
+with open(sys.argv[1], "w") as log:
+    subprocess.run(sys.argv[2:], stdout=log, stderr=subprocess.STDOUT)
+print(f"{time.perf_counter() - t:.2f}")
+PY
+}
+created() { grep -c "  created  " "$1" || true; }
+
+port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 1 100); do
+  if "$venv/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json')" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+moto=http://127.0.0.1:$port
+SOILCTL_DEVICES_DIR=$work/moto-devices AWS_REGION=us-east-1 \
+  "$bin" -q --endpoint-url "$moto" deploy --email bench@example.com >/dev/null
+moto_s=$(SOILCTL_DEVICES_DIR=$work/moto-devices AWS_REGION=us-east-1 \
+  timed "$work/moto-create.log" "$bin" --endpoint-url "$moto" thing create --count "$count" --rate 100000)
+moto_n=$(created "$work/moto-create.log")
+kill "$moto_pid"
+moto_pid=""
+
+"$bin" -q --local deploy --email bench@example.com >/dev/null
+"$bin" -q --local local up --port 0 --api-port 0 >"$work/up.log" 2>&1 &
+up_pid=$!
+for _ in $(seq 1 100); do [ -f "$work/state/broker.json" ] && break; sleep 0.1; done
+api=$("$venv/bin/python" -c "import json; print(json.load(open('$work/state/broker.json'))['apiEndpoint'])")
+api_s=$(SOILCTL_DEVICES_DIR=$work/api-devices AWS_REGION=local \
+  timed "$work/api-create.log" "$bin" --endpoint-url "$api" thing create --count "$count" --rate 100000)
+api_n=$(created "$work/api-create.log")
+local_s=$(SOILCTL_DEVICES_DIR=$work/local-devices \
+  timed "$work/local-create.log" "$bin" --local thing create --count "$count" --prefix reg)
+local_n=$(created "$work/local-create.log")
+
+"$venv/bin/python" - "$count" "$moto_s" "$moto_n" "$api_s" "$api_n" "$local_s" "$local_n" <<'PY'
+import sys
+count = int(sys.argv[1])
+moto_s, moto_n, api_s, api_n, local_s, local_n = (float(v) for v in sys.argv[2:])
+rate = lambda n, s: n / s if s else 0
+print()
+print("| measure | seconds | things created | things/s |")
+print("| --- | --- | --- | --- |")
+print(f"| `thing create --count {count}` against moto | {moto_s:.2f} | {moto_n:.0f} | {rate(moto_n, moto_s):.0f} |")
+print(f"| the same against `local up`'s AWS API | {api_s:.2f} | {api_n:.0f} | {rate(api_n, api_s):.0f} |")
+print(f"| `thing create --local --count {count}` (registry) | {local_s:.2f} | {local_n:.0f} | {rate(local_n, local_s):.0f} |")
+print(f"| ratio local API / moto (things/s) | | | {rate(api_n, api_s) / max(rate(moto_n, moto_s), 1e-9):.1f} |")
+PY
