@@ -39,13 +39,9 @@ PY
 }
 created() { grep -c "  created  " "$1" || true; }
 
-port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-for _ in $(seq 1 100); do
-  if "$venv/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json')" 2>/dev/null; then break; fi
-  sleep 0.1
-done
+. scripts/moto.sh
+start_moto "$venv" "$work/moto.log"
+port=$moto_port
 moto=http://127.0.0.1:$port
 SOILCTL_DEVICES_DIR=$work/moto-devices AWS_REGION=us-east-1 \
   "$bin" -q --endpoint-url "$moto" deploy --email bench@example.com >/dev/null

@@ -64,13 +64,9 @@ PY
 soilctl_ms=$(median_ms "$bin" --version)
 aws_ms=$(median_ms "$venv/bin/aws" --version)
 
-port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-for _ in $(seq 1 100); do
-  if "$venv/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/data.json')" 2>/dev/null; then break; fi
-  sleep 0.1
-done
+. scripts/moto.sh
+start_moto "$venv" "$work/moto.log"
+port=$moto_port
 
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 \
   AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_MAX_ATTEMPTS=1 AWS_EC2_METADATA_DISABLED=true \
