@@ -107,23 +107,9 @@ fn describe_stacks(registry: &Registry, name: Option<&str>) -> Result<Reply, Rep
             iso8601(s.updated_ms / 1000),
             escape(&s.status),
         );
-        for (k, v) in &s.parameters {
-            let _ = write!(
-                out,
-                "<member><ParameterKey>{}</ParameterKey><ParameterValue>{}</ParameterValue></member>",
-                escape(k),
-                escape(v)
-            );
-        }
+        members(&mut out, "Parameter", &s.parameters);
         out.push_str("</Parameters><Outputs>");
-        for (k, v) in &s.outputs {
-            let _ = write!(
-                out,
-                "<member><OutputKey>{}</OutputKey><OutputValue>{}</OutputValue></member>",
-                escape(k),
-                escape(v)
-            );
-        }
+        members(&mut out, "Output", &s.outputs);
         out.push_str("</Outputs></member>");
     }
     out.push_str("</Stacks>");
@@ -145,6 +131,19 @@ fn list_stack_resources(registry: &Registry, name: &str) -> Result<Reply, Reply>
     }
     out.push_str("</StackResourceSummaries>");
     Ok(ok("ListStackResources", &out))
+}
+
+/// `<member><{kind}Key>k</{kind}Key><{kind}Value>v</{kind}Value></member>` for each pair, as
+/// DescribeStacks lists parameters and outputs.
+fn members(out: &mut String, kind: &str, pairs: &std::collections::BTreeMap<String, String>) {
+    for (k, v) in pairs {
+        let _ = write!(
+            out,
+            "<member><{kind}Key>{}</{kind}Key><{kind}Value>{}</{kind}Value></member>",
+            escape(k),
+            escape(v)
+        );
+    }
 }
 
 /// Text for XML content.

@@ -11,7 +11,7 @@ use super::iot::{Answer, Failure};
 use super::reply::Reply;
 use crate::local::control::Local;
 use crate::local::registry::{
-    CertificateRecord, CertificateStatus, Registry, RegistryError, certificate_arn,
+    CertificateRecord, CertificateStatus, PolicyRecord, Registry, RegistryError, certificate_arn,
     certificate_id_of,
 };
 
@@ -156,12 +156,13 @@ fn create_policy(registry: &Registry, name: &str, req: &Request) -> Answer {
     })))
 }
 
+/// A policy as ListPolicies and ListAttachedPolicies list it.
+fn policy_summary(p: &PolicyRecord) -> Value {
+    json!({ "policyName": p.name, "policyArn": p.arn })
+}
+
 fn list_policies(registry: &Registry) -> Answer {
-    let policies: Vec<Value> = registry
-        .policies()?
-        .iter()
-        .map(|p| json!({ "policyName": p.name, "policyArn": p.arn }))
-        .collect();
+    let policies: Vec<Value> = registry.policies()?.iter().map(policy_summary).collect();
     Ok(Reply::json(&json!({ "policies": policies })))
 }
 
@@ -183,7 +184,7 @@ fn list_attached_policies(registry: &Registry, target: &str) -> Answer {
     let policies: Vec<Value> = registry
         .attached_policies(target)?
         .iter()
-        .map(|p| json!({ "policyName": p.name, "policyArn": p.arn }))
+        .map(policy_summary)
         .collect();
     Ok(Reply::json(&json!({ "policies": policies })))
 }
