@@ -24,6 +24,25 @@ pub struct Provisioner {
     pub limiter: RateLimiter,
     pub stack_name: String,
     pub devices_dir: PathBuf,
+    /// The CA devices trust the broker by, written beside each device's certificate.
+    pub root_ca: RootCa,
+}
+
+/// A root CA as device files carry it: the file's name and its PEM.
+#[derive(Debug, Clone)]
+pub struct RootCa {
+    pub file: String,
+    pub pem: String,
+}
+
+impl RootCa {
+    /// Amazon Root CA 1, which AWS IoT Core's ATS endpoints chain to.
+    pub fn amazon() -> RootCa {
+        RootCa {
+            file: pki::ROOT_CA_FILE.into(),
+            pem: pki::AMAZON_ROOT_CA1.into(),
+        }
+    }
 }
 
 pub use crate::outcome::{Created, Deleted};
@@ -36,13 +55,27 @@ pub struct Outcome<T> {
 }
 
 impl Provisioner {
+    /// Calls AWS at most `rate` times a second per API; the local backend, which has no
+    /// request quotas, as fast as it answers.
     pub fn new(clients: Clients, rate: u32, stack_name: &str, devices_dir: &Path) -> Self {
+        let rate = if clients.local.is_some() {
+            u32::MAX
+        } else {
+            rate
+        };
         Provisioner {
             clients,
             limiter: RateLimiter::new(rate),
             stack_name: stack_name.to_string(),
             devices_dir: devices_dir.to_path_buf(),
+            root_ca: RootCa::amazon(),
         }
+    }
+
+    /// The same, with devices trusting `root_ca` instead of Amazon Root CA 1.
+    pub fn with_root_ca(mut self, root_ca: RootCa) -> Self {
+        self.root_ca = root_ca;
+        self
     }
 
     fn is_managed(&self, thing: &iot::Thing) -> bool {
@@ -119,8 +152,9 @@ impl Provisioner {
             iot::create_certificate_from_csr(iot, &made.csr_pem)
         })
         .await?;
-        let files = DeviceFiles::new(name, &self.stack_name, &cert.id, &cert.arn, endpoint);
-        pki::write_device_files(&dir, &files, &cert.pem, pki::AMAZON_ROOT_CA1)?;
+        let mut files = DeviceFiles::new(name, &self.stack_name, &cert.id, &cert.arn, endpoint);
+        files.root_ca = self.root_ca.file.clone();
+        pki::write_device_files(&dir, &files, &cert.pem, &self.root_ca.pem)?;
 
         call(&self.limiter, "AttachThingPrincipal", || {
             iot::attach_thing_principal(iot, name, &cert.arn)

@@ -13,6 +13,7 @@ pub fn aws(global: &GlobalArgs) -> AwsSettings {
         profile: global.profile.clone().filter(|p| !p.is_empty()),
         region: global.region.clone().filter(|r| !r.is_empty()),
         endpoint_url: global.endpoint_url.clone().filter(|u| !u.is_empty()),
+        local: None,
     }
 }
 

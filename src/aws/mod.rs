@@ -21,7 +21,17 @@ pub struct AwsSettings {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Set when the endpoint is the embedded local backend (`--local`): its state directory.
+    /// The clients then sign with the local backend's fixed credentials (it accepts any), and
+    /// the commands do what only the local backend needs (its CA as the devices' root, its
+    /// alert history, waiting until a running `local up` serves a change).
+    pub local: Option<crate::local::state::StateDir>,
 }
+
+/// The credentials every client signs with on the local backend (any are accepted; these
+/// are what `soilctl local env` prints).
+pub const LOCAL_ACCESS_KEY_ID: &str = "soilctl-local";
+pub const LOCAL_SECRET_ACCESS_KEY: &str = "soilctl-local-secret";
 
 /// Every service client, made from one `SdkConfig`.
 #[derive(Debug, Clone)]
@@ -37,6 +47,8 @@ pub struct Clients {
     /// The credentials the clients sign with (for signing anything else, such as `tail`'s
     /// WebSocket URL).
     pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
+    /// The local backend's state directory when the clients talk to it (`--local`).
+    pub local: Option<crate::local::state::StateDir>,
 }
 
 /// Checks the endpoint URL before anything is sent to it.
@@ -65,7 +77,17 @@ pub async fn load(settings: &AwsSettings) -> anyhow::Result<Clients> {
         check_endpoint_url(url)?;
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(profile) = &settings.profile {
+    if settings.local.is_some() {
+        loader = loader
+            .credentials_provider(aws_credential_types::Credentials::new(
+                LOCAL_ACCESS_KEY_ID,
+                LOCAL_SECRET_ACCESS_KEY,
+                None,
+                None,
+                "soilctl-local",
+            ))
+            .region(Region::new(crate::local::registry::REGION));
+    } else if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
     if let Some(region) = &settings.region {
@@ -89,7 +111,9 @@ pub async fn load(settings: &AwsSettings) -> anyhow::Result<Clients> {
             )
         })?;
     check_credentials(&config, settings.profile.as_deref()).await?;
-    Ok(clients(&config, region, endpoint_url))
+    let mut clients = clients(&config, region, endpoint_url);
+    clients.local = settings.local.clone();
+    Ok(clients)
 }
 
 /// Every client from one config (S3 with path-style addressing when the endpoint is custom).
@@ -107,6 +131,7 @@ pub fn clients(config: &SdkConfig, region: String, endpoint_url: Option<String>)
         region,
         endpoint_url,
         credentials: config.credentials_provider(),
+        local: None,
     }
 }
 

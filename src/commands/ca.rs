@@ -1,7 +1,7 @@
-//! `soilctl ca create | register | list | delete` on AWS: the user's own CA, registered with
+//! `soilctl ca create | register | list | delete`: the user's own CA, registered with
 //! auto-registration on so that devices carrying certificates it signed are registered on
-//! their first connection (JITR). The result shapes here are shared with the `--local`
-//! commands in `commands::local::ca`.
+//! their first connection (JITR). With `--local` the same code runs against the local
+//! backend, which answers the same AWS IoT calls.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -110,12 +110,25 @@ pub fn subject_of(pem: &str) -> Option<String> {
     Some(cert.subject().to_string())
 }
 
-/// Where AWS calls of these clients go, as `registered.json` records it.
+/// Where AWS calls of these clients go, as `registered.json` records it: the local backend
+/// by its state directory (its API port changes from run to run), AWS by Region and endpoint.
 pub fn aws_place(clients: &Clients) -> Place {
-    Place::Aws {
-        region: clients.region.clone(),
-        endpoint_url: clients.endpoint_url.clone(),
+    match &clients.local {
+        Some(state) => local_place(state),
+        None => Place::Aws {
+            region: clients.region.clone(),
+            endpoint_url: clients.endpoint_url.clone(),
+        },
     }
+}
+
+/// Where the local backend in `state` is, as `registered.json` records it (the state
+/// directory, absolute where it can be).
+pub fn local_place(state: &crate::local::state::StateDir) -> Place {
+    let root = std::fs::canonicalize(state.root())
+        .or_else(|_| std::path::absolute(state.root()))
+        .unwrap_or_else(|_| std::path::PathBuf::from(state.root()));
+    Place::Local { state_dir: root }
 }
 
 pub fn create(s: &CaSettings, printer: &Printer) -> anyhow::Result<ExitCode> {

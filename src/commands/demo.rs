@@ -126,14 +126,26 @@ async fn story(
         "Starting the local backend (MQTT broker with mutual TLS, rules engine, bucket, alerts)",
     );
     let emails: Arc<Mutex<Vec<Email>>> = Arc::default();
-    let server = Server::start(&state, 0, observers(printer, emails.clone(), text)).await?;
+    let server = Server::start_with(
+        &state,
+        0,
+        Some(0),
+        crate::local::broker::SessionSettings::default(),
+        observers(printer, emails.clone(), text),
+    )
+    .await?;
     let port = server.local_addr().port();
+    let aws = crate::aws::AwsSettings {
+        endpoint_url: server.api_addr().map(|a| format!("http://{a}")),
+        local: Some(state.clone()),
+        ..Default::default()
+    };
     printer.info(format!(
         "  listening on mqtts://{LOCAL_HOST}:{port}, state in {}",
         state.root().display()
     ));
 
-    let result = run_steps(s, printer, &quiet, &state, &devices_dir, port, text).await;
+    let result = run_steps(s, printer, &quiet, &aws, &devices_dir, port, text).await;
     // Stopping drains every accepted message into the bucket before anything is counted.
     let engine = server.stop().await?;
     let (sent, acknowledged, under, bucket) = result?;
@@ -174,7 +186,7 @@ async fn story(
     }
 
     step(printer, 6, "Tearing everything down");
-    let teardown = crate::commands::local::teardown::run(
+    let teardown = crate::commands::teardown::run(
         &TeardownSettings {
             stack_name: STACK.into(),
             yes: true,
@@ -183,9 +195,10 @@ async fn story(
             rate: 10,
             ca_dir: root.join("ca"),
         },
-        &state,
+        &aws,
         &quiet,
-    );
+    )
+    .await;
     let torn_down = matches!(&teardown, Ok(code) if *code == ExitCode::SUCCESS);
     if !torn_down {
         problems.push(match teardown {
@@ -215,7 +228,7 @@ async fn run_steps(
     s: &DemoSettings,
     printer: &Printer,
     quiet: &Printer,
-    state: &StateDir,
+    aws: &crate::aws::AwsSettings,
     devices_dir: &std::path::Path,
     port: u16,
     text: bool,
@@ -228,7 +241,11 @@ async fn run_steps(
             s.threshold
         ),
     );
-    let deployed = crate::commands::local::deploy::run(
+    let state = aws
+        .local
+        .as_ref()
+        .ok_or_else(|| anyhow!("the demo runs on the local backend"))?;
+    let deployed = crate::commands::deploy::run(
         &DeploySettings {
             stack_name: STACK.into(),
             email: Some(EMAIL.into()),
@@ -238,7 +255,7 @@ async fn run_steps(
             yes: true,
             wait: true,
         },
-        state,
+        aws,
         quiet,
     )
     .await?;
@@ -262,7 +279,7 @@ async fn run_steps(
             names.len()
         ),
     );
-    let created = crate::commands::local::thing::ensure(
+    let created = crate::commands::thing::ensure(
         &ThingCreateSettings {
             stack_name: STACK.into(),
             names,
@@ -271,9 +288,10 @@ async fn run_steps(
             rate: 10,
             concurrency: 1,
         },
-        state,
+        aws,
         quiet,
-    )?;
+    )
+    .await?;
     if let Some(f) = created.failed.first() {
         return Err(anyhow!("creating device {}: {}", f.name, f.error));
     }

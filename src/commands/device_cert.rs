@@ -76,7 +76,7 @@ fn place_of(target: &Target) -> Option<Place> {
                 endpoint_url: aws.endpoint_url.clone(),
             })
         }
-        Target::Local(state) => Some(crate::commands::local::ca::local_place(state)),
+        Target::Local(state) => Some(crate::commands::ca::local_place(state)),
     }
 }
 

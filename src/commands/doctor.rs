@@ -41,7 +41,11 @@ pub async fn run(
         .await
         .context("reading the thing")?;
     let mut facts = Facts {
-        backend: Backend::Aws,
+        backend: if clients.local.is_some() {
+            Backend::Local
+        } else {
+            Backend::Aws
+        },
         stack_name: s.stack_name.clone(),
         device_policy,
         thing: name.clone(),

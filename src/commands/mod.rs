@@ -13,11 +13,13 @@ pub mod shadow;
 pub mod simulate;
 pub mod status;
 pub mod tail;
+pub mod target;
 pub mod teardown;
 pub mod thing;
 
 use std::process::ExitCode;
 
+use crate::aws::AwsSettings;
 use crate::cli::{
     CaCommand, Cli, Command, DeviceCertCommand, LocalCommand, RulesCommand, ThingCommand,
 };
@@ -27,6 +29,43 @@ use crate::settings::{self, Target};
 
 pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
     let target = settings::target(&cli.global);
+    // With `--local`, the local backend's AWS API endpoint (in this process when no `local up`
+    // runs) for the commands that call AWS; the same command code runs either way.
+    let resolved = match uses_aws(&cli.command) {
+        true => Some(target::resolve(&target, &printer).await?),
+        false => None,
+    };
+    let aws = resolved
+        .as_ref()
+        .map(|r| r.aws.clone())
+        .unwrap_or_else(|| settings::aws(&cli.global));
+    let result = dispatch(cli, &target, &aws, printer).await;
+    if let Some(resolved) = resolved {
+        resolved.finish().await;
+    }
+    result
+}
+
+/// Whether the command calls AWS (or the local backend's AWS API endpoint).
+fn uses_aws(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::Rules(_)
+            | Command::Tail(_)
+            | Command::Demo(_)
+            | Command::Local(_)
+            | Command::Ca(CaCommand::Create(_))
+            | Command::DeviceCert(_)
+            | Command::Generate(_)
+    )
+}
+
+async fn dispatch(
+    cli: Cli,
+    target: &Target,
+    aws: &AwsSettings,
+    printer: Printer,
+) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Deploy(args) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -39,10 +78,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 yes: args.yes,
                 wait: !args.no_wait,
             };
-            match &target {
-                Target::Aws(aws) => deploy::run(&s, aws, &printer).await,
-                Target::Local(state) => local::deploy(&s, state, &printer).await,
-            }
+            deploy::run(&s, aws, &printer).await
         }
         Command::Thing(ThingCommand::Create(args)) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -58,10 +94,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 rate: args.rate,
                 concurrency: args.concurrency,
             };
-            match &target {
-                Target::Aws(aws) => thing::create(&s, aws, &printer).await,
-                Target::Local(state) => local::thing_create(&s, state, &printer).await,
-            }
+            thing::create(&s, aws, &printer).await
         }
         Command::Thing(ThingCommand::List(args)) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -72,21 +105,11 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 args.disconnected,
             );
             let stack = &args.stack.stack_name;
-            match &target {
-                Target::Aws(aws) => thing::list(stack, &filter, aws, &printer).await,
-                Target::Local(state) => local::thing_list(stack, &filter, state, &printer),
-            }
+            thing::list(stack, &filter, aws, &printer).await
         }
         Command::Thing(ThingCommand::Show(args)) => {
             check_stack_name(&args.stack.stack_name)?;
-            match &target {
-                Target::Aws(aws) => {
-                    thing::show(&args.stack.stack_name, &args.name, aws, &printer).await
-                }
-                Target::Local(state) => {
-                    local::thing_show(&args.stack.stack_name, &args.name, state, &printer)
-                }
-            }
+            thing::show(&args.stack.stack_name, &args.name, aws, &printer).await
         }
         Command::Thing(ThingCommand::Delete(args)) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -96,17 +119,11 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 devices_dir: settings::devices_dir(args.devices_dir),
                 rate: args.rate,
             };
-            match &target {
-                Target::Aws(aws) => thing::delete(&s, aws, &printer).await,
-                Target::Local(state) => local::thing_delete(&s, state, &printer),
-            }
+            thing::delete(&s, aws, &printer).await
         }
         Command::Status(args) => {
             check_stack_name(&args.stack.stack_name)?;
-            match &target {
-                Target::Aws(aws) => status::run(&args.stack.stack_name, aws, &printer).await,
-                Target::Local(state) => local::status(&args.stack.stack_name, state, &printer),
-            }
+            status::run(&args.stack.stack_name, aws, &printer).await
         }
         Command::Teardown(args) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -121,10 +138,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                     .filter(|p| !p.as_os_str().is_empty())
                     .unwrap_or_else(crate::byoca::default_ca_dir),
             };
-            match &target {
-                Target::Aws(aws) => teardown::run(&s, aws, &printer).await,
-                Target::Local(state) => local::teardown(&s, state, &printer),
-            }
+            teardown::run(&s, aws, &printer).await
         }
         Command::Doctor(args) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -133,14 +147,11 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 thing: args.name,
                 devices_dir: settings::devices_dir(args.devices_dir),
             };
-            match &target {
-                Target::Aws(aws) => doctor::run(&s, aws, &printer).await,
-                Target::Local(state) => local::doctor::run(&s, state, &printer),
-            }
+            doctor::run(&s, aws, &printer).await
         }
         Command::Shadow(cmd) => {
             let s = shadow::ShadowSettings::from_command(cmd)?;
-            shadow::run(&s, &target, &printer).await
+            shadow::run(&s, aws, &printer).await
         }
         Command::Rules(RulesCommand::Test(args)) => {
             let s = rules::RulesTestSettings {
@@ -160,7 +171,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
         Command::Simulate(args) => {
             check_stack_name(&args.stack.stack_name)?;
             let s = simulate_settings(args)?;
-            simulate::run(&s, &target, &printer).await
+            simulate::run(&s, target, aws, &printer).await
         }
         Command::Tail(args) => {
             let s = settings::TailSettings {
@@ -173,7 +184,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 mqtt_endpoint: args.endpoint.mqtt_endpoint,
                 mqtt_ca: args.endpoint.mqtt_ca,
             };
-            tail::run(&s, &target, &printer).await
+            tail::run(&s, target, &printer).await
         }
         Command::Demo(args) => {
             let s = demo::DemoSettings {
@@ -204,19 +215,13 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
             let s = settings::CaSettings {
                 ca_dir: settings::ca_dir(args.ca.ca_dir),
             };
-            match &target {
-                Target::Aws(aws) => ca::register(&s, aws, &printer).await,
-                Target::Local(state) => local::ca::register(&s, state, &printer),
-            }
+            ca::register(&s, aws, &printer).await
         }
         Command::Ca(CaCommand::List(args)) => {
             let s = settings::CaSettings {
                 ca_dir: settings::ca_dir(args.ca.ca_dir),
             };
-            match &target {
-                Target::Aws(aws) => ca::list(&s, aws, &printer).await,
-                Target::Local(state) => local::ca::list(state, &printer),
-            }
+            ca::list(&s, aws, &printer).await
         }
         Command::Ca(CaCommand::Delete(args)) => {
             let s = settings::CaDeleteSettings {
@@ -224,10 +229,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 id: args.id,
                 force: args.force,
             };
-            match &target {
-                Target::Aws(aws) => ca::delete(&s, aws, &printer).await,
-                Target::Local(state) => local::ca::delete(&s, state, &printer),
-            }
+            ca::delete(&s, aws, &printer).await
         }
         Command::DeviceCert(DeviceCertCommand::Issue(args)) => {
             check_stack_name(&args.stack.stack_name)?;
@@ -239,7 +241,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
                 key_algorithm: args.key_algorithm,
                 validity_days: args.days,
             };
-            device_cert::issue(&s, &target, &printer)
+            device_cert::issue(&s, target, &printer)
         }
         Command::Generate(cmd) => generate::run(cmd),
     }

@@ -1,8 +1,8 @@
 //! `soilctl shadow get | update | delete THING [--name SHADOW]`: a thing's classic or named
 //! device shadow, on AWS through the IoT data plane (GetThingShadow, UpdateThingShadow,
-//! DeleteThingShadow) and locally through the embedded backend (see
-//! [`crate::commands::local::shadow`]). Both answer in the shadow service's documents, so the
-//! output is the same: `--output json` prints the document as the service returns it.
+//! DeleteThingShadow), on AWS or on the local backend's endpoint (`--local`), whose shadow
+//! service tells connected devices at once. `--output json` prints the document as the
+//! service returns it.
 
 use std::process::ExitCode;
 use std::time::{Duration, UNIX_EPOCH};
@@ -12,11 +12,9 @@ use serde_json::{Map, Value, json};
 
 use crate::aws::Clients;
 use crate::cli::{ShadowCommand, ShadowTargetArgs};
-use crate::commands::local::shadow::LocalShadows;
 use crate::error::bad_input;
 use crate::names::check_thing_name;
 use crate::printer::Printer;
-use crate::settings::Target;
 use crate::shadow::{MAX_CLIENT_TOKEN_BYTES, Operation};
 
 /// What to do, checked.
@@ -148,20 +146,14 @@ pub fn update_request(
 /// What the shadow service answered.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
-    /// The accepted document and, for an update, the delta document published after it.
-    Accepted {
-        document: Value,
-        delta: Option<Value>,
-    },
+    /// The accepted document.
+    Accepted { document: Value },
     /// The `/rejected` code (400, 404, 409, ...) and message.
     Rejected { code: u16, message: String },
 }
 
-/// Where requests go.
-enum Backend {
-    Aws(Box<Clients>),
-    Local(LocalShadows),
-}
+/// Where requests go: the IoT data plane of AWS or of the local backend.
+struct Backend(Box<Clients>);
 
 impl Backend {
     async fn request(
@@ -170,66 +162,42 @@ impl Backend {
         operation: Operation,
         request: &[u8],
     ) -> anyhow::Result<Answer> {
+        use crate::aws::iotdata;
         let (thing, name) = (s.thing.as_str(), s.name.as_deref());
-        match self {
-            Backend::Local(local) => local.request(thing, name, operation, request).await,
-            Backend::Aws(clients) => {
-                use crate::aws::iotdata;
-                let data = &clients.data;
-                let result = match operation {
-                    Operation::Get => iotdata::get_shadow(data, thing, name).await,
-                    Operation::Update => iotdata::update_shadow(data, thing, name, request).await,
-                    Operation::Delete => iotdata::delete_shadow(data, thing, name).await,
-                };
-                match result {
-                    Ok(document) => Ok(Answer::Accepted {
-                        document,
-                        delta: None,
-                    }),
-                    Err(e) => match iotdata::status_of(&e) {
-                        Some(code) => Ok(Answer::Rejected {
-                            code,
-                            message: match (&e.code, e.message.is_empty()) {
-                                (Some(c), true) => c.clone(),
-                                (Some(c), false) => format!("{c}: {}", e.message),
-                                (None, _) => e.message.clone(),
-                            },
-                        }),
-                        None => Err(e.into()),
+        let data = &self.0.data;
+        let result = match operation {
+            Operation::Get => iotdata::get_shadow(data, thing, name).await,
+            Operation::Update => iotdata::update_shadow(data, thing, name, request).await,
+            Operation::Delete => iotdata::delete_shadow(data, thing, name).await,
+        };
+        match result {
+            Ok(document) => Ok(Answer::Accepted { document }),
+            Err(e) => match iotdata::status_of(&e) {
+                Some(code) => Ok(Answer::Rejected {
+                    code,
+                    message: match (&e.code, e.message.is_empty()) {
+                        (Some(c), true) => c.clone(),
+                        (Some(c), false) => format!("{c}: {}", e.message),
+                        (None, _) => e.message.clone(),
                     },
-                }
-            }
-        }
-    }
-
-    /// Whether an accepted update comes with its delta (MQTT does; the HTTP API does not).
-    fn reports_delta(&self) -> bool {
-        matches!(self, Backend::Local(_))
-    }
-
-    async fn close(self) {
-        if let Backend::Local(local) = self {
-            local.close().await;
+                }),
+                None => Err(e.into()),
+            },
         }
     }
 }
 
 pub async fn run(
     s: &ShadowSettings,
-    target: &Target,
+    aws: &crate::aws::AwsSettings,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
-    let mut backend = match target {
-        Target::Aws(aws) => Backend::Aws(Box::new(crate::aws::load(aws).await?)),
-        Target::Local(state) => Backend::Local(LocalShadows::open(state, printer).await?),
-    };
-    let result = match &s.op {
+    let mut backend = Backend(Box::new(crate::aws::load(aws).await?));
+    match &s.op {
         ShadowOp::Get => get(s, &mut backend, printer).await,
         ShadowOp::Update { request } => update(s, request, &mut backend, printer).await,
         ShadowOp::Delete => delete(s, &mut backend, printer).await,
-    };
-    backend.close().await;
-    result
+    }
 }
 
 async fn get(
@@ -258,10 +226,8 @@ async fn update(
 ) -> anyhow::Result<ExitCode> {
     let body = serde_json::to_vec(request)?;
     match backend.request(s, Operation::Update, &body).await? {
-        Answer::Accepted { document, delta } => {
-            let delta = if backend.reports_delta() {
-                Delta::Known(delta.map(|d| d["state"].clone()))
-            } else if request["state"].get("desired").is_some() {
+        Answer::Accepted { document } => {
+            let delta = if request["state"].get("desired").is_some() {
                 current_delta(s, backend, document["version"].as_u64()).await
             } else {
                 Delta::Unknown

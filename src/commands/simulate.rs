@@ -27,15 +27,17 @@ const LOCAL_RAMP: u32 = 1000;
 /// Event lines per second on stderr before they are only counted.
 const EVENT_LINES_PER_SECOND: u32 = 20;
 
+/// `aws` is where the devices are made: AWS, or the local backend's API endpoint.
 pub async fn run(
     s: &SimulateSettings,
     target: &Target,
+    aws: &crate::aws::AwsSettings,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
     let (devices, server, aws) = match &s.jitr_ca {
         Some(ca_dir) => jitr_devices(s, ca_dir, target, printer).await?,
         None => {
-            let (created, server, aws) = prepare(s, target, printer).await?;
+            let (created, server, aws) = prepare(s, target, aws, printer).await?;
             if let Some(first) = created.failed.first() {
                 anyhow::bail!(
                     "{} of {} device(s) could not be created (first: {}: {}); nothing was simulated",
@@ -63,6 +65,7 @@ pub async fn run(
 async fn prepare(
     s: &SimulateSettings,
     target: &Target,
+    aws: &crate::aws::AwsSettings,
     printer: &Printer,
 ) -> anyhow::Result<(CreateResult, MqttServer, bool)> {
     let things = ThingCreateSettings {
@@ -81,14 +84,14 @@ async fn prepare(
                 s.mqtt_endpoint.as_deref(),
                 s.mqtt_ca.as_deref(),
             )?;
-            let created = crate::commands::local::thing::ensure(&things, state, &quiet)?;
+            let created = crate::commands::thing::ensure(&things, aws, &quiet).await?;
             if s.mqtt_endpoint.is_none() {
                 // The running backend re-reads the registry within 200 ms; new devices wait for it.
                 crate::local::server::wait_until_served(state, Duration::from_secs(5)).await?;
             }
             Ok((created, server, false))
         }
-        Target::Aws(aws) => {
+        Target::Aws(_) => {
             let created = crate::commands::thing::ensure(&things, aws, &quiet).await?;
             let server =
                 match endpoint::aws_override(s.mqtt_endpoint.as_deref(), s.mqtt_ca.as_deref())? {

@@ -127,7 +127,10 @@ pub async fn run(
         alert_topic: backend.as_ref().and_then(|b| b.topic_arn.clone()),
         cas: registered_cas(&s.ca_dir, &crate::commands::ca::aws_place(&clients))?,
     };
-    let where_ = format!("in {}", clients.region);
+    let where_ = match &clients.local {
+        Some(state) => format!("on the local backend ({})", state.root().display()),
+        None => format!("in {}", clients.region),
+    };
     let plan = match present_plan(printer, s, plan, &where_)? {
         Ok(plan) => plan,
         Err(code) => return Ok(code),
@@ -253,7 +256,11 @@ pub async fn run(
         certificates_deleted,
         errors,
         checks,
-        "",
+        if clients.local.is_some() {
+            " --local"
+        } else {
+            ""
+        },
     )
 }
 

@@ -77,19 +77,27 @@ pub(crate) async fn ensure(
     let endpoint = iot::data_endpoint(&clients.iot)
         .await
         .context("looking up the data endpoint")?;
-    let prov = Arc::new(Provisioner::new(
-        clients,
-        s.rate,
-        &s.stack_name,
-        &s.devices_dir,
-    ));
-    printer.info(format!(
-        "Creating {} thing(s) for stack {} (policy {policy}, at most {} calls/s per API, {} at a time)",
-        names.len(),
-        s.stack_name,
-        s.rate.max(1),
-        s.concurrency.max(1)
-    ));
+    let local = aws_settings.local.as_ref();
+    let mut prov = Provisioner::new(clients, s.rate, &s.stack_name, &s.devices_dir);
+    if let Some(state) = local {
+        prov = prov.with_root_ca(crate::local::control::local_root_ca(state)?);
+    }
+    let prov = Arc::new(prov);
+    match local {
+        Some(_) => printer.info(format!(
+            "Creating {} thing(s) for stack {} on the local backend (policy {policy}, {} at a time)",
+            names.len(),
+            s.stack_name,
+            s.concurrency.max(1)
+        )),
+        None => printer.info(format!(
+            "Creating {} thing(s) for stack {} (policy {policy}, at most {} calls/s per API, {} at a time)",
+            names.len(),
+            s.stack_name,
+            s.rate.max(1),
+            s.concurrency.max(1)
+        )),
+    }
     let started = Instant::now();
     let key_algorithm = s.key_algorithm;
     let (things, failed) = run_batch(

@@ -29,6 +29,17 @@ pub const LOCAL_PORT: u16 = 8883;
 /// Device certificates from the local CA are valid this long.
 const DEVICE_CERT_DAYS: u32 = 365;
 
+/// The local CA as devices trust it (their `root-ca.pem`).
+pub fn local_root_ca(state: &StateDir) -> anyhow::Result<crate::provision::RootCa> {
+    let path = state.ca_dir().join("ca.pem");
+    let pem = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the local CA certificate {}", path.display()))?;
+    Ok(crate::provision::RootCa {
+        file: LOCAL_ROOT_CA_FILE.into(),
+        pem,
+    })
+}
+
 /// The local backend as the CLI sees it.
 pub struct Local {
     pub state: StateDir,

@@ -9,10 +9,9 @@ use crate::local::server::find_running;
 use crate::local::state::StateDir;
 use crate::printer::Printer;
 
-/// Access keys for the local endpoint: any well-formed signature is accepted there, so these
-/// only have to be present.
-const ACCESS_KEY_ID: &str = "soilctl-local";
-const SECRET_ACCESS_KEY: &str = "soilctl-local-secret";
+use crate::aws::{
+    LOCAL_ACCESS_KEY_ID as ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY as SECRET_ACCESS_KEY,
+};
 
 pub fn run(state: &StateDir, printer: &Printer) -> anyhow::Result<ExitCode> {
     let running = find_running(state)?;

@@ -13,6 +13,8 @@ use crate::commands::thing::{
 use crate::printer::Printer;
 use crate::stack::{self, Backend, MANAGED_ATTRIBUTE};
 
+mod local_status;
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Archive {
@@ -81,8 +83,13 @@ pub async fn run(
         subscriptions,
         connectivity_note,
     };
-    printer.result(&status, || text(&status))?;
-    Ok(ExitCode::SUCCESS)
+    match &clients.local {
+        Some(state) => local_status::print(status, state, printer),
+        None => {
+            printer.result(&status, || text(&status))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 pub(crate) fn text(s: &Status) -> String {
