@@ -24,6 +24,7 @@ mod shadow_local;
 mod sleep;
 mod sleep_local;
 mod support;
+mod targets;
 mod teardown;
 mod template;
 mod things;

@@ -184,6 +184,9 @@ pub struct Env {
     pub endpoint: Option<String>,
     pub credentials: bool,
     pub region: bool,
+    /// Every soilctl run gets `--local` (the one test body of [`crate::targets`] on the
+    /// local backend).
+    pub local: bool,
 }
 
 impl Env {
@@ -193,6 +196,7 @@ impl Env {
             endpoint,
             credentials: true,
             region: true,
+            local: false,
         }
     }
 
@@ -209,7 +213,12 @@ impl Env {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        self.command_for(env!("CARGO_BIN_EXE_soilctl"), args)
+        let mut cmd = self.command_for(env!("CARGO_BIN_EXE_soilctl"), &[]);
+        if self.local {
+            cmd.arg("--local");
+        }
+        cmd.args(args);
+        cmd
     }
 
     /// `program` with this environment (for running soilctl under another program).
