@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # `soilctl thing create --count N` (four AWS IoT calls a thing, after CloudFormation's
-# DescribeStacks) against a moto server and against the local backend's AWS API endpoint, in
-# one run, with the client-side rate lifted: the same soilctl code and SDK clients, only the
-# endpoint differs. Then `thing create --local --count N` (the registry, no HTTP) for reference.
-# Usage: bash scripts/bench.sh api   (COUNT=1000; BENCH_DIR for the state, default a temp folder)
+# DescribeStacks) and then `teardown`, against a moto server and against the local backend's
+# AWS API endpoint, in one run, with the client-side rate lifted: the same soilctl code and SDK
+# clients, only the endpoint differs. Then `thing create --local --count LOCAL_COUNT` with no
+# `local up` running (the API served in process), and the same with BENCH_BASELINE (another
+# soilctl binary, such as an earlier release) when it is set.
+# Usage: bash scripts/bench.sh api   (COUNT=1000 LOCAL_COUNT=10000; BENCH_DIR for the state,
+# default a temp folder; BENCH_BASELINE=/path/to/soilctl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-1000}
+local_count=${LOCAL_COUNT:-10000}
 bash scripts/setup-test-tools.sh
 cargo build --release --locked --quiet
 bin=$PWD/target/release/soilctl
@@ -48,6 +52,8 @@ SOILCTL_DEVICES_DIR=$work/moto-devices AWS_REGION=us-east-1 \
 moto_s=$(SOILCTL_DEVICES_DIR=$work/moto-devices AWS_REGION=us-east-1 \
   timed "$work/moto-create.log" "$bin" --endpoint-url "$moto" thing create --count "$count" --rate 100000)
 moto_n=$(created "$work/moto-create.log")
+moto_t=$(SOILCTL_DEVICES_DIR=$work/moto-devices AWS_REGION=us-east-1 \
+  timed "$work/moto-teardown.log" "$bin" --endpoint-url "$moto" teardown --yes --rate 100000)
 kill "$moto_pid"
 moto_pid=""
 
@@ -59,20 +65,47 @@ api=$("$venv/bin/python" -c "import json; print(json.load(open('$work/state/brok
 api_s=$(SOILCTL_DEVICES_DIR=$work/api-devices AWS_REGION=local \
   timed "$work/api-create.log" "$bin" --endpoint-url "$api" thing create --count "$count" --rate 100000)
 api_n=$(created "$work/api-create.log")
-local_s=$(SOILCTL_DEVICES_DIR=$work/local-devices \
-  timed "$work/local-create.log" "$bin" --local thing create --count "$count" --prefix reg)
-local_n=$(created "$work/local-create.log")
+api_t=$(SOILCTL_DEVICES_DIR=$work/api-devices AWS_REGION=local \
+  timed "$work/api-teardown.log" "$bin" --endpoint-url "$api" teardown --yes --rate 100000)
+kill -INT "$up_pid"
+wait "$up_pid" 2>/dev/null || true
+up_pid=""
 
-"$venv/bin/python" - "$count" "$moto_s" "$moto_n" "$api_s" "$api_n" "$local_s" "$local_n" <<'PY'
+# `thing create --local` with no `local up` running, on a fresh state directory each.
+local_create() {
+  local name=$1 program=$2
+  HOME=$work/$name SOILCTL_STATE_DIR=$work/$name/state SOILCTL_DEVICES_DIR=$work/$name/devices \
+    "$program" -q --local deploy --email bench@example.com >/dev/null
+  HOME=$work/$name SOILCTL_STATE_DIR=$work/$name/state SOILCTL_DEVICES_DIR=$work/$name/devices \
+    timed "$work/$name.log" "$program" --local thing create --count "$local_count"
+}
+local_s=$(local_create local "$bin")
+local_n=$(created "$work/local.log")
+base_s=0
+base_n=0
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  base_s=$(local_create baseline "$BENCH_BASELINE")
+  base_n=$(created "$work/baseline.log")
+fi
+
+"$venv/bin/python" - "$count" "$local_count" "$moto_s" "$moto_n" "$moto_t" "$api_s" "$api_n" "$api_t" \
+  "$local_s" "$local_n" "$base_s" "$base_n" <<'PY'
 import sys
-count = int(sys.argv[1])
-moto_s, moto_n, api_s, api_n, local_s, local_n = (float(v) for v in sys.argv[2:])
+count, local_count = int(sys.argv[1]), int(sys.argv[2])
+moto_s, moto_n, moto_t, api_s, api_n, api_t, local_s, local_n, base_s, base_n = (
+    float(v) for v in sys.argv[3:])
 rate = lambda n, s: n / s if s else 0
 print()
-print("| measure | seconds | things created | things/s |")
+print("| measure | seconds | things | things/s |")
 print("| --- | --- | --- | --- |")
 print(f"| `thing create --count {count}` against moto | {moto_s:.2f} | {moto_n:.0f} | {rate(moto_n, moto_s):.0f} |")
 print(f"| the same against `local up`'s AWS API | {api_s:.2f} | {api_n:.0f} | {rate(api_n, api_s):.0f} |")
-print(f"| `thing create --local --count {count}` (registry) | {local_s:.2f} | {local_n:.0f} | {rate(local_n, local_s):.0f} |")
-print(f"| ratio local API / moto (things/s) | | | {rate(api_n, api_s) / max(rate(moto_n, moto_s), 1e-9):.1f} |")
+print(f"| `teardown` of them against moto | {moto_t:.2f} | {moto_n:.0f} | {rate(moto_n, moto_t):.0f} |")
+print(f"| the same against `local up`'s AWS API | {api_t:.2f} | {api_n:.0f} | {rate(api_n, api_t):.0f} |")
+print(f"| ratio local API / moto, create (things/s) | | | {rate(api_n, api_s) / max(rate(moto_n, moto_s), 1e-9):.1f} |")
+print(f"| ratio local API / moto, teardown (things/s) | | | {rate(api_n, api_t) / max(rate(moto_n, moto_t), 1e-9):.1f} |")
+print(f"| `thing create --local --count {local_count}` (API in process) | {local_s:.2f} | {local_n:.0f} | {rate(local_n, local_s):.0f} |")
+if base_n:
+    print(f"| the same with BENCH_BASELINE | {base_s:.2f} | {base_n:.0f} | {rate(base_n, base_s):.0f} |")
+    print(f"| ratio this build / baseline (things/s) | | | {rate(local_n, local_s) / max(rate(base_n, base_s), 1e-9):.2f} |")
 PY
