@@ -50,6 +50,9 @@ pub async fn run(
         template.source
     ));
     let plan = local.plan(&template, &s.stack_name, &values)?;
+    for line in local.function_ways(&plan)? {
+        printer.info(line);
+    }
     if plan.changes.is_empty() && !creating {
         printer.info(format!("No changes: stack {} is up to date.", s.stack_name));
         let st = existing.ok_or_else(|| anyhow!("stack {} disappeared", s.stack_name))?;
