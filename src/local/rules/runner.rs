@@ -426,7 +426,7 @@ impl Worker {
             &format!(
                 "REPORT RequestId: {request_id}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB",
                 took.as_secs_f64() * 1000.0,
-                took.as_millis().max(1),
+                took.as_micros().div_ceil(1000).max(1),
                 self.spec.memory_mb
             ),
         );
