@@ -133,13 +133,22 @@ pub async fn run(
         params.retain(|name, value| value.is_some() || previous.contains_key(name));
     }
 
+    let place = match &clients.local {
+        Some(state) => format!("on the local backend ({})", state.root().display()),
+        None => format!("in {}", clients.region),
+    };
     printer.info(format!(
-        "{} stack {} in {} from {}",
+        "{} stack {} {place} from {}",
         if creating { "Creating" } else { "Updating" },
         printer.bold(&s.stack_name),
-        clients.region,
         template.source
     ));
+    if let Some(state) = &clients.local {
+        let previous = existing.as_ref().map(|st| &st.parameters);
+        for line in local_function_ways(state, &template, &s.stack_name, &params, previous) {
+            printer.info(line);
+        }
+    }
     let change_set_name = format!("soilctl-{}", crate::clock::now_ms());
     let spinner = Progress::spinner(printer, "Preparing the change set");
     let created = cfn::create_change_set(
@@ -253,6 +262,38 @@ pub async fn run(
         print_result(printer, &result)?;
         Ok(ExitCode::from(1))
     }
+}
+
+/// How the local backend will run each of the template's functions (its own Python code, or
+/// the built-in equivalent). Nothing when the template cannot be planned: the change set says
+/// why.
+fn local_function_ways(
+    state: &crate::local::state::StateDir,
+    template: &Template,
+    stack_name: &str,
+    params: &BTreeMap<String, Option<String>>,
+    previous: Option<&BTreeMap<String, String>>,
+) -> Vec<String> {
+    let values: BTreeMap<String, String> = template
+        .parameters
+        .iter()
+        .filter_map(|(name, spec)| {
+            let value = params
+                .get(name)
+                .cloned()
+                .flatten()
+                .or_else(|| previous.and_then(|p| p.get(name).cloned()))
+                .or_else(|| spec.default.clone())?;
+            Some((name.clone(), value))
+        })
+        .collect();
+    let Ok(local) = crate::local::control::Local::open(state) else {
+        return Vec::new();
+    };
+    local
+        .plan(template, stack_name, &values)
+        .and_then(|plan| local.function_ways(&plan))
+        .unwrap_or_default()
 }
 
 async fn no_change(

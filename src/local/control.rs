@@ -45,6 +45,9 @@ pub struct Local {
     pub state: StateDir,
     pub registry: Registry,
     pub ca: LocalCa,
+    /// The rules engine of the `local up` this serves the API for, once it runs: what the
+    /// API publishes to SNS is counted and reported there.
+    pub engine: std::sync::OnceLock<std::sync::Arc<rules::Engine>>,
 }
 
 impl Local {
@@ -72,6 +75,7 @@ impl Local {
             state: state.clone(),
             registry,
             ca,
+            engine: std::sync::OnceLock::new(),
         })
     }
 
@@ -93,9 +97,11 @@ impl Local {
         };
         let plan = stack::plan(template, stack_name, params, &previous)
             .map_err(|e| bad_input(e.to_string()))?;
-        let (defs, deployed) =
+        let (defs, mut deployed) =
             deployed_of(&plan.resources).map_err(|e| bad_input(e.to_string()))?;
+        deployed.api_endpoint = Some(self.functions_endpoint());
         rules::compile(&defs, &deployed).map_err(|e| bad_input(e.to_string()))?;
+        self.function_ways(&plan)?;
         for r in &plan.resources {
             if r.resource_type == "AWS::IoT::Policy" {
                 let doc = policy_document(r)?;
@@ -108,6 +114,24 @@ impl Local {
             }
         }
         Ok(plan)
+    }
+
+    /// The API endpoint functions' own code will call: the running `local up`'s, else the
+    /// one `local up` serves by default.
+    fn functions_endpoint(&self) -> String {
+        crate::local::server::find_running(&self.state)
+            .ok()
+            .and_then(|r| r.api_endpoint)
+            .unwrap_or_else(|| "http://127.0.0.1:4580".to_owned())
+    }
+
+    /// One line per function of the plan saying how the backend will run it (its own Python
+    /// code or its built-in equivalent); an error for one it can run neither way.
+    pub fn function_ways(&self, plan: &Plan) -> anyhow::Result<Vec<String>> {
+        let (_, deployed) = deployed_of(&plan.resources).map_err(|e| bad_input(e.to_string()))?;
+        let endpoint = self.functions_endpoint();
+        rules::runner::describe(deployed.functions.values(), Some(&endpoint))
+            .map_err(|e| bad_input(e.to_string()))
     }
 
     /// Applies a plan made by [`Local::plan`]; returns the stack as recorded.

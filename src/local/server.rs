@@ -99,6 +99,28 @@ impl Server {
             &local.ca,
         )?);
 
+        // The API first: functions' own code calls it, so the rules need its address.
+        let api = match api_port {
+            None => None,
+            Some(api_port) => {
+                let bind = SocketAddr::from(([127, 0, 0, 1], api_port));
+                let local = Arc::new(Local::open(state)?);
+                let server = ApiServer::start(bind, Arc::clone(&local)).await.map_err(|e| {
+                    let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                        format!(
+                            ": another program uses port {api_port}; pick another with --api-port"
+                        )
+                    } else {
+                        String::new()
+                    };
+                    anyhow::anyhow!("cannot listen on {bind} for the AWS APIs: {e}{hint}")
+                })?;
+                Some((server, local))
+            }
+        };
+        let api_endpoint = api
+            .as_ref()
+            .map(|(server, _)| format!("http://{}", server.local_addr()));
         let broker_cell: Arc<OnceLock<Publisher>> = Arc::new(OnceLock::new());
         let republish = {
             let cell = broker_cell.clone();
@@ -109,12 +131,17 @@ impl Server {
             })
         };
         let engine = Arc::new(Engine::new(
-            load_rules(&local.registry)?,
+            load_rules(&local.registry, api_endpoint.as_deref())?,
             state.clone(),
             republish,
             observers.rules.clone(),
         ));
         let (tx, rx) = tokio::sync::mpsc::channel::<Inbound>(QUEUE);
+        // Set before the journal's replay can run a function that publishes.
+        let api = api.map(|(server, api_local)| {
+            let _ = api_local.engine.set(engine.clone());
+            server
+        });
         let engine_task = rules::spawn(engine.clone(), rx, Some(journal));
 
         // No session survives a restart: every client id starts disconnected.
@@ -163,23 +190,6 @@ impl Server {
         })?;
         handle.serve_shadows_from(Arc::new(Registry::open(&state.registry())?));
         let _ = broker_cell.set(handle.publisher());
-        let api = match api_port {
-            None => None,
-            Some(api_port) => {
-                let bind = SocketAddr::from(([127, 0, 0, 1], api_port));
-                let local = Arc::new(Local::open(state)?);
-                Some(ApiServer::start(bind, local).await.map_err(|e| {
-                    let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-                        format!(
-                            ": another program uses port {api_port}; pick another with --api-port"
-                        )
-                    } else {
-                        String::new()
-                    };
-                    anyhow::anyhow!("cannot listen on {bind} for the AWS APIs: {e}{hint}")
-                })?)
-            }
-        };
         write_broker_file(
             state,
             handle.local_addr(),
@@ -195,6 +205,7 @@ impl Server {
             local.registry,
             authority,
             engine,
+            api_endpoint,
             observers.reloaded,
             shutdown.clone(),
         ));
@@ -256,6 +267,7 @@ async fn watch_registry(
     registry: Registry,
     authority: Arc<Authority>,
     engine: Arc<Engine>,
+    api_endpoint: Option<String>,
     reloaded: Arc<dyn Fn(Result<usize, String>) + Send + Sync>,
     shutdown: CancellationToken,
 ) {
@@ -281,7 +293,7 @@ async fn watch_registry(
                 crate::error::one_line(&e)
             )));
         }
-        match load_rules(&registry) {
+        match load_rules(&registry, api_endpoint.as_deref()) {
             Ok(set) => {
                 let n = set.len();
                 engine.replace_rules(set);
@@ -357,8 +369,10 @@ fn record_connectivity(
     (tx, thread)
 }
 
-fn load_rules(registry: &Registry) -> anyhow::Result<rules::RuleSet> {
-    let (defs, deployed) = deployed_everything(registry)?;
+/// The registry's rules; functions' own code calls `api_endpoint`, when there is one.
+fn load_rules(registry: &Registry, api_endpoint: Option<&str>) -> anyhow::Result<rules::RuleSet> {
+    let (defs, mut deployed) = deployed_everything(registry)?;
+    deployed.api_endpoint = api_endpoint.map(str::to_owned);
     Ok(rules::compile(&defs, &deployed)?)
 }
 

@@ -32,13 +32,13 @@ fn run_with_local_env(env: &Env, mut cmd: Command) -> Output {
     }
 }
 
-fn aws(env: &Env, args: &[&str]) -> Output {
+pub(crate) fn aws(env: &Env, args: &[&str]) -> Output {
     let aws = venv_bin("aws");
     with_local_env(env, aws.to_str().unwrap(), args)
 }
 
 /// `aws ARGS --output json`, which must succeed, as JSON.
-fn aws_json(env: &Env, args: &[&str]) -> serde_json::Value {
+pub(crate) fn aws_json(env: &Env, args: &[&str]) -> serde_json::Value {
     let mut args = args.to_vec();
     args.extend(["--output", "json"]);
     aws(env, &args).expect(0).json()

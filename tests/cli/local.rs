@@ -50,12 +50,6 @@ impl LocalUp {
         extra: &[&str],
         connect_interval_ms: Option<&str>,
     ) -> LocalUp {
-        let log = env.path("local-up.log");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)
-            .unwrap();
         let port = port.to_string();
         let mut args = vec!["--local", "local", "up", "--port", &port, "--api-port", "0"];
         args.extend_from_slice(extra);
@@ -63,6 +57,18 @@ impl LocalUp {
         if let Some(ms) = connect_interval_ms {
             command.env("SOILCTL_CONNECT_INTERVAL_MS", ms);
         }
+        LocalUp::start_command(env, command)
+    }
+
+    /// `command` (a `local up` made by `env.command`, changed as a test needs), started and
+    /// waited for.
+    pub fn start_command(env: &Env, mut command: Command) -> LocalUp {
+        let log = env.path("local-up.log");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
         let child = command
             .stdout(Stdio::null())
             .stderr(file)

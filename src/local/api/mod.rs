@@ -6,19 +6,24 @@
 //!
 //! Served so far: AWS IoT's things, certificates (signed from the caller's CSR by the
 //! backend's CA), policies, attachments and DescribeEndpoint (`iot`), and CloudFormation's
-//! DescribeStacks and ListStackResources (`cloudformation`). Any other operation or service
-//! gets an error that names it.
+//! DescribeStacks and ListStackResources (`cloudformation`), and SNS's topic attributes,
+//! topic and subscription lists and Publish, delivered to the alerts log (`sns`). Any other
+//! operation or service gets an error that names it.
 //!
 //! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
 //! shapes; `iot` (things, the endpoint) and `iot_security` (certificates, policies,
 //! principals) answer AWS IoT over the registry and the CA; `cloudformation` answers the
-//! Query protocol over the deployed stacks. This module is the HTTP side.
+//! Query protocol over the deployed stacks; `sns` answers it over the stacks' topics, with
+//! `query` holding that protocol's parameters, answers and errors. This module is the HTTP
+//! side.
 
 mod cloudformation;
 mod iot;
 mod iot_security;
+mod query;
 mod reply;
 pub mod sigv4;
+mod sns;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -208,6 +213,7 @@ fn route(local: &Local, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
     match scope.map(|s| s.service.as_str()) {
         Some("iot") => iot::handle(local, req),
         Some("cloudformation") => cloudformation::handle(&local.registry, req),
+        Some("sns") => sns::handle(local, scope.map(|s| s.access_key.as_str()), req),
         Some(other) => Reply::rest_json_error(
             400,
             "UnknownServiceException",

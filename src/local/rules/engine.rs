@@ -9,11 +9,11 @@ use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use super::actions::{Counters, Failure, Outlets, Run};
+use super::actions::{Counters, Delivery, Failure, Outlets, Run, Topic};
 use super::compile::{Rule, RuleSet};
 use super::fs::OpenFiles;
 use super::time::uuid_v4;
-use super::{LOCAL_ACCOUNT_ID, RuleEvent};
+use super::{LOCAL_ACCOUNT_ID, RuleEvent, Subscriber};
 use crate::iotsql::{Message, Output};
 use crate::local::gate::Inbound;
 use crate::local::state::StateDir;
@@ -176,6 +176,46 @@ impl Engine {
             });
         }
     }
+}
+
+/// SNS Publish from outside the rules (the API endpoint's): one line per subscriber of
+/// `topic_arn` in the alerts log, written as the SNS action writes them, counted and reported
+/// by `engine` when one runs (`from` says who published); returns the message id, or why the
+/// log could not be written.
+pub fn publish(
+    state: &StateDir,
+    engine: Option<&Engine>,
+    (topic_arn, subscribers): (&str, &[Subscriber]),
+    subject: Option<&str>,
+    body: impl Fn(&Subscriber) -> String,
+    from: &str,
+) -> Result<String, String> {
+    let quiet;
+    let outlets = match engine {
+        Some(engine) => &engine.outlets,
+        None => {
+            quiet = Outlets {
+                republish: Arc::new(|_, _, _| {}),
+                events: Arc::new(|_| {}),
+                counters: Counters::default(),
+            };
+            &quiet
+        }
+    };
+    let files = OpenFiles::default();
+    let delivery = Delivery {
+        from,
+        state: engine.map(|e| &e.state).unwrap_or(state),
+        files: &files,
+        outlets,
+    };
+    let topic = Topic {
+        arn: topic_arn.to_owned(),
+        subscribers: subscribers.to_vec(),
+    };
+    topic
+        .publish(&delivery, subject, body, ("Sns", topic_arn))
+        .map_err(|f| f.message)
 }
 
 /// What AWS IoT hands an error action: the rule, the original message and every failure.

@@ -1,6 +1,9 @@
-//! The Lambda functions the local backend can run: it recognises the project's functions (the
-//! alert function and the just-in-time registration function) by their inline code and runs
-//! their behaviour natively; any other function is refused.
+//! The Lambda functions of a stack as the local backend sees them: the function's own inline
+//! code with what Lambda's handler contract needs (runtime, handler, timeout, memory, its
+//! environment variables, its log group), and whether it is one of the project's functions
+//! (the alert function, the just-in-time registration function), recognised by its inline
+//! code, whose behaviour the backend can also run natively. Which of the two ways a function
+//! runs is decided by [`super::runner`].
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -14,10 +17,33 @@ use crate::template::Template;
 pub(crate) const ALERT_FUNCTION: &str = "AlertFunction";
 /// The built-in template's just-in-time registration function.
 pub(crate) const REGISTRATION_FUNCTION: &str = "JitrFunction";
+/// Lambda's default timeout, in seconds.
+const DEFAULT_TIMEOUT_SECS: u64 = 3;
+/// Lambda's default memory size, in MB.
+const DEFAULT_MEMORY_MB: u64 = 128;
+
+/// One deployed function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// The resource's logical id in the template (`AlertFunction`).
+    pub logical_id: String,
+    /// Its inline code (`Code.ZipFile`), when it has some.
+    pub code: Option<String>,
+    pub runtime: String,
+    pub handler: String,
+    pub timeout_secs: u64,
+    pub memory_mb: u64,
+    /// `Environment.Variables`, intrinsics resolved.
+    pub environment: BTreeMap<String, String>,
+    /// `LoggingConfig.LogGroup`, when set (Lambda's default is `/aws/lambda/<name>`).
+    pub log_group: Option<String>,
+    /// The project's function this one is, or why it is none of them.
+    pub builtin: Result<Builtin, String>,
+}
 
 /// A function behaviour the local backend runs natively.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Function {
+pub enum Builtin {
     /// The alert function: formats a humidity alert and publishes it to `topic_arn`.
     Alert { topic_arn: String },
     /// The just-in-time registration function: for a certificate registration event, reads
@@ -30,56 +56,106 @@ pub enum Function {
 }
 
 impl Function {
-    /// Recognises the function from its CloudFormation properties (`Runtime`, `Handler`,
-    /// `Code.ZipFile`, `Environment.Variables`), intrinsics resolved. A function is recognised
-    /// when its inline code is the code of one of the built-in template's functions
-    /// (`AlertFunction`, `JitrFunction`), up to whitespace.
+    /// Reads the function from its CloudFormation properties (`Runtime`, `Handler`,
+    /// `Code.ZipFile`, `Timeout`, `MemorySize`, `Environment.Variables`,
+    /// `LoggingConfig.LogGroup`), intrinsics resolved. Whether it can run is decided later;
+    /// properties of the wrong type are refused here.
     pub fn from_properties(logical_id: &str, properties: &Value) -> Result<Function, RuleError> {
-        let refuse = |reason: &str| RuleError::UnsupportedFunction {
+        let refuse = |reason: String| RuleError::UnsupportedFunction {
             function: logical_id.to_owned(),
-            reason: reason.to_owned(),
+            reason,
         };
         let text = |pointer: &str| properties.pointer(pointer).and_then(Value::as_str);
-        let code =
-            text("/Code/ZipFile").ok_or_else(|| refuse("its code is not inline (Code.ZipFile)"))?;
+        let number = |name: &str, default: u64| match properties.get(name) {
+            None | Some(Value::Null) => Ok(default),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| refuse(format!("its {name} {n} is not a positive whole number"))),
+            Some(Value::String(s)) => {
+                s.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    refuse(format!("its {name} {s:?} is not a positive whole number"))
+                })
+            }
+            Some(other) => Err(refuse(format!("its {name} is not a number: {other}"))),
+        };
+        let environment = match properties.pointer("/Environment/Variables") {
+            None | Some(Value::Null) => BTreeMap::new(),
+            Some(Value::Object(vars)) => vars
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) => Ok((k.clone(), s.clone())),
+                    Value::Number(n) => Ok((k.clone(), n.to_string())),
+                    Value::Bool(b) => Ok((k.clone(), b.to_string())),
+                    other => Err(refuse(format!(
+                        "its environment variable {k} is not a string: {other}"
+                    ))),
+                })
+                .collect::<Result<_, _>>()?,
+            Some(other) => {
+                return Err(refuse(format!(
+                    "its Environment.Variables is not an object: {other}"
+                )));
+            }
+        };
+        let mut function = Function {
+            logical_id: logical_id.to_owned(),
+            code: text("/Code/ZipFile").map(str::to_owned),
+            runtime: text("/Runtime").unwrap_or_default().to_owned(),
+            handler: text("/Handler").unwrap_or_default().to_owned(),
+            timeout_secs: number("Timeout", DEFAULT_TIMEOUT_SECS)?,
+            memory_mb: number("MemorySize", DEFAULT_MEMORY_MB)?,
+            environment,
+            log_group: text("/LoggingConfig/LogGroup").map(str::to_owned),
+            builtin: Err(String::new()),
+        };
+        function.builtin = function.recognise();
+        Ok(function)
+    }
+
+    /// The project's function this one is: its inline code is the code of one of the built-in
+    /// template's functions (`AlertFunction`, `JitrFunction`), up to whitespace, with their
+    /// runtime, handler and environment variables.
+    fn recognise(&self) -> Result<Builtin, String> {
+        let code = self
+            .code
+            .as_deref()
+            .ok_or("its code is not inline (Code.ZipFile)")?;
         let known = builtin_code();
         if known.is_empty() {
-            return Err(refuse(
-                "the project's functions could not be read from the built-in template",
-            ));
+            return Err(
+                "the project's functions could not be read from the built-in template".to_owned(),
+            );
         }
         let code = normalize(code);
-        let Some(builtin) = known
+        let builtin = known
             .iter()
             .find(|(_, known)| **known == code)
             .map(|(id, _)| *id)
-        else {
-            return Err(refuse(
-                "its code is not one of the project's functions (the alert function or the just-in-time registration function)",
+            .ok_or("its code is not one of the project's functions (the alert function or the just-in-time registration function)")?;
+        if !self.runtime.starts_with("python3") {
+            return Err(format!(
+                "its runtime {:?} is not the project's functions' (python3)",
+                self.runtime
             ));
-        };
-        let runtime = text("/Runtime").unwrap_or_default();
-        if !runtime.starts_with("python3") {
-            return Err(refuse(&format!(
-                "its runtime {runtime:?} is not the project's functions' (python3)"
-            )));
         }
-        let handler = text("/Handler").unwrap_or_default();
-        if handler != "index.handler" {
-            return Err(refuse(&format!(
-                "its handler {handler:?} is not the project's functions' (index.handler)"
-            )));
+        if self.handler != "index.handler" {
+            return Err(format!(
+                "its handler {:?} is not the project's functions' (index.handler)",
+                self.handler
+            ));
         }
         let variable = |name: &str| {
-            text(&format!("/Environment/Variables/{name}"))
-                .map(str::to_owned)
-                .ok_or_else(|| refuse(&format!("it has no {name} environment variable")))
+            self.environment
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("it has no {name} environment variable"))
         };
         Ok(match builtin {
-            ALERT_FUNCTION => Function::Alert {
+            ALERT_FUNCTION => Builtin::Alert {
                 topic_arn: variable("TOPIC_ARN")?,
             },
-            _ => Function::Registration {
+            _ => Builtin::Registration {
                 stack_name: variable("STACK_NAME")?,
                 policy_name: variable("POLICY_NAME")?,
             },

@@ -6,8 +6,9 @@
 //!   statement, substitution template, action type and target against what is [`Deployed`].
 //!   `deploy --local` uses it to validate a template.
 //! - [`Engine::handle`] evaluates every rule for one message, in order, and runs the actions
-//!   of the rules that fire: S3 (`buckets/<bucket>/<key>`), Lambda (the project's alert and
-//!   just-in-time registration functions, run natively; the latter on the registry), SNS
+//!   of the rules that fire: S3 (`buckets/<bucket>/<key>`), Lambda (the function's own Python
+//!   code in a warm worker process when python3 with boto3 is there, see [`runner`]; else the
+//!   project's alert and just-in-time registration functions, run natively), SNS
 //!   (`alerts.jsonl`), republish (back to the broker) and CloudWatch Logs
 //!   (`logs/<group>.jsonl`). When actions fail, the rule's error action runs
 //!   once with every failure, as AWS does.
@@ -32,6 +33,7 @@ mod error;
 mod fs;
 mod function;
 mod python;
+pub mod runner;
 mod time;
 mod writer;
 
@@ -40,10 +42,11 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub(crate) use actions::{json_structure, text_for};
 pub use compile::{RuleSet, compile};
-pub use engine::{Engine, EngineStats, Events, Republish};
+pub use engine::{Engine, EngineStats, Events, Republish, publish};
 pub use error::RuleError;
-pub use function::Function;
+pub use function::{Builtin, Function};
 pub use writer::spawn;
 
 /// The account id the local backend reports (`accountid()` in rules).
@@ -61,6 +64,9 @@ pub struct Deployed {
     pub topics: BTreeMap<String, Vec<Subscriber>>,
     /// CloudWatch Logs group names.
     pub log_groups: BTreeSet<String>,
+    /// The local AWS API endpoint functions' own code calls (`AWS_ENDPOINT_URL`); without
+    /// one, functions run only as the native equivalents of the project's functions.
+    pub api_endpoint: Option<String>,
 }
 
 /// One subscription of an SNS topic.

@@ -98,6 +98,7 @@ fn template_rules() -> (Vec<RuleDef>, Deployed) {
         functions: BTreeMap::from([("alert-fn".to_owned(), function)]),
         topics: BTreeMap::from([(TOPIC_ARN.to_owned(), subscribers)]),
         log_groups: BTreeSet::from([LOG_GROUP.to_owned()]),
+        api_endpoint: None,
     };
     (rules, deployed)
 }
@@ -608,21 +609,31 @@ fn only_the_alert_function_is_recognised() {
         .to_owned();
     // Indentation and blank lines do not matter.
     props["Code"]["ZipFile"] = json!(code.replace("\n\n", "\n").replace("    ", "\t"));
+    let builtin = |id: &str, props: &Value| Function::from_properties(id, props).map(|f| f.builtin);
     assert_eq!(
-        Function::from_properties("AlertFunction", &props),
-        Ok(Function::Alert {
+        builtin("AlertFunction", &props),
+        Ok(Ok(Builtin::Alert {
             topic_arn: TOPIC_ARN.to_owned()
-        })
+        }))
     );
     props["Code"]["ZipFile"] = json!(code.replace("Humidity {humidity}", "Moisture {humidity}"));
-    let err = Function::from_properties("Mailer", &props).map_err(|e| e.to_string());
+    let changed = builtin("Mailer", &props);
+    assert!(
+        changed.as_ref().is_ok_and(|b| b
+            .as_ref()
+            .is_err_and(|e| e.contains("not one of the project's"))),
+        "{changed:?}"
+    );
+    // Without python, a function that is not the project's cannot run at all.
+    let mailer = Function::from_properties("Mailer", &props).expect("reads");
+    let err = runner::describe([&mailer], None).map_err(|e| e.to_string());
     assert!(
         err.as_ref()
             .is_err_and(|e| e.contains("Mailer") && e.contains("cannot run")),
         "{err:?}"
     );
-    let no_code = Function::from_properties("Zipped", &json!({"Code": {"S3Bucket": "b"}}));
-    assert!(no_code.is_err());
+    let no_code = builtin("Zipped", &json!({"Code": {"S3Bucket": "b"}}));
+    assert!(no_code.is_ok_and(|b| b.is_err()));
 }
 
 #[test]
@@ -862,11 +873,11 @@ fn the_registration_function_is_recognised_from_the_template_with_the_parameter_
     let (defs, deployed) = crate::local::control::deployed_of(&on.resources).expect("known");
     let function = &deployed.functions[&on.outputs["JitrFunctionName"]];
     assert_eq!(
-        function,
-        &Function::Registration {
+        function.builtin,
+        Ok(Builtin::Registration {
             stack_name: "soil".to_owned(),
             policy_name: on.outputs["DevicePolicyName"].clone(),
-        }
+        })
     );
     let set = compile(&defs, &deployed).expect("compiles");
     assert!(set.names().any(|n| n == on.outputs["JitrRuleName"]));
@@ -889,18 +900,23 @@ fn the_registration_function_is_recognised_from_the_template_with_the_parameter_
         .unwrap_or_default()
         .to_owned();
     props["Code"]["ZipFile"] = json!(code.replace("newStatus=\"ACTIVE\"", "newStatus=\"REVOKED\""));
-    let err = Function::from_properties("JitrFunction", &props).map_err(|e| e.to_string());
+    let builtin =
+        |props: &Value| Function::from_properties("JitrFunction", props).map(|f| f.builtin);
+    let err = builtin(&props);
     assert!(
-        err.as_ref().is_err_and(|e| e.contains("cannot run")),
+        err.as_ref().is_ok_and(|b| b
+            .as_ref()
+            .is_err_and(|e| e.contains("not one of the project's"))),
         "{err:?}"
     );
     props["Code"]["ZipFile"] = json!(code);
     props["Environment"]["Variables"]
         .as_object_mut()
         .map(|vars| vars.remove("POLICY_NAME"));
-    let err = Function::from_properties("JitrFunction", &props).map_err(|e| e.to_string());
+    let err = builtin(&props);
     assert!(
-        err.as_ref().is_err_and(|e| e.contains("POLICY_NAME")),
+        err.as_ref()
+            .is_ok_and(|b| b.as_ref().is_err_and(|e| e.contains("POLICY_NAME"))),
         "{err:?}"
     );
 }

@@ -1,7 +1,11 @@
 //! The Lambda action: invokes a deployed function with the rule's output as its event. The
-//! local backend runs the project's functions' behaviour natively: the alert function,
+//! function runs the way [`runner`](crate::local::rules::runner) chose when the rules were
+//! compiled: its own Python code in a worker process (its boto3 calls reach the local API
+//! endpoint), or the native equivalent of the project's functions: the alert function,
 //! formatting values as its Python source would, and the just-in-time registration function,
 //! against the local registry.
+
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -9,9 +13,10 @@ use super::registration::register;
 use super::sns::Topic;
 use super::{Failure, Fields, Run};
 use crate::iotsql::Output;
-use crate::local::rules::function::function_name;
+use crate::local::rules::function::{Builtin, function_name};
 use crate::local::rules::python::str_of;
-use crate::local::rules::{Deployed, Function, RuleError, RuleEvent};
+use crate::local::rules::runner::{self, Way, Worker};
+use crate::local::rules::{Deployed, RuleError, RuleEvent};
 
 pub(super) const KIND: &str = "Lambda";
 
@@ -27,6 +32,11 @@ pub(crate) struct Lambda {
 /// A function, resolved against what is deployed.
 #[derive(Debug, Clone)]
 enum Behaviour {
+    /// Its own code; the registration function's result is reported as a registration.
+    Python {
+        worker: Arc<Worker>,
+        registration: bool,
+    },
     Alert {
         topic: Topic,
     },
@@ -45,17 +55,22 @@ impl Lambda {
             .functions
             .get(name)
             .ok_or_else(|| fields.not_deployed("function", name))?;
-        let behaviour = match function {
-            Function::Alert { topic_arn } => Behaviour::Alert {
-                topic: Topic::deployed(topic_arn, deployed)
-                    .ok_or_else(|| fields.not_deployed("SNS topic", topic_arn))?,
+        let way = runner::choose(name, function, deployed.api_endpoint.as_deref())?;
+        let behaviour = match way {
+            Way::Python(worker, builtin) => Behaviour::Python {
+                worker,
+                registration: matches!(builtin, Some(Builtin::Registration { .. })),
             },
-            Function::Registration {
+            Way::Native(Builtin::Alert { topic_arn }) => Behaviour::Alert {
+                topic: Topic::deployed(&topic_arn, deployed)
+                    .ok_or_else(|| fields.not_deployed("SNS topic", &topic_arn))?,
+            },
+            Way::Native(Builtin::Registration {
                 stack_name,
                 policy_name,
-            } => Behaviour::Registration {
-                stack_name: stack_name.clone(),
-                policy_name: policy_name.clone(),
+            }) => Behaviour::Registration {
+                stack_name,
+                policy_name,
             },
         };
         Ok(Lambda { arn, behaviour })
@@ -68,28 +83,51 @@ impl Lambda {
             message,
         };
         let event = match output {
-            Output::Json(Value::Object(event)) => event,
-            Output::Json(other) => {
-                return Err(fail(format!(
-                    "The function failed: AttributeError: '{}' object has no attribute 'get'",
-                    python_type(other)
-                )));
-            }
+            Output::Json(event) => event,
             Output::Binary(_) => {
                 return Err(fail(
                     "Could not parse request body into json: the payload is binary".to_owned(),
                 ));
             }
         };
+        if let Behaviour::Python {
+            worker,
+            registration,
+        } = &self.behaviour
+        {
+            let result = worker
+                .invoke(event, run.state, run.files)
+                .map_err(|e| fail(format!("The function failed: {e}")))?;
+            let text = |k: &str| result.get(k).and_then(Value::as_str).map(str::to_owned);
+            if *registration
+                && let (Some(certificate_id), Some(thing)) =
+                    (text("certificateId"), text("thingName"))
+            {
+                run.event(RuleEvent::Registered {
+                    rule: run.rule.to_owned(),
+                    certificate_id,
+                    thing,
+                });
+            }
+            return Ok(());
+        }
+        let Value::Object(event) = event else {
+            return Err(fail(format!(
+                "The function failed: AttributeError: '{}' object has no attribute 'get'",
+                python_type(event)
+            )));
+        };
         match &self.behaviour {
             Behaviour::Alert { topic } => {
                 let body = alert_body(event);
-                topic.publish(
-                    run,
-                    Some(ALERT_SUBJECT),
-                    |_| body.clone(),
-                    (KIND, &self.arn),
-                )
+                topic
+                    .publish(
+                        &run.delivery(),
+                        Some(ALERT_SUBJECT),
+                        |_| body.clone(),
+                        (KIND, &self.arn),
+                    )
+                    .map(drop)
             }
             Behaviour::Registration {
                 stack_name,
@@ -104,6 +142,7 @@ impl Lambda {
                 });
                 Ok(())
             }
+            Behaviour::Python { .. } => Ok(()),
         }
     }
 }

@@ -9,6 +9,8 @@ mod republish;
 mod s3;
 mod sns;
 
+pub(crate) use sns::{Delivery, Topic, json_structure, text_for};
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Map, Value};

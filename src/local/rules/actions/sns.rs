@@ -1,12 +1,14 @@
-//! The SNS action, and SNS delivery itself (also used by the alert function): every publish
-//! appends one line per subscriber to `alerts.jsonl`.
+//! The SNS action, and SNS delivery itself (also used by the alert function and by the API
+//! endpoint's Publish): every publish appends one line per subscriber to `alerts.jsonl`.
 
 use serde_json::{Value, json};
 
-use super::{Counters, Failure, Fields, Run};
+use super::{Counters, Failure, Fields, Outlets, Run};
 use crate::iotsql::Output;
+use crate::local::rules::fs::OpenFiles;
 use crate::local::rules::time::{now_ms, rfc3339_ms, uuid_v4};
 use crate::local::rules::{Deployed, RuleError, RuleEvent, Subscriber};
+use crate::local::state::StateDir;
 
 pub(super) const KIND: &str = "Sns";
 
@@ -32,6 +34,27 @@ pub(crate) struct Topic {
     pub subscribers: Vec<Subscriber>,
 }
 
+/// Where a publish is written and reported: the state directory, the files this thread keeps
+/// open, the counters and observers, and who published (the rule, or the API's caller).
+pub(crate) struct Delivery<'a> {
+    pub from: &'a str,
+    pub state: &'a StateDir,
+    pub files: &'a OpenFiles,
+    pub outlets: &'a Outlets,
+}
+
+impl<'a> Run<'a> {
+    /// A publish made while this rule runs.
+    pub fn delivery(&self) -> Delivery<'a> {
+        Delivery {
+            from: self.rule,
+            state: self.state,
+            files: self.files,
+            outlets: self.outlets,
+        }
+    }
+}
+
 impl Topic {
     /// The deployed topic `arn`, if there is one.
     pub fn deployed(arn: &str, deployed: &Deployed) -> Option<Topic> {
@@ -42,19 +65,19 @@ impl Topic {
     }
 
     /// Publishes one message: one line in the alerts log per subscriber, all with the same
-    /// message id. `body` gives each subscriber's text. A topic without subscribers delivers
-    /// nothing. Failures are reported as `kind` on `resource`.
+    /// message id, which is returned. `body` gives each subscriber's text. A topic without
+    /// subscribers delivers nothing. Failures are reported as `kind` on `resource`.
     pub fn publish(
         &self,
-        run: &Run,
+        run: &Delivery,
         subject: Option<&str>,
         body: impl Fn(&Subscriber) -> String,
         (kind, resource): (&'static str, &str),
-    ) -> Result<(), Failure> {
-        if self.subscribers.is_empty() {
-            return Ok(());
-        }
+    ) -> Result<String, Failure> {
         let message_id = uuid_v4();
+        if self.subscribers.is_empty() {
+            return Ok(message_id);
+        }
         let time = rfc3339_ms(now_ms());
         let log = run.state.alerts_log();
         for subscriber in &self.subscribers {
@@ -76,14 +99,14 @@ impl Topic {
                     message: format!("Failed to publish to SNS topic {}: {e}", self.arn),
                 })?;
             Counters::add(&run.outlets.counters.alerts);
-            run.event(RuleEvent::Alert {
-                rule: run.rule.to_owned(),
+            (run.outlets.events)(RuleEvent::Alert {
+                rule: run.from.to_owned(),
                 subject: subject.map(str::to_owned),
                 body,
                 recipient: subscriber.endpoint.clone(),
             });
         }
-        Ok(())
+        Ok(message_id)
     }
 }
 
@@ -106,6 +129,7 @@ impl Sns {
 
     pub(super) fn run(&self, run: &Run, output: &Output) -> Result<(), Failure> {
         let resource = (KIND, self.topic.arn.as_str());
+        let run = &run.delivery();
         match self.format {
             Format::Raw => {
                 let text = String::from_utf8_lossy(&output.to_bytes()).into_owned();
@@ -125,11 +149,14 @@ impl Sns {
                 )
             }
         }
+        .map(drop)
     }
 }
 
 /// The JSON message structure: an object of texts with at least a `default`.
-fn json_structure(output: &Output) -> Result<serde_json::Map<String, Value>, &'static str> {
+pub(crate) fn json_structure(
+    output: &Output,
+) -> Result<serde_json::Map<String, Value>, &'static str> {
     let value = match output {
         Output::Json(v) => v.clone(),
         Output::Binary(bytes) => {
@@ -145,7 +172,10 @@ fn json_structure(output: &Output) -> Result<serde_json::Map<String, Value>, &'s
     Ok(map)
 }
 
-fn text_for<'a>(structure: &'a serde_json::Map<String, Value>, protocol: &str) -> &'a str {
+pub(crate) fn text_for<'a>(
+    structure: &'a serde_json::Map<String, Value>,
+    protocol: &str,
+) -> &'a str {
     structure
         .get(protocol)
         .and_then(Value::as_str)
