@@ -207,7 +207,7 @@ async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Re
 fn route(local: &Local, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
     match scope.map(|s| s.service.as_str()) {
         Some("iot") => iot::handle(local, req),
-        Some("cloudformation") => cloudformation::handle(&local.registry, req),
+        Some("cloudformation") => cloudformation::handle(local, req),
         Some(other) => Reply::rest_json_error(
             400,
             "UnknownServiceException",
