@@ -5,18 +5,22 @@
 //! signature is accepted, which is why the port is on 127.0.0.1 only.
 //!
 //! Served so far: AWS IoT's things, certificates (signed from the caller's CSR by the
-//! backend's CA), policies, attachments and DescribeEndpoint (`iot`), and CloudFormation's
-//! DescribeStacks and ListStackResources (`cloudformation`). Any other operation or service
-//! gets an error that names it.
+//! backend's CA), policies, attachments and DescribeEndpoint (`iot`); CloudFormation's change
+//! sets, stacks, events, resources, templates and DeleteStack (`cloudformation`); Lambda's
+//! GetFunction and ListFunctions (`lambda`) and CloudWatch Logs' groups and events (`logs`)
+//! for the stacks' resources. Any other operation or service gets an error that names it.
 //!
 //! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
 //! shapes; `iot` (things, the endpoint) and `iot_security` (certificates, policies,
 //! principals) answer AWS IoT over the registry and the CA; `cloudformation` answers the
-//! Query protocol over the deployed stacks. This module is the HTTP side.
+//! Query protocol over the deployed stacks; `lambda` and `logs` read the stacks' functions and
+//! log groups. This module is the HTTP side.
 
 mod cloudformation;
 mod iot;
 mod iot_security;
+mod lambda;
+mod logs;
 mod reply;
 pub mod sigv4;
 
@@ -208,6 +212,8 @@ fn route(local: &Local, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
     match scope.map(|s| s.service.as_str()) {
         Some("iot") => iot::handle(local, req),
         Some("cloudformation") => cloudformation::handle(local, req),
+        Some("lambda") => lambda::handle(local, req),
+        Some("logs") => logs::handle(local, req),
         Some(other) => Reply::rest_json_error(
             400,
             "UnknownServiceException",
