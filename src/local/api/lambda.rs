@@ -237,8 +237,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let registry = Registry::open(&dir.path().join("registry.db")).unwrap();
         let reply = find(&registry, "arn:aws:lambda:local:000000000000:function:gone")
-            .err()
-            .expect("no such function");
+            .expect_err("no such function");
         assert_eq!(reply.status, 404);
         assert!(
             reply
