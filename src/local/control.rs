@@ -225,7 +225,7 @@ impl Local {
         Ok(())
     }
 
-    fn remove_resource(&self, kind: &str, physical: &str) -> anyhow::Result<()> {
+    pub(crate) fn remove_resource(&self, kind: &str, physical: &str) -> anyhow::Result<()> {
         match kind {
             "AWS::IoT::TopicRule" if self.registry.topic_rule(physical)?.is_some() => {
                 self.registry.delete_topic_rule(physical)?;

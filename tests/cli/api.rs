@@ -12,14 +12,14 @@ fn with_local_env(env: &Env, program: &str, args: &[&str]) -> Output {
 }
 
 /// What `soilctl local env --output json` says.
-fn local_env(env: &Env) -> serde_json::Value {
+pub(crate) fn local_env(env: &Env) -> serde_json::Value {
     env.run(&["--local", "--output", "json", "local", "env"])
         .expect(0)
         .json()
 }
 
 /// Runs `cmd` with the local backend's environment.
-fn run_with_local_env(env: &Env, mut cmd: Command) -> Output {
+pub(crate) fn run_with_local_env(env: &Env, mut cmd: Command) -> Output {
     let vars = local_env(env);
     for (k, v) in vars.as_object().expect("an object of variables") {
         cmd.env(k, v.as_str().expect("string values"));

@@ -2,6 +2,7 @@
 //! bad input, the template (cfn-lint) and the generated completions and man pages.
 
 mod api;
+mod api_cfn;
 mod api_sns;
 mod ca;
 mod deploy;

@@ -5,21 +5,25 @@
 //! signature is accepted, which is why the port is on 127.0.0.1 only.
 //!
 //! Served so far: AWS IoT's things, certificates (signed from the caller's CSR by the
-//! backend's CA), policies, attachments and DescribeEndpoint (`iot`), and CloudFormation's
-//! DescribeStacks and ListStackResources (`cloudformation`), and SNS's topic attributes,
-//! topic and subscription lists and Publish, delivered to the alerts log (`sns`). Any other
-//! operation or service gets an error that names it.
+//! backend's CA), policies, attachments and DescribeEndpoint (`iot`); CloudFormation's change
+//! sets, stacks, events, resources, templates and DeleteStack (`cloudformation`); Lambda's
+//! GetFunction and ListFunctions (`lambda`) and CloudWatch Logs' groups and events (`logs`)
+//! for the stacks' resources; SNS's topic attributes, topic and subscription lists and
+//! Publish, delivered to the alerts log (`sns`). Any other operation or service gets an error
+//! that names it.
 //!
 //! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
 //! shapes; `iot` (things, the endpoint) and `iot_security` (certificates, policies,
 //! principals) answer AWS IoT over the registry and the CA; `cloudformation` answers the
-//! Query protocol over the deployed stacks; `sns` answers it over the stacks' topics, with
-//! `query` holding that protocol's parameters, answers and errors. This module is the HTTP
-//! side.
+//! Query protocol over the deployed stacks; `lambda` and `logs` read the stacks' functions and
+//! log groups; `sns` answers the Query protocol over the stacks' topics, with `query` holding
+//! that protocol's parameters, answers and errors. This module is the HTTP side.
 
 mod cloudformation;
 mod iot;
 mod iot_security;
+mod lambda;
+mod logs;
 mod query;
 mod reply;
 pub mod sigv4;
@@ -212,7 +216,9 @@ async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Re
 fn route(local: &Local, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
     match scope.map(|s| s.service.as_str()) {
         Some("iot") => iot::handle(local, req),
-        Some("cloudformation") => cloudformation::handle(&local.registry, req),
+        Some("cloudformation") => cloudformation::handle(local, req),
+        Some("lambda") => lambda::handle(local, req),
+        Some("logs") => logs::handle(local, req),
         Some("sns") => sns::handle(local, scope.map(|s| s.access_key.as_str()), req),
         Some(other) => Reply::rest_json_error(
             400,

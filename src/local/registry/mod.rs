@@ -1,7 +1,7 @@
 //! The local backend's control plane: things, certificates, CA certificates, policies and
 //! their attachments, topic rules, stacks, device shadows and what the running broker keeps
-//! (retained messages, persistent sessions), in one SQLite database with AWS
-//! IoT's semantics and errors.
+//! (retained messages, persistent sessions), CloudFormation's stack events and change sets,
+//! in one SQLite database with AWS IoT's semantics and errors.
 //!
 //! Several processes share the file: the CLI's commands write to it while a running
 //! `local up` reads it. The database runs in WAL mode with a busy timeout, every write is one
@@ -19,6 +19,7 @@ mod records;
 mod rules;
 mod schema;
 mod shadows;
+mod stack_history;
 mod stacks;
 mod things;
 mod x509;
@@ -45,6 +46,7 @@ pub use records::{
     StackResource, ThingRecord, TopicRuleRecord,
 };
 pub use schema::SCHEMA_VERSION;
+pub use stack_history::{ChangeSetRecord, ResourceChangeRecord, StackEventRecord};
 pub use x509::{certificate_id, der_to_pem, iso8601, pem_to_der, subject_fields};
 
 /// How long a write waits for another process's write to finish before failing.

@@ -109,6 +109,24 @@ CREATE TABLE IF NOT EXISTS mqtt_queued_messages (
     PRIMARY KEY (client_id, seq)
 ) STRICT;
 "#,
+    // Version 5: CloudFormation's side of the stacks (without bumping the generation: nothing
+    // a running backend loads): each stack's events in order, kept after the stack is deleted
+    // as AWS keeps them, and the change sets waiting to be executed.
+    r#"
+CREATE TABLE IF NOT EXISTS stack_events (
+    stack_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (stack_id, seq)
+) STRICT;
+CREATE TABLE IF NOT EXISTS change_sets (
+    id TEXT PRIMARY KEY,
+    stack_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    record TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS change_sets_by_stack ON change_sets(stack_id, name);
+"#,
 ];
 
 /// Writes a registry at `path` as the first soilctl left it (schema version 1), with
