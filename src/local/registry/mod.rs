@@ -15,6 +15,7 @@ mod connectivity;
 mod error;
 mod names;
 mod policies;
+mod policy_versions;
 mod records;
 mod rules;
 mod schema;
@@ -44,6 +45,7 @@ pub use records::{
     CaRecord, CaStatus, CertificateRecord, CertificateStatus, PolicyRecord, StackRecord,
     StackResource, ThingRecord, TopicRuleRecord,
 };
+pub use policy_versions::{MAX_POLICY_VERSIONS, PolicyVersionRecord};
 pub use schema::SCHEMA_VERSION;
 pub use x509::{certificate_id, der_to_pem, iso8601, pem_to_der, subject_fields};
 

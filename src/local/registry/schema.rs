@@ -109,6 +109,21 @@ CREATE TABLE IF NOT EXISTS mqtt_queued_messages (
     PRIMARY KEY (client_id, seq)
 ) STRICT;
 "#,
+    // Version 5: policy versions (CreatePolicyVersion and the rest). `policies.document`
+    // stays the default version's document, which is what the broker enforces.
+    r#"
+CREATE TABLE IF NOT EXISTS policy_versions (
+    policy TEXT NOT NULL REFERENCES policies(name) ON DELETE CASCADE,
+    version_id INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (policy, version_id)
+) STRICT;
+ALTER TABLE policies ADD COLUMN default_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE policies ADD COLUMN last_version INTEGER NOT NULL DEFAULT 1;
+INSERT OR IGNORE INTO policy_versions (policy, version_id, document, created_ms)
+    SELECT name, 1, document, created_ms FROM policies;
+"#,
 ];
 
 /// Writes a registry at `path` as the first soilctl left it (schema version 1), with
