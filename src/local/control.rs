@@ -64,6 +64,14 @@ impl Local {
         })
     }
 
+    /// The backend's registration code (GetRegistrationCode): stable for one state directory,
+    /// 64 hex digits as AWS IoT's, derived from the backend's own CA.
+    pub fn registration_code(&self) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(format!("soilctl registration code {}", self.ca.id()));
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     pub fn stack(&self, name: &str) -> anyhow::Result<Option<StackRecord>> {
         Ok(self.registry.stack(name)?)
     }

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use sha2::{Digest, Sha256};
 
 use crate::byoca::{self, DeviceCa, Place};
 use crate::commands::ca::{
@@ -33,8 +32,7 @@ pub fn local_place(state: &StateDir) -> Place {
 /// The local backend's registration code: stable for one state directory, 64 hex digits as
 /// AWS IoT's, derived from the backend's own CA (which lives in the state directory).
 pub fn registration_code(local: &Local) -> String {
-    let digest = Sha256::digest(format!("soilctl registration code {}", local.ca.id()));
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    local.registration_code()
 }
 
 /// RegisterCACertificate on the local backend: checks the verification certificate as AWS

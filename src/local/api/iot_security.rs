@@ -31,13 +31,6 @@ pub(super) fn handle(local: &Local, req: &Request, segments: &[&str]) -> Option<
             .delete_certificate(id)
             .map(|()| empty())
             .map_err(Into::into),
-        ("POST", ["policies", name]) => create_policy(registry, name, req),
-        ("GET", ["policies"]) => list_policies(registry),
-        ("GET", ["policies", name]) => get_policy(registry, name),
-        ("DELETE", ["policies", name]) => registry
-            .delete_policy(name)
-            .map(|()| empty())
-            .map_err(Into::into),
         ("PUT", ["target-policies", policy]) => {
             target(req).and_then(|t| Ok(registry.attach_policy(policy, &t).map(|()| empty())?))
         }
@@ -65,12 +58,17 @@ pub(super) fn handle(local: &Local, req: &Request, segments: &[&str]) -> Option<
     })
 }
 
-fn empty() -> Reply {
+/// A policy as ListPolicies and ListAttachedPolicies list it.
+pub(super) fn policy_summary(p: &PolicyRecord) -> Value {
+    json!({ "policyName": p.name, "policyArn": p.arn })
+}
+
+pub(super) fn empty() -> Reply {
     Reply::json(&json!({}))
 }
 
 /// Seconds since the epoch, as AWS's JSON timestamps are.
-fn epoch_seconds(ms: i64) -> f64 {
+pub(super) fn epoch_seconds(ms: i64) -> f64 {
     ms as f64 / 1000.0
 }
 
@@ -140,44 +138,6 @@ fn update_certificate(registry: &Registry, id: &str, req: &Request) -> Answer {
     let status = CertificateStatus::from_str(status)?;
     registry.set_certificate_status(id, status)?;
     Ok(empty())
-}
-
-fn create_policy(registry: &Registry, name: &str, req: &Request) -> Answer {
-    let body = req.json_object()?;
-    let Some(document) = body.get("policyDocument").and_then(Value::as_str) else {
-        return Err(Failure::Invalid("policyDocument is required".to_owned()));
-    };
-    let policy = registry.create_policy(name, document)?;
-    Ok(Reply::json(&json!({
-        "policyName": policy.name,
-        "policyArn": policy.arn,
-        "policyDocument": policy.document,
-        "policyVersionId": "1",
-    })))
-}
-
-/// A policy as ListPolicies and ListAttachedPolicies list it.
-fn policy_summary(p: &PolicyRecord) -> Value {
-    json!({ "policyName": p.name, "policyArn": p.arn })
-}
-
-fn list_policies(registry: &Registry) -> Answer {
-    let policies: Vec<Value> = registry.policies()?.iter().map(policy_summary).collect();
-    Ok(Reply::json(&json!({ "policies": policies })))
-}
-
-fn get_policy(registry: &Registry, name: &str) -> Answer {
-    let policy = registry
-        .policy(name)?
-        .ok_or_else(|| RegistryError::not_found("policy", name))?;
-    Ok(Reply::json(&json!({
-        "policyName": policy.name,
-        "policyArn": policy.arn,
-        "policyDocument": policy.document,
-        "defaultVersionId": "1",
-        "creationDate": epoch_seconds(policy.created_ms),
-        "lastModifiedDate": epoch_seconds(policy.created_ms),
-    })))
 }
 
 fn list_attached_policies(registry: &Registry, target: &str) -> Answer {

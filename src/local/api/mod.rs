@@ -15,8 +15,14 @@
 //! Query protocol over the deployed stacks. This module is the HTTP side.
 
 mod cloudformation;
+mod index_query;
 mod iot;
+mod iot_ca;
+mod iot_index;
+mod iot_policies;
+mod iot_rules;
 mod iot_security;
+mod paging;
 mod reply;
 pub mod sigv4;
 

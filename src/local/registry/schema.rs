@@ -110,7 +110,8 @@ CREATE TABLE IF NOT EXISTS mqtt_queued_messages (
 ) STRICT;
 "#,
     // Version 5: policy versions (CreatePolicyVersion and the rest). `policies.document`
-    // stays the default version's document, which is what the broker enforces.
+    // stays the default version's document, which is what the broker enforces. And a CA
+    // certificate's registration config (RegisterCACertificate's `registrationConfig`), as JSON.
     r#"
 CREATE TABLE IF NOT EXISTS policy_versions (
     policy TEXT NOT NULL REFERENCES policies(name) ON DELETE CASCADE,
@@ -121,6 +122,7 @@ CREATE TABLE IF NOT EXISTS policy_versions (
 ) STRICT;
 ALTER TABLE policies ADD COLUMN default_version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE policies ADD COLUMN last_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE ca_certificates ADD COLUMN registration_config TEXT;
 INSERT OR IGNORE INTO policy_versions (policy, version_id, document, created_ms)
     SELECT name, 1, document, created_ms FROM policies;
 "#,
