@@ -333,8 +333,9 @@ mod tests {
         .unwrap();
         assert!(q.matches(&doc("soilSensor1", &attrs, Some(true))));
         assert!(!q.matches(&doc("soilSensor1", &attrs, Some(false))));
-        let never = parse("attributes.soilctl-stack:iot-backend AND NOT connectivity.connected:true")
-            .unwrap();
+        let never =
+            parse("attributes.soilctl-stack:iot-backend AND NOT connectivity.connected:true")
+                .unwrap();
         assert!(never.matches(&doc("soilSensor2", &attrs, None)));
         assert!(!never.matches(&doc("soilSensor2", &attrs, Some(true))));
         assert!(

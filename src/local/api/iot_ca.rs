@@ -15,9 +15,7 @@ use super::paging;
 use super::reply::Reply;
 use crate::byoca::VerificationError;
 use crate::local::control::Local;
-use crate::local::registry::{
-    ACCOUNT_ID, CaRecord, CaStatus, Registry, RegistryError,
-};
+use crate::local::registry::{ACCOUNT_ID, CaRecord, CaStatus, Registry, RegistryError};
 
 const DEFAULT_PAGE: usize = 250;
 const MAX_PAGE: usize = 250;
@@ -33,10 +31,9 @@ pub(super) fn handle(local: &Local, req: &Request, segments: &[&str]) -> Option<
         ("GET", ["cacertificate", id]) => describe(registry, id),
         ("GET", ["cacertificates"]) => list(registry, req),
         ("PUT", ["cacertificate", id]) => update(registry, id, req),
-        ("DELETE", ["cacertificate", id]) => registry
-            .delete_ca(id)
-            .map(|()| empty())
-            .map_err(Into::into),
+        ("DELETE", ["cacertificate", id]) => {
+            registry.delete_ca(id).map(|()| empty()).map_err(Into::into)
+        }
         ("GET", ["certificates-by-ca", id]) => by_ca(registry, id, req),
         _ => return None,
     })
@@ -87,22 +84,18 @@ fn register(local: &Local, req: &Request) -> Answer {
     let config = registration_config(&body)?;
     let set_as_active = flag(req, "setAsActive")?;
     let auto_registration = flag(req, "allowAutoRegistration")?;
-    crate::byoca::verify_verification_certificate(
-        ca_pem,
-        verification,
-        &local.registration_code(),
-    )
-    .map_err(|e| {
-        let code = match e {
-            VerificationError::WrongCode { .. } => "RegistrationCodeValidationException",
-            _ => "CertificateValidationException",
-        };
-        Failure::Aws {
-            status: 400,
-            code,
-            message: e.to_string(),
-        }
-    })?;
+    crate::byoca::verify_verification_certificate(ca_pem, verification, &local.registration_code())
+        .map_err(|e| {
+            let code = match e {
+                VerificationError::WrongCode { .. } => "RegistrationCodeValidationException",
+                _ => "CertificateValidationException",
+            };
+            Failure::Aws {
+                status: 400,
+                code,
+                message: e.to_string(),
+            }
+        })?;
     let status = if set_as_active {
         CaStatus::Active
     } else {
@@ -275,7 +268,10 @@ mod tests {
     #[test]
     fn a_ca_is_registered_with_its_verification_certificate_then_updated_and_deleted() {
         let (dir, local) = local();
-        let code = body(&handle(&local, &request("GET", "/registrationcode", &[], "")));
+        let code = body(&handle(
+            &local,
+            &request("GET", "/registrationcode", &[], ""),
+        ));
         let code = code["registrationCode"].as_str().unwrap().to_owned();
         assert_eq!(code.len(), 64);
         let ca = DeviceCa::create(&dir.path().join("my-ca")).unwrap();

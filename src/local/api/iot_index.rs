@@ -66,7 +66,9 @@ fn search(registry: &Registry, req: &Request) -> Answer {
         return Err(Failure::Aws {
             status: 404,
             code: "ResourceNotFoundException",
-            message: format!("Index {index} does not exist: the local backend indexes things only (AWS_Things)"),
+            message: format!(
+                "Index {index} does not exist: the local backend indexes things only (AWS_Things)"
+            ),
         });
     }
     let Some(text) = body.get("queryString").and_then(Value::as_str) else {
@@ -189,14 +191,20 @@ mod tests {
         );
         // s2 (disconnected) and s3 (never connected) fill the page of two exactly.
         assert_eq!(off["things"][1]["thingName"], "s3");
-        assert_eq!(off["things"][1]["connectivity"], json!({"connected": false}));
+        assert_eq!(
+            off["things"][1]["connectivity"],
+            json!({"connected": false})
+        );
         assert!(off.get("nextToken").is_none());
         let bad = search("shadow.reported.humidity:30");
         assert_eq!(
             (bad.status, error_type(&bad)),
             (400, Some("InvalidQueryException"))
         );
-        let config = body(&handle(&local, &request("GET", "/indexing/config", &[], "")));
+        let config = body(&handle(
+            &local,
+            &request("GET", "/indexing/config", &[], ""),
+        ));
         assert_eq!(
             config["thingIndexingConfiguration"]["thingConnectivityIndexingMode"],
             "STATUS"

@@ -184,7 +184,12 @@ mod tests {
         let marker = first["nextMarker"].as_str().unwrap();
         let second = body(&handle(
             &local,
-            &request("GET", "/policies", &[("pageSize", "2"), ("marker", marker)], ""),
+            &request(
+                "GET",
+                "/policies",
+                &[("pageSize", "2"), ("marker", marker)],
+                "",
+            ),
         ));
         assert_eq!(second["policies"][0]["policyName"], "p2");
         assert!(second.get("nextMarker").is_none());

@@ -83,7 +83,10 @@ fn sql_version(payload: &Value) -> String {
 
 /// The FROM clause's topic filter, as ListTopicRules' `topicPattern`.
 fn topic_pattern(payload: &Value) -> String {
-    let sql = payload.get("Sql").and_then(Value::as_str).unwrap_or_default();
+    let sql = payload
+        .get("Sql")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let version = sql_version(payload).parse().unwrap_or_default();
     crate::iotsql::parse(sql, version)
         .map(|s| s.topic_filter().to_owned())
@@ -111,7 +114,12 @@ fn get(registry: &Registry, name: &str) -> Answer {
 }
 
 fn list(registry: &Registry, req: &Request) -> Answer {
-    let size = paging::page_size("maxResults", req.query("maxResults"), DEFAULT_PAGE, MAX_PAGE)?;
+    let size = paging::page_size(
+        "maxResults",
+        req.query("maxResults"),
+        DEFAULT_PAGE,
+        MAX_PAGE,
+    )?;
     let after = paging::after(req.query("nextToken"))?;
     let disabled = match req.query("ruleDisabled") {
         None => None,

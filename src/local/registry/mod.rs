@@ -41,11 +41,11 @@ pub use names::{
     ACCOUNT_ID, REGION, arn, certificate_arn, certificate_id_of, check_policy_name,
     check_rule_name, check_stack_name, check_thing_name,
 };
+pub use policy_versions::{MAX_POLICY_VERSIONS, PolicyVersionRecord};
 pub use records::{
     CaRecord, CaStatus, CertificateRecord, CertificateStatus, PolicyRecord, StackRecord,
     StackResource, ThingRecord, TopicRuleRecord,
 };
-pub use policy_versions::{MAX_POLICY_VERSIONS, PolicyVersionRecord};
 pub use schema::SCHEMA_VERSION;
 pub use x509::{certificate_id, der_to_pem, iso8601, pem_to_der, subject_fields};
 
