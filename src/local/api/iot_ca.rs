@@ -155,18 +155,13 @@ fn describe(registry: &Registry, id: &str) -> Answer {
     Ok(Reply::json(&body))
 }
 
-/// A created-first listing, keyed so that pages follow that order.
-fn sort_key(created_ms: i64, id: &str) -> String {
-    format!("{:020}-{id}", created_ms.max(0))
-}
-
 fn list(registry: &Registry, req: &Request) -> Answer {
     let size = paging::page_size("pageSize", req.query("pageSize"), DEFAULT_PAGE, MAX_PAGE)?;
     let after = paging::after(req.query("marker"))?;
     let cas = registry.cas()?;
     let (listed, next) = paging::page(
         cas,
-        |c| sort_key(c.created_ms, &c.id),
+        |c| paging::created_key(c.created_ms, &c.id),
         after.as_deref(),
         size,
     );
@@ -236,7 +231,7 @@ fn by_ca(registry: &Registry, id: &str, req: &Request) -> Answer {
         .collect();
     let (listed, next) = paging::page(
         issued,
-        |c| sort_key(c.created_ms, &c.id),
+        |c| paging::created_key(c.created_ms, &c.id),
         after.as_deref(),
         size,
     );

@@ -24,7 +24,7 @@ pub(super) fn handle(local: &Local, req: &Request, segments: &[&str]) -> Option<
     let registry = &local.registry;
     Some(match (req.method.as_str(), segments) {
         ("POST", ["certificates"]) => create_from_csr(local, req),
-        ("GET", ["certificates"]) => list_certificates(registry),
+        ("GET", ["certificates"]) => list_certificates(registry, req),
         ("GET", ["certificates", id]) => describe_certificate(registry, id),
         ("PUT", ["certificates", id]) => update_certificate(registry, id, req),
         ("DELETE", ["certificates", id]) => registry
@@ -110,9 +110,21 @@ fn summary(cert: &CertificateRecord) -> Value {
     })
 }
 
-fn list_certificates(registry: &Registry) -> Answer {
-    let certificates: Vec<Value> = registry.certificates()?.iter().map(summary).collect();
-    Ok(Reply::json(&json!({ "certificates": certificates })))
+/// ListCertificates, oldest first, in pages of `pageSize` (at most 250) with `marker`.
+fn list_certificates(registry: &Registry, req: &Request) -> Answer {
+    let size = super::paging::page_size("pageSize", req.query("pageSize"), 250, 250)?;
+    let after = super::paging::after(req.query("marker"))?;
+    let (listed, next) = super::paging::page(
+        registry.certificates()?,
+        |c| super::paging::created_key(c.created_ms, &c.id),
+        after.as_deref(),
+        size,
+    );
+    let mut body = json!({ "certificates": listed.iter().map(summary).collect::<Vec<_>>() });
+    if let Some(next) = next {
+        body["nextMarker"] = Value::String(next);
+    }
+    Ok(Reply::json(&body))
 }
 
 fn describe_certificate(registry: &Registry, id: &str) -> Answer {

@@ -55,6 +55,11 @@ pub(super) fn page<T>(
     (rest, next)
 }
 
+/// The sort key of a listing oldest first (ties by id), so that pages follow that order.
+pub(super) fn created_key(created_ms: i64, id: &str) -> String {
+    format!("{:020}-{id}", created_ms.max(0))
+}
+
 pub(super) fn encode(key: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
 }
