@@ -48,6 +48,9 @@ pub struct Local {
     /// The rules engine of the `local up` this serves the API for, once it runs: what the
     /// API publishes to SNS is counted and reported there.
     pub engine: std::sync::OnceLock<std::sync::Arc<rules::Engine>>,
+    /// The broker of that `local up`, once it runs: the data plane's shadows and publishes go
+    /// through it, so connected devices see them at once.
+    pub broker: std::sync::OnceLock<crate::local::broker::Publisher>,
 }
 
 impl Local {
@@ -76,7 +79,16 @@ impl Local {
             registry,
             ca,
             engine: std::sync::OnceLock::new(),
+            broker: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The backend's registration code (GetRegistrationCode): stable for one state directory,
+    /// 64 hex digits as AWS IoT's, derived from the backend's own CA.
+    pub fn registration_code(&self) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(format!("soilctl registration code {}", self.ca.id()));
+        digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     pub fn stack(&self, name: &str) -> anyhow::Result<Option<StackRecord>> {

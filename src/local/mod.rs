@@ -19,7 +19,6 @@ pub mod api;
 pub mod authority;
 pub mod broker;
 pub mod ca;
-pub mod cas;
 pub mod control;
 pub mod gate;
 pub mod hold;

@@ -105,7 +105,7 @@ impl Server {
             Some(api_port) => {
                 let bind = SocketAddr::from(([127, 0, 0, 1], api_port));
                 let local = Arc::new(Local::open(state)?);
-                let server = ApiServer::start(bind, Arc::clone(&local)).await.map_err(|e| {
+                let server = ApiServer::start(bind, Arc::clone(&local), None).await.map_err(|e| {
                     let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
                         format!(
                             ": another program uses port {api_port}; pick another with --api-port"
@@ -138,10 +138,13 @@ impl Server {
         ));
         let (tx, rx) = tokio::sync::mpsc::channel::<Inbound>(QUEUE);
         // Set before the journal's replay can run a function that publishes.
-        let api = api.map(|(server, api_local)| {
-            let _ = api_local.engine.set(engine.clone());
-            server
-        });
+        let (api, api_local) = match api {
+            Some((server, api_local)) => {
+                let _ = api_local.engine.set(engine.clone());
+                (Some(server), Some(api_local))
+            }
+            None => (None, None),
+        };
         let engine_task = rules::spawn(engine.clone(), rx, Some(journal));
 
         // No session survives a restart: every client id starts disconnected.
@@ -190,6 +193,9 @@ impl Server {
         })?;
         handle.serve_shadows_from(Arc::new(Registry::open(&state.registry())?));
         let _ = broker_cell.set(handle.publisher());
+        if let Some(api_local) = &api_local {
+            let _ = api_local.broker.set(handle.publisher());
+        }
         write_broker_file(
             state,
             handle.local_addr(),

@@ -7,7 +7,7 @@ use crate::local::{LocalUp, deployed};
 use crate::support::{Env, Output, venv_bin};
 
 /// `program args...` with what `soilctl local env --output json` says.
-fn with_local_env(env: &Env, program: &str, args: &[&str]) -> Output {
+pub(crate) fn with_local_env(env: &Env, program: &str, args: &[&str]) -> Output {
     run_with_local_env(env, env.command_for(program, args))
 }
 

@@ -3,6 +3,7 @@
 
 mod api;
 mod api_cfn;
+mod api_iot;
 mod api_sns;
 mod ca;
 mod deploy;

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::reply::Reply;
-use super::{Request, iot_security};
+use super::{Request, iot_ca, iot_index, iot_policies, iot_rules, iot_security, paging};
 use crate::local::control::{LOCAL_HOST, Local};
 use crate::local::registry::{Registry, RegistryError, ThingRecord};
 
@@ -26,20 +26,44 @@ pub fn handle(local: &Local, req: &Request) -> Reply {
         ("POST", ["things", name]) => create_thing(registry, name, req),
         ("DELETE", ["things", name]) => delete_thing(registry, name, req),
         ("GET", ["endpoint"]) => describe_endpoint(req),
-        _ => match iot_security::handle(local, req, &segments) {
+        _ => match iot_security::handle(local, req, &segments)
+            .or_else(|| iot_policies::handle(registry, req, &segments))
+            .or_else(|| iot_ca::handle(local, req, &segments))
+            .or_else(|| iot_rules::handle(registry, req, &segments))
+            .or_else(|| iot_index::handle(registry, req, &segments))
+        {
             Some(result) => result,
             None => return Reply::unknown_operation("iot", &req.method, &req.path),
         },
     };
-    result.unwrap_or_else(|e| match e {
-        Failure::Registry(e) => Reply::registry_error(&e),
-        Failure::Invalid(message) => Reply::invalid_request(&message),
-    })
+    result.unwrap_or_else(|e| e.reply())
 }
 
+/// Why an operation failed, before it is answered.
 pub(super) enum Failure {
     Registry(RegistryError),
+    /// InvalidRequestException (400).
     Invalid(String),
+    /// Any other of AWS's exceptions, with its status.
+    Aws {
+        status: u16,
+        code: &'static str,
+        message: String,
+    },
+}
+
+impl Failure {
+    pub(super) fn reply(self) -> Reply {
+        match self {
+            Failure::Registry(e) => Reply::registry_error(&e),
+            Failure::Invalid(message) => Reply::invalid_request(&message),
+            Failure::Aws {
+                status,
+                code,
+                message,
+            } => Reply::rest_json_error(status, code, &message),
+        }
+    }
 }
 
 impl From<RegistryError> for Failure {
@@ -52,7 +76,7 @@ pub(super) type Answer = Result<Reply, Failure>;
 
 /// AWS's thing id is a UUID fixed when the thing is made; here it is derived from the thing's
 /// ARN and creation time, so it is the same on every call and new for a thing made again.
-fn thing_id(thing: &ThingRecord) -> String {
+pub(super) fn thing_id(thing: &ThingRecord) -> String {
     let digest = Sha256::digest(format!("{}@{}", thing.arn, thing.created_ms));
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     format!(
@@ -66,25 +90,13 @@ fn thing_id(thing: &ThingRecord) -> String {
 }
 
 fn list_things(registry: &Registry, req: &Request) -> Answer {
-    let page = match req.query("maxResults") {
-        None => DEFAULT_PAGE,
-        Some(text) => match text.parse::<usize>() {
-            Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
-            _ => {
-                return Err(Failure::Invalid(format!(
-                    "maxResults must be a whole number from 1 to {MAX_PAGE}, not {text:?}"
-                )));
-            }
-        },
-    };
-    let after = match req.query("nextToken") {
-        None => None,
-        Some(token) => Some(decode_token(token).ok_or_else(|| {
-            Failure::Invalid(format!(
-                "the nextToken {token:?} is not one this backend gave"
-            ))
-        })?),
-    };
+    let size = paging::page_size(
+        "maxResults",
+        req.query("maxResults"),
+        DEFAULT_PAGE,
+        MAX_PAGE,
+    )?;
+    let after = paging::after(req.query("nextToken"))?;
     let wanted = match (req.query("attributeName"), req.query("attributeValue")) {
         (Some(name), Some(value)) => Some((name, value)),
         (None, None) => None,
@@ -94,20 +106,28 @@ fn list_things(registry: &Registry, req: &Request) -> Answer {
             ));
         }
     };
+    let prefix = req.query("usePrefixAttributeValue") == Some("true");
+    // Things have no type locally: a type filter matches none.
+    let typed = req.query("thingTypeName").is_some_and(|t| !t.is_empty());
     let things: Vec<ThingRecord> = registry
         .things()?
         .into_iter()
-        .filter(|t| after.as_deref().is_none_or(|after| t.name.as_str() > after))
+        .filter(|_| !typed)
         .filter(|t| {
             wanted.is_none_or(|(name, value)| {
-                t.attributes.get(name).map(String::as_str) == Some(value)
+                t.attributes.get(name).is_some_and(|v| {
+                    if prefix {
+                        v.starts_with(value)
+                    } else {
+                        v == value
+                    }
+                })
             })
         })
         .collect();
-    let more = things.len() > page;
-    let listed: Vec<Value> = things
+    let (listed, next) = paging::page(things, |t| t.name.clone(), after.as_deref(), size);
+    let listed: Vec<Value> = listed
         .iter()
-        .take(page)
         .map(|t| {
             json!({
                 "thingName": t.name,
@@ -118,8 +138,8 @@ fn list_things(registry: &Registry, req: &Request) -> Answer {
         })
         .collect();
     let mut body = json!({ "things": listed });
-    if more && let Some(last) = things.get(page - 1) {
-        body["nextToken"] = Value::String(encode_token(&last.name));
+    if let Some(next) = next {
+        body["nextToken"] = Value::String(next);
     }
     Ok(Reply::json(&body))
 }
@@ -219,21 +239,6 @@ fn describe_endpoint(req: &Request) -> Answer {
             "endpointType {other:?} is not one of iot:Data-ATS, iot:Data, iot:CredentialProvider, iot:Jobs"
         ))),
     }
-}
-
-fn encode_token(name: &str) -> String {
-    name.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_token(token: &str) -> Option<String> {
-    if !token.len().is_multiple_of(2) {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = (0..token.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
-        .collect();
-    String::from_utf8(bytes?).ok()
 }
 
 impl Request {

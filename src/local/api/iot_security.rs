@@ -24,18 +24,11 @@ pub(super) fn handle(local: &Local, req: &Request, segments: &[&str]) -> Option<
     let registry = &local.registry;
     Some(match (req.method.as_str(), segments) {
         ("POST", ["certificates"]) => create_from_csr(local, req),
-        ("GET", ["certificates"]) => list_certificates(registry),
+        ("GET", ["certificates"]) => list_certificates(registry, req),
         ("GET", ["certificates", id]) => describe_certificate(registry, id),
         ("PUT", ["certificates", id]) => update_certificate(registry, id, req),
         ("DELETE", ["certificates", id]) => registry
             .delete_certificate(id)
-            .map(|()| empty())
-            .map_err(Into::into),
-        ("POST", ["policies", name]) => create_policy(registry, name, req),
-        ("GET", ["policies"]) => list_policies(registry),
-        ("GET", ["policies", name]) => get_policy(registry, name),
-        ("DELETE", ["policies", name]) => registry
-            .delete_policy(name)
             .map(|()| empty())
             .map_err(Into::into),
         ("PUT", ["target-policies", policy]) => {
@@ -65,12 +58,17 @@ pub(super) fn handle(local: &Local, req: &Request, segments: &[&str]) -> Option<
     })
 }
 
-fn empty() -> Reply {
+/// A policy as ListPolicies and ListAttachedPolicies list it.
+pub(super) fn policy_summary(p: &PolicyRecord) -> Value {
+    json!({ "policyName": p.name, "policyArn": p.arn })
+}
+
+pub(super) fn empty() -> Reply {
     Reply::json(&json!({}))
 }
 
 /// Seconds since the epoch, as AWS's JSON timestamps are.
-fn epoch_seconds(ms: i64) -> f64 {
+pub(super) fn epoch_seconds(ms: i64) -> f64 {
     ms as f64 / 1000.0
 }
 
@@ -112,9 +110,21 @@ fn summary(cert: &CertificateRecord) -> Value {
     })
 }
 
-fn list_certificates(registry: &Registry) -> Answer {
-    let certificates: Vec<Value> = registry.certificates()?.iter().map(summary).collect();
-    Ok(Reply::json(&json!({ "certificates": certificates })))
+/// ListCertificates, oldest first, in pages of `pageSize` (at most 250) with `marker`.
+fn list_certificates(registry: &Registry, req: &Request) -> Answer {
+    let size = super::paging::page_size("pageSize", req.query("pageSize"), 250, 250)?;
+    let after = super::paging::after(req.query("marker"))?;
+    let (listed, next) = super::paging::page(
+        registry.certificates()?,
+        |c| super::paging::created_key(c.created_ms, &c.id),
+        after.as_deref(),
+        size,
+    );
+    let mut body = json!({ "certificates": listed.iter().map(summary).collect::<Vec<_>>() });
+    if let Some(next) = next {
+        body["nextMarker"] = Value::String(next);
+    }
+    Ok(Reply::json(&body))
 }
 
 fn describe_certificate(registry: &Registry, id: &str) -> Answer {
@@ -140,44 +150,6 @@ fn update_certificate(registry: &Registry, id: &str, req: &Request) -> Answer {
     let status = CertificateStatus::from_str(status)?;
     registry.set_certificate_status(id, status)?;
     Ok(empty())
-}
-
-fn create_policy(registry: &Registry, name: &str, req: &Request) -> Answer {
-    let body = req.json_object()?;
-    let Some(document) = body.get("policyDocument").and_then(Value::as_str) else {
-        return Err(Failure::Invalid("policyDocument is required".to_owned()));
-    };
-    let policy = registry.create_policy(name, document)?;
-    Ok(Reply::json(&json!({
-        "policyName": policy.name,
-        "policyArn": policy.arn,
-        "policyDocument": policy.document,
-        "policyVersionId": "1",
-    })))
-}
-
-/// A policy as ListPolicies and ListAttachedPolicies list it.
-fn policy_summary(p: &PolicyRecord) -> Value {
-    json!({ "policyName": p.name, "policyArn": p.arn })
-}
-
-fn list_policies(registry: &Registry) -> Answer {
-    let policies: Vec<Value> = registry.policies()?.iter().map(policy_summary).collect();
-    Ok(Reply::json(&json!({ "policies": policies })))
-}
-
-fn get_policy(registry: &Registry, name: &str) -> Answer {
-    let policy = registry
-        .policy(name)?
-        .ok_or_else(|| RegistryError::not_found("policy", name))?;
-    Ok(Reply::json(&json!({
-        "policyName": policy.name,
-        "policyArn": policy.arn,
-        "policyDocument": policy.document,
-        "defaultVersionId": "1",
-        "creationDate": epoch_seconds(policy.created_ms),
-        "lastModifiedDate": epoch_seconds(policy.created_ms),
-    })))
 }
 
 fn list_attached_policies(registry: &Registry, target: &str) -> Answer {

@@ -5,25 +5,36 @@
 //! signature is accepted, which is why the port is on 127.0.0.1 only.
 //!
 //! Served so far: AWS IoT's things, certificates (signed from the caller's CSR by the
-//! backend's CA), policies, attachments and DescribeEndpoint (`iot`); CloudFormation's change
-//! sets, stacks, events, resources, templates and DeleteStack (`cloudformation`); Lambda's
-//! GetFunction and ListFunctions (`lambda`) and CloudWatch Logs' groups and events (`logs`)
-//! for the stacks' resources; SNS's topic attributes, topic and subscription lists and
-//! Publish, delivered to the alerts log (`sns`). Any other operation or service gets an error
-//! that names it.
+//! backend's CA), CA certificates and the registration code, policies and their versions,
+//! attachments, topic rules, fleet indexing and DescribeEndpoint (`iot`); the AWS IoT data
+//! plane's shadows, Publish and retained messages (`iotdata`), through the running broker
+//! when there is one; CloudFormation's change sets, stacks, events, resources, templates and
+//! DeleteStack (`cloudformation`); Lambda's GetFunction and ListFunctions (`lambda`) and
+//! CloudWatch Logs' groups and events (`logs`) for the stacks' resources; SNS's topic
+//! attributes, topic and subscription lists and Publish, delivered to the alerts log (`sns`).
+//! Any other operation or service gets an error that names it.
 //!
 //! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
-//! shapes; `iot` (things, the endpoint) and `iot_security` (certificates, policies,
-//! principals) answer AWS IoT over the registry and the CA; `cloudformation` answers the
-//! Query protocol over the deployed stacks; `lambda` and `logs` read the stacks' functions and
-//! log groups; `sns` answers the Query protocol over the stacks' topics, with `query` holding
-//! that protocol's parameters, answers and errors. This module is the HTTP side.
+//! shapes; `paging` AWS IoT's page sizes and tokens; `iot` (things, the endpoint),
+//! `iot_security` (certificates, principals), `iot_policies`, `iot_ca`, `iot_rules` and
+//! `iot_index` (with `index_query`, the search language) answer AWS IoT over the registry and
+//! the CA; `iot_data` the data plane; `cloudformation` answers the Query protocol over the
+//! deployed stacks; `lambda` and `logs` read the stacks' functions and log groups; `sns`
+//! answers the Query protocol over the stacks' topics, with `query` holding that protocol's
+//! parameters, answers and errors. This module is the HTTP side.
 
 mod cloudformation;
+mod index_query;
 mod iot;
+mod iot_ca;
+mod iot_data;
+mod iot_index;
+mod iot_policies;
+mod iot_rules;
 mod iot_security;
 mod lambda;
 mod logs;
+mod paging;
 mod query;
 mod reply;
 pub mod sigv4;
@@ -42,6 +53,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::local::broker::Publisher;
 use crate::local::control::Local;
 pub use reply::Reply;
 
@@ -88,12 +100,18 @@ pub struct ApiServer {
 }
 
 impl ApiServer {
-    /// Listens on `bind` and answers from `registry` until [`ApiServer::stop`].
-    pub async fn start(bind: SocketAddr, local: Arc<Local>) -> std::io::Result<ApiServer> {
+    /// Listens on `bind` and answers from `local` until [`ApiServer::stop`]. `broker` (else
+    /// `local.broker`, set once the broker runs) is the running broker, when there is one: the
+    /// data plane's shadows and publishes go through it, so that devices online see them.
+    pub async fn start(
+        bind: SocketAddr,
+        local: Arc<Local>,
+        broker: Option<Publisher>,
+    ) -> std::io::Result<ApiServer> {
         let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let stop = CancellationToken::new();
-        let task = tokio::spawn(accept(listener, local, stop.clone()));
+        let task = tokio::spawn(accept(listener, local, broker, stop.clone()));
         Ok(ApiServer { addr, stop, task })
     }
 
@@ -108,7 +126,12 @@ impl ApiServer {
     }
 }
 
-async fn accept(listener: TcpListener, local: Arc<Local>, stop: CancellationToken) {
+async fn accept(
+    listener: TcpListener,
+    local: Arc<Local>,
+    broker: Option<Publisher>,
+    stop: CancellationToken,
+) {
     loop {
         let accepted = tokio::select! {
             _ = stop.cancelled() => return,
@@ -119,10 +142,12 @@ async fn accept(listener: TcpListener, local: Arc<Local>, stop: CancellationToke
         };
         let _ = stream.set_nodelay(true);
         let local = Arc::clone(&local);
+        let broker = broker.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| {
                 let local = Arc::clone(&local);
-                async move { Ok::<_, Infallible>(respond(req, local).await) }
+                let broker = broker.clone();
+                async move { Ok::<_, Infallible>(respond(req, local, broker).await) }
             });
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -131,15 +156,19 @@ async fn accept(listener: TcpListener, local: Arc<Local>, stop: CancellationToke
     }
 }
 
-async fn respond(req: hyper::Request<Incoming>, local: Arc<Local>) -> hyper::Response<Full<Bytes>> {
+async fn respond(
+    req: hyper::Request<Incoming>,
+    local: Arc<Local>,
+    broker: Option<Publisher>,
+) -> hyper::Response<Full<Bytes>> {
     let reply = match read(req).await {
-        Ok((scope, request)) => {
-            tokio::task::spawn_blocking(move || route(&local, scope.as_ref(), &request))
-                .await
-                .unwrap_or_else(|_| {
-                    Reply::rest_json_error(500, "InternalFailureException", "the request failed")
-                })
-        }
+        Ok((scope, request)) => tokio::task::spawn_blocking(move || {
+            route(&local, broker.as_ref(), scope.as_ref(), &request)
+        })
+        .await
+        .unwrap_or_else(|_| {
+            Reply::rest_json_error(500, "InternalFailureException", "the request failed")
+        }),
         Err(reply) => reply,
     };
     let mut response = hyper::Response::new(Full::new(reply.body));
@@ -213,9 +242,15 @@ async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Re
 }
 
 /// Which service answers: the one the request was signed for.
-fn route(local: &Local, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
+fn route(
+    local: &Local,
+    broker: Option<&Publisher>,
+    scope: Option<&sigv4::Scope>,
+    req: &Request,
+) -> Reply {
     match scope.map(|s| s.service.as_str()) {
         Some("iot") => iot::handle(local, req),
+        Some("iotdata") => iot_data::handle(local, broker.or_else(|| local.broker.get()), req),
         Some("cloudformation") => cloudformation::handle(local, req),
         Some("lambda") => lambda::handle(local, req),
         Some("logs") => logs::handle(local, req),

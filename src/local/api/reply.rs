@@ -42,7 +42,9 @@ impl Reply {
         let code = e.code();
         let status = match code {
             "ResourceNotFoundException" => 404,
-            "ResourceAlreadyExistsException" | "DeleteConflictException" => 409,
+            "ResourceAlreadyExistsException"
+            | "DeleteConflictException"
+            | "VersionsLimitExceededException" => 409,
             "CertificateStateException" => 406,
             "InternalFailureException" => 500,
             _ => 400,

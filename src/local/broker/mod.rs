@@ -375,6 +375,32 @@ impl Publisher {
     }
 }
 
+/// Checks a topic as the broker checks a client's PUBLISH (AWS IoT's rules for topic names,
+/// reserved topics included), so that an in-process publisher can refuse what the broker
+/// would drop.
+pub fn check_publish_topic(topic: &str) -> Result<(), String> {
+    topics::check_topic(topic)
+}
+
+impl Publisher {
+    /// The retained messages the running broker holds now, or `None` once it is gone.
+    pub fn retained(&self) -> Option<Vec<StoredMessage>> {
+        let shared = self.shared.upgrade()?;
+        Some(
+            shared
+                .router
+                .retained_all()
+                .iter()
+                .map(|m| StoredMessage {
+                    topic: m.topic.to_string(),
+                    payload: m.payload.clone(),
+                    qos: m.qos,
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Publishes from inside the process: to the rules engine and to subscribers.
 fn publish_on(shared: &Arc<Shared>, topic: &str, payload: Bytes, qos: u8, retain: bool) {
     if topics::check_topic(topic).is_err() {

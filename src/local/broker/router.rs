@@ -738,6 +738,12 @@ impl Router {
         session.queued.push_back(delivery);
     }
 
+    /// Every retained message, `$` topics included.
+    pub(super) fn retained_all(&self) -> Vec<Arc<Message>> {
+        let retained = self.retained.read().unwrap_or_else(PoisonError::into_inner);
+        retained.values().cloned().collect()
+    }
+
     /// The retained messages whose topic matches `filter`.
     pub(super) fn retained_matching(&self, filter: &str) -> Vec<Arc<Message>> {
         let retained = self.retained.read().unwrap_or_else(PoisonError::into_inner);

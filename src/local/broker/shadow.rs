@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 
-use super::{BrokerHandle, Shared, connection};
+use super::{BrokerHandle, Publisher, Shared, connection};
 use crate::local::registry::Registry;
 use crate::shadow::{self, Handled, Operation, Shadow, ShadowError, ShadowTopic};
 
@@ -193,6 +193,46 @@ pub(super) async fn serve(shared: &Shared, request: Request) {
     for (suffix, document) in responses {
         let topic = request.response_topic(suffix);
         connection::publish_event(shared, &topic, Bytes::from(document.to_string())).await;
+    }
+}
+
+impl Publisher {
+    /// Serves a shadow request made outside MQTT (the IoT data plane's HTTP API) through the
+    /// broker's own shadow service: the same store, and the same answers published on the
+    /// response topics (`.../accepted`, `.../delta`, `.../documents` or `.../rejected`) to
+    /// subscribers and the rules engine, as if a device had published the request. Returns
+    /// what was served at once (the publishing follows in a task); blocks on the store, so call
+    /// it from a blocking thread. `None` once the broker is gone.
+    pub fn serve_shadow(
+        &self,
+        thing: &str,
+        shadow_name: Option<&str>,
+        operation: Operation,
+        request: &[u8],
+    ) -> Option<Result<Handled, String>> {
+        let shared = self.shared.upgrade()?;
+        let now = now_secs();
+        let handled = shared
+            .shadows
+            .store()
+            .request(thing, shadow_name, operation, request, now);
+        if let Ok(handled) = &handled {
+            let prefix = format!(
+                "{}/{}",
+                shadow::prefix(thing, shadow_name),
+                operation.as_str()
+            );
+            let responses = handled.responses.clone();
+            let owned = shared.clone();
+            shared.runtime.spawn(async move {
+                for (suffix, document) in responses {
+                    let topic = format!("{prefix}/{suffix}");
+                    connection::publish_event(&owned, &topic, Bytes::from(document.to_string()))
+                        .await;
+                }
+            });
+        }
+        Some(handled)
     }
 }
 

@@ -72,6 +72,27 @@ impl Registry {
         })
     }
 
+    /// The saved retained messages with when each was last written (ms since the epoch), by
+    /// topic.
+    pub fn retained_messages(&self) -> Result<Vec<(StoredMessage, i64)>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare(
+                "SELECT topic, payload, qos, updated_ms FROM retained_messages ORDER BY topic",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok((
+                    StoredMessage {
+                        topic: row.get(0)?,
+                        payload: row.get::<_, Vec<u8>>(1)?.into(),
+                        qos: row.get(2)?,
+                    },
+                    row.get(3)?,
+                ))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
     /// Applies the broker's changes in order, in one transaction.
     pub fn apply_broker_changes(&self, changes: &[Change]) -> Result<()> {
         if changes.is_empty() {

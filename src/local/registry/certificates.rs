@@ -281,6 +281,36 @@ impl Registry {
         })
     }
 
+    /// The CA certificate's registration config (JSON), if it was given one.
+    pub fn ca_registration_config(&self, id: &str) -> Result<Option<serde_json::Value>> {
+        self.read(|tx| {
+            require_ca(tx, id)?;
+            let text: Option<String> = tx.query_row(
+                "SELECT registration_config FROM ca_certificates WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+        })
+    }
+
+    /// Sets (or with `None` removes) the CA certificate's registration config.
+    pub fn set_ca_registration_config(
+        &self,
+        id: &str,
+        config: Option<&serde_json::Value>,
+    ) -> Result<()> {
+        let text = config.map(serde_json::to_string).transpose()?;
+        self.write(|tx| {
+            require_ca(tx, id)?;
+            tx.execute(
+                "UPDATE ca_certificates SET registration_config = ?2 WHERE id = ?1",
+                params![id, text],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Deletes a CA certificate. As AWS IoT, it must be INACTIVE, and no registered
     /// certificate may name it as its CA.
     pub fn delete_ca(&self, id: &str) -> Result<()> {

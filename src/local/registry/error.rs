@@ -29,6 +29,9 @@ pub enum RegistryError {
     /// The certificate's status does not allow the operation.
     #[error("{0}")]
     CertificateState(String),
+    /// A policy has the most versions AWS IoT allows.
+    #[error("{0}")]
+    VersionsLimitExceeded(String),
     /// The policy document was rejected.
     #[error("malformed policy: {0}")]
     MalformedPolicy(#[from] PolicyError),
@@ -71,6 +74,7 @@ impl RegistryError {
             RegistryError::DeleteConflict(_) => "DeleteConflictException",
             RegistryError::CertificateState(_) => "CertificateStateException",
             RegistryError::MalformedPolicy(_) => "MalformedPolicyException",
+            RegistryError::VersionsLimitExceeded(_) => "VersionsLimitExceededException",
             RegistryError::InvalidCertificate(_) => "CertificateValidationException",
             RegistryError::SchemaTooNew { .. }
             | RegistryError::Database(_)

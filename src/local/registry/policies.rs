@@ -1,7 +1,7 @@
 //! Policies and their attachments to certificates (CreatePolicy, GetPolicy, ListPolicies,
 //! DeletePolicy, AttachPolicy, DetachPolicy, ListAttachedPolicies, ListTargetsForPolicy).
-//! Documents are checked with the policy evaluator's parser and kept as given; versions are
-//! not modelled.
+//! Documents are checked with the policy evaluator's parser and kept as given; the versions
+//! are in `policy_versions`, and `policies.document` is always the default version's.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -65,9 +65,15 @@ impl Registry {
             if find(tx, name)?.is_some() {
                 return Err(RegistryError::exists("policy", name));
             }
+            let now = now_ms();
             tx.execute(
                 "INSERT INTO policies (name, document, created_ms) VALUES (?1, ?2, ?3)",
-                params![name, document, now_ms()],
+                params![name, document, now],
+            )?;
+            tx.execute(
+                "INSERT INTO policy_versions (policy, version_id, document, created_ms)
+                 VALUES (?1, 1, ?2, ?3)",
+                params![name, document, now],
             )?;
             require(tx, name)
         })
@@ -84,6 +90,12 @@ impl Registry {
                 "UPDATE policies SET document = ?2 WHERE name = ?1",
                 params![name, document],
             )?;
+            tx.execute(
+                "UPDATE policy_versions SET document = ?2
+                 WHERE policy = ?1
+                   AND version_id = (SELECT default_version FROM policies WHERE name = ?1)",
+                params![name, document],
+            )?;
             Ok(())
         })
     }
@@ -98,10 +110,22 @@ impl Registry {
         self.read(all)
     }
 
-    /// Deletes a policy; refused while it is attached to any target.
+    /// Deletes a policy; refused while it is attached to any target or has versions besides
+    /// the default one (AWS IoT's DeleteConflictException for both).
     pub fn delete_policy(&self, name: &str) -> Result<()> {
         self.write(|tx| {
             require(tx, name)?;
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM policy_versions v JOIN policies p ON p.name = v.policy
+                 WHERE v.policy = ?1 AND v.version_id <> p.default_version",
+                [name],
+                |r| r.get(0),
+            )?;
+            if others > 0 {
+                return Err(RegistryError::DeleteConflict(format!(
+                    "policy {name} has {others} version(s) besides the default one: delete them first (DeletePolicyVersion)"
+                )));
+            }
             let attached = targets(tx, name)?;
             if !attached.is_empty() {
                 return Err(RegistryError::DeleteConflict(format!(

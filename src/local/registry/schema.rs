@@ -127,6 +127,23 @@ CREATE TABLE IF NOT EXISTS change_sets (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS change_sets_by_stack ON change_sets(stack_id, name);
 "#,
+    // Version 6: policy versions (CreatePolicyVersion and the rest). `policies.document`
+    // stays the default version's document, which is what the broker enforces. And a CA
+    // certificate's registration config (RegisterCACertificate's `registrationConfig`), as JSON.
+    r#"
+CREATE TABLE IF NOT EXISTS policy_versions (
+    policy TEXT NOT NULL REFERENCES policies(name) ON DELETE CASCADE,
+    version_id INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (policy, version_id)
+) STRICT;
+ALTER TABLE policies ADD COLUMN default_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE policies ADD COLUMN last_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE ca_certificates ADD COLUMN registration_config TEXT;
+INSERT OR IGNORE INTO policy_versions (policy, version_id, document, created_ms)
+    SELECT name, 1, document, created_ms FROM policies;
+"#,
 ];
 
 /// Writes a registry at `path` as the first soilctl left it (schema version 1), with
