@@ -1,18 +1,19 @@
 //! Change sets: CreateChangeSet plans the template with `Local::plan` (a template the local
 //! backend cannot run fails the change set, with the same message `deploy --local` gives) and
-//! keeps the plan's changes; ExecuteChangeSet applies it with `Local::apply` and records an
-//! event per resource; DescribeChangeSet and DeleteChangeSet answer as AWS does. A CREATE
-//! change set makes the stack exist in REVIEW_IN_PROGRESS until it is executed.
+//! keeps the plan's changes (`execute` applies them); DescribeChangeSet and DeleteChangeSet
+//! answer as AWS does. A CREATE change set makes the stack exist in REVIEW_IN_PROGRESS until
+//! it is executed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::events::Recorder;
+use super::find as find_stack;
+use super::inputs::{needed_capability, parameter_values};
 use super::query::{
     Answer, Fault, Params, check_change_set_name, check_stack_name, element, ok, timestamp,
 };
 use super::stacks::members;
-use super::{find as find_stack, settle};
 use crate::error::one_line;
 use crate::local::control::Local;
 use crate::local::registry::{
@@ -24,17 +25,6 @@ use crate::template::Template;
 pub const NO_CHANGES: &str = "The submitted information didn't contain changes. Submit different information to create a change set.";
 /// TemplateBody's largest size, in bytes.
 const MAX_TEMPLATE_BODY: usize = 51_200;
-/// IAM resource types, and the property that names each explicitly.
-const IAM_TYPES: &[(&str, Option<&str>)] = &[
-    ("AWS::IAM::Role", Some("RoleName")),
-    ("AWS::IAM::User", Some("UserName")),
-    ("AWS::IAM::Group", Some("GroupName")),
-    ("AWS::IAM::ManagedPolicy", Some("ManagedPolicyName")),
-    ("AWS::IAM::InstanceProfile", Some("InstanceProfileName")),
-    ("AWS::IAM::Policy", None),
-    ("AWS::IAM::AccessKey", None),
-    ("AWS::IAM::UserToGroupAddition", None),
-];
 
 /// The change set named by `name` (an ARN, or a name with `stack` naming its stack).
 pub fn find(
@@ -61,102 +51,6 @@ pub fn find(
     registry
         .change_set_named(&stack.stack_id, name)?
         .ok_or_else(missing)
-}
-
-/// The capability the template's IAM resources need, if any: CAPABILITY_NAMED_IAM when one
-/// of them is named explicitly.
-pub fn needed_capability(template: &Template) -> Option<&'static str> {
-    let mut needed = None;
-    for (id, kind) in &template.resources {
-        let Some((_, name_prop)) = IAM_TYPES.iter().find(|(t, _)| t == kind) else {
-            continue;
-        };
-        let named = name_prop.is_some_and(|prop| {
-            template
-                .doc
-                .get("Resources")
-                .and_then(|r| r.get(id.as_str()))
-                .and_then(|r| r.get("Properties"))
-                .and_then(|p| p.get(prop))
-                .is_some()
-        });
-        if named {
-            return Some("CAPABILITY_NAMED_IAM");
-        }
-        needed = Some("CAPABILITY_IAM");
-    }
-    needed
-}
-
-/// Every parameter's value: the given one, the previous one where asked, else the default;
-/// with CloudFormation's errors for what does not fit.
-pub fn parameter_values(
-    template: &Template,
-    given: &[Vec<(&str, &str)>],
-    previous: Option<&BTreeMap<String, String>>,
-) -> Result<BTreeMap<String, String>, Fault> {
-    let mut values = BTreeMap::new();
-    let mut unknown = Vec::new();
-    for fields in given {
-        let field = |name: &str| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
-        let Some(key) = field("ParameterKey") else {
-            continue;
-        };
-        if !template.parameters.contains_key(key) {
-            unknown.push(key.to_owned());
-            continue;
-        }
-        let use_previous =
-            field("UsePreviousValue").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        let value = match (field("ParameterValue"), use_previous) {
-            (Some(v), true) if !v.is_empty() => {
-                return Err(Fault::validation(format!(
-                    "Invalid input for parameter key {key}. Cannot specify usePreviousValue as true and non empty value for a parameter"
-                )));
-            }
-            (_, true) => previous
-                .and_then(|p| p.get(key))
-                .cloned()
-                .ok_or_else(|| {
-                    Fault::validation(format!(
-                        "Invalid input for parameter key {key}. Cannot specify usePreviousValue as true for a parameter key not in the previous template"
-                    ))
-                })?,
-            (Some(v), false) => v.to_owned(),
-            (None, false) => String::new(),
-        };
-        values.insert(key.to_owned(), value);
-    }
-    if !unknown.is_empty() {
-        return Err(Fault::validation(format!(
-            "Parameters: [{}] do not exist in the template",
-            unknown.join(", ")
-        )));
-    }
-    let mut missing = Vec::new();
-    for (name, spec) in &template.parameters {
-        if values.contains_key(name) {
-            continue;
-        }
-        match &spec.default {
-            Some(default) => {
-                values.insert(name.clone(), default.clone());
-            }
-            None => missing.push(name.clone()),
-        }
-    }
-    if !missing.is_empty() {
-        return Err(Fault::validation(format!(
-            "Parameters: [{}] must have values",
-            missing.join(", ")
-        )));
-    }
-    for (name, value) in &values {
-        template
-            .check_value(name, value, &format!("Parameter '{name}'"))
-            .map_err(|e| Fault::validation(e.to_string()))?;
-    }
-    Ok(values)
 }
 
 pub fn create(local: &Local, params: &Params) -> Answer {
@@ -431,108 +325,4 @@ pub fn delete(registry: &Registry, params: &Params) -> Answer {
     }
     registry.delete_change_set(&cs.id)?;
     Ok(ok("DeleteChangeSet", ""))
-}
-
-pub fn execute(local: &Local, params: &Params) -> Answer {
-    let registry = &local.registry;
-    let mut cs = find(
-        registry,
-        params.required("ChangeSetName")?,
-        params.get("StackName"),
-    )?;
-    if cs.status != "CREATE_COMPLETE" {
-        return Err(Fault::new(
-            400,
-            "InvalidChangeSetStatus",
-            format!(
-                "ChangeSet [{}] cannot be executed in its current status of [{}]",
-                cs.id, cs.status
-            ),
-        ));
-    }
-    if cs.execution_status != "AVAILABLE" {
-        return Err(Fault::new(
-            400,
-            "InvalidChangeSetStatus",
-            format!(
-                "ChangeSet [{}] cannot be executed in its current execution status of [{}]",
-                cs.id, cs.execution_status
-            ),
-        ));
-    }
-    let stack = find_stack(registry, &cs.stack_id)?;
-    let creating = stack.status == "REVIEW_IN_PROGRESS";
-    let verb = if creating { "CREATE" } else { "UPDATE" };
-    let mut rec = Recorder::new(&stack.stack_id, &stack.name);
-    rec.stack(&format!("{verb}_IN_PROGRESS"), Some("User Initiated"));
-    rec.flush(registry)?;
-    let template = Template::parse(&cs.template_body, "TemplateBody")
-        .map_err(|e| Fault::validation(format!("Template format error: {}", one_line(&e))))?;
-    let applied = local
-        .plan(&template, &stack.name, &cs.parameters)
-        .and_then(|plan| {
-            let record = local.apply(&template, &stack.name, &cs.parameters, &plan)?;
-            Ok((plan, record))
-        });
-    match applied {
-        Ok((plan, mut record)) => {
-            if creating {
-                record.status = "CREATE_COMPLETE".into();
-                record.created_ms = stack.created_ms;
-                registry.put_stack(&record)?;
-            }
-            settle(local);
-            let mut removed = Vec::new();
-            for c in &plan.changes {
-                let resource = record
-                    .resources
-                    .iter()
-                    .find(|r| r.logical_id == c.logical_id);
-                let Some(r) = resource else {
-                    removed.push(c);
-                    continue;
-                };
-                let (id, kind, phys) = (&r.logical_id, &r.resource_type, &r.physical_id);
-                let step = if c.action == "Add" {
-                    "CREATE"
-                } else {
-                    "UPDATE"
-                };
-                let props = Some(&r.properties);
-                rec.resource(id, kind, phys, &format!("{step}_IN_PROGRESS"), None, props);
-                rec.resource(id, kind, phys, &format!("{step}_COMPLETE"), None, None);
-            }
-            if !removed.is_empty() {
-                rec.stack("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", None);
-                for c in removed {
-                    let phys = stack
-                        .resources
-                        .iter()
-                        .find(|r| r.logical_id == c.logical_id)
-                        .map(|r| r.physical_id.as_str())
-                        .unwrap_or_default();
-                    let (id, kind) = (&c.logical_id, &c.resource_type);
-                    rec.resource(id, kind, phys, "DELETE_IN_PROGRESS", None, None);
-                    rec.resource(id, kind, phys, "DELETE_COMPLETE", None, None);
-                }
-            }
-            rec.stack(&record.status, None);
-            cs.execution_status = "EXECUTE_COMPLETE".into();
-        }
-        Err(e) => {
-            let status = format!("{verb}_FAILED");
-            let mut failed = stack.clone();
-            failed.status = status.clone();
-            failed.template_body = cs.template_body.clone();
-            failed.updated_ms = crate::clock::now_ms();
-            registry.put_stack(&failed)?;
-            rec.stack(&status, Some(&one_line(&e)));
-            cs.execution_status = "EXECUTE_FAILED".into();
-        }
-    }
-    rec.flush(registry)?;
-    // Executing a change set removes the stack's other change sets, as on AWS.
-    registry.delete_change_sets_of(&cs.stack_id)?;
-    registry.put_change_set(&cs)?;
-    Ok(ok("ExecuteChangeSet", ""))
 }

@@ -5,11 +5,14 @@
 //! `Local::plan` and `Local::apply`, as for `deploy --local`; events and change sets are kept
 //! in the registry.
 //!
-//! Parts: `query` (parameters in, XML and errors out), `change_sets`, `stacks` (reads and
-//! DeleteStack), `events` (making and listing stack events).
+//! Parts: `query` (parameters in, XML and errors out), `inputs` (capabilities and parameter
+//! values), `change_sets`, `execute`, `stacks` (reads and DeleteStack), `events` (making and
+//! listing stack events).
 
 mod change_sets;
 mod events;
+mod execute;
+mod inputs;
 mod query;
 mod stacks;
 
@@ -34,7 +37,7 @@ fn answer(local: &Local, params: &Params) -> Answer {
     match params.get("Action") {
         Some("CreateChangeSet") => change_sets::create(local, params),
         Some("DescribeChangeSet") => change_sets::describe(registry, params),
-        Some("ExecuteChangeSet") => change_sets::execute(local, params),
+        Some("ExecuteChangeSet") => execute::execute(local, params),
         Some("DeleteChangeSet") => change_sets::delete(registry, params),
         Some("DescribeStacks") => stacks::describe(registry, params.get("StackName")),
         Some("ListStackResources") => stacks::list_resources(registry, params),
