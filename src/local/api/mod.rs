@@ -90,10 +90,15 @@ pub struct ApiServer {
 }
 
 impl ApiServer {
-    /// Listens on `bind` and answers from `local` until [`ApiServer::stop`]. `broker` is the
-    /// running broker, when there is one: the data plane's shadows and publishes go through
-    /// it, so that devices online see them.
-    pub async fn start(
+    /// Listens on `bind` and answers from `local` until [`ApiServer::stop`], with no broker
+    /// running (the data plane serves shadows from the registry).
+    pub async fn start(bind: SocketAddr, local: Arc<Local>) -> std::io::Result<ApiServer> {
+        ApiServer::start_with_broker(bind, local, None).await
+    }
+
+    /// [`ApiServer::start`] inside `local up`: `broker` is the running broker, and the data
+    /// plane's shadows and publishes go through it, so that devices online see them.
+    pub async fn start_with_broker(
         bind: SocketAddr,
         local: Arc<Local>,
         broker: Option<Publisher>,
