@@ -168,7 +168,9 @@ impl Server {
             Some(api_port) => {
                 let bind = SocketAddr::from(([127, 0, 0, 1], api_port));
                 let local = Arc::new(Local::open(state)?);
-                Some(ApiServer::start_with_broker(bind, local, Some(handle.publisher())).await.map_err(|e| {
+                let broker = crate::local::api::BrokerSlot::default();
+                let _ = broker.set(handle.publisher());
+                Some(ApiServer::start_with_broker(bind, local, broker).await.map_err(|e| {
                     let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
                         format!(
                             ": another program uses port {api_port}; pick another with --api-port"

@@ -32,7 +32,7 @@ pub mod sigv4;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -82,6 +82,9 @@ impl Request {
     }
 }
 
+/// Where `local up` puts its running broker for the API, once it runs.
+pub type BrokerSlot = Arc<OnceLock<Publisher>>;
+
 /// A running API endpoint.
 pub struct ApiServer {
     addr: SocketAddr,
@@ -93,15 +96,16 @@ impl ApiServer {
     /// Listens on `bind` and answers from `local` until [`ApiServer::stop`], with no broker
     /// running (the data plane serves shadows from the registry).
     pub async fn start(bind: SocketAddr, local: Arc<Local>) -> std::io::Result<ApiServer> {
-        ApiServer::start_with_broker(bind, local, None).await
+        ApiServer::start_with_broker(bind, local, BrokerSlot::default()).await
     }
 
-    /// [`ApiServer::start`] inside `local up`: `broker` is the running broker, and the data
-    /// plane's shadows and publishes go through it, so that devices online see them.
+    /// [`ApiServer::start`] inside `local up`: once `broker` holds the running broker (it may
+    /// be set after the API starts), the data plane's shadows and publishes go through it, so
+    /// that devices online see them.
     pub async fn start_with_broker(
         bind: SocketAddr,
         local: Arc<Local>,
-        broker: Option<Publisher>,
+        broker: BrokerSlot,
     ) -> std::io::Result<ApiServer> {
         let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
@@ -124,7 +128,7 @@ impl ApiServer {
 async fn accept(
     listener: TcpListener,
     local: Arc<Local>,
-    broker: Option<Publisher>,
+    broker: BrokerSlot,
     stop: CancellationToken,
 ) {
     loop {
@@ -137,11 +141,11 @@ async fn accept(
         };
         let _ = stream.set_nodelay(true);
         let local = Arc::clone(&local);
-        let broker = broker.clone();
+        let broker = Arc::clone(&broker);
         tokio::spawn(async move {
             let service = service_fn(move |req| {
                 let local = Arc::clone(&local);
-                let broker = broker.clone();
+                let broker = Arc::clone(&broker);
                 async move { Ok::<_, Infallible>(respond(req, local, broker).await) }
             });
             let _ = http1::Builder::new()
@@ -154,11 +158,11 @@ async fn accept(
 async fn respond(
     req: hyper::Request<Incoming>,
     local: Arc<Local>,
-    broker: Option<Publisher>,
+    broker: BrokerSlot,
 ) -> hyper::Response<Full<Bytes>> {
     let reply = match read(req).await {
         Ok((scope, request)) => tokio::task::spawn_blocking(move || {
-            route(&local, broker.as_ref(), scope.as_ref(), &request)
+            route(&local, broker.get(), scope.as_ref(), &request)
         })
         .await
         .unwrap_or_else(|_| {
