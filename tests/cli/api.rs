@@ -7,19 +7,19 @@ use crate::local::{LocalUp, deployed};
 use crate::support::{Env, Output, venv_bin};
 
 /// `program args...` with what `soilctl local env --output json` says.
-fn with_local_env(env: &Env, program: &str, args: &[&str]) -> Output {
+pub(crate) fn with_local_env(env: &Env, program: &str, args: &[&str]) -> Output {
     run_with_local_env(env, env.command_for(program, args))
 }
 
 /// What `soilctl local env --output json` says.
-fn local_env(env: &Env) -> serde_json::Value {
+pub(crate) fn local_env(env: &Env) -> serde_json::Value {
     env.run(&["--local", "--output", "json", "local", "env"])
         .expect(0)
         .json()
 }
 
 /// Runs `cmd` with the local backend's environment.
-fn run_with_local_env(env: &Env, mut cmd: Command) -> Output {
+pub(crate) fn run_with_local_env(env: &Env, mut cmd: Command) -> Output {
     let vars = local_env(env);
     for (k, v) in vars.as_object().expect("an object of variables") {
         cmd.env(k, v.as_str().expect("string values"));
@@ -32,13 +32,13 @@ fn run_with_local_env(env: &Env, mut cmd: Command) -> Output {
     }
 }
 
-fn aws(env: &Env, args: &[&str]) -> Output {
+pub(crate) fn aws(env: &Env, args: &[&str]) -> Output {
     let aws = venv_bin("aws");
     with_local_env(env, aws.to_str().unwrap(), args)
 }
 
 /// `aws ARGS --output json`, which must succeed, as JSON.
-fn aws_json(env: &Env, args: &[&str]) -> serde_json::Value {
+pub(crate) fn aws_json(env: &Env, args: &[&str]) -> serde_json::Value {
     let mut args = args.to_vec();
     args.extend(["--output", "json"]);
     aws(env, &args).expect(0).json()

@@ -2,6 +2,7 @@
 //! bad input, the template (cfn-lint) and the generated completions and man pages.
 
 mod api;
+mod api_s3;
 mod ca;
 mod deploy;
 mod doctor;

@@ -6,18 +6,21 @@
 //!
 //! Served so far: AWS IoT's things, certificates (signed from the caller's CSR by the
 //! backend's CA), policies, attachments and DescribeEndpoint (`iot`), and CloudFormation's
-//! DescribeStacks and ListStackResources (`cloudformation`). Any other operation or service
-//! gets an error that names it.
+//! DescribeStacks and ListStackResources (`cloudformation`), and Amazon S3's buckets and
+//! objects over the bucket folders (`s3`). Any other operation or service gets an error that
+//! names it.
 //!
 //! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
 //! shapes; `iot` (things, the endpoint) and `iot_security` (certificates, policies,
 //! principals) answer AWS IoT over the registry and the CA; `cloudformation` answers the
-//! Query protocol over the deployed stacks. This module is the HTTP side.
+//! Query protocol over the deployed stacks; `s3` streams its requests through the `s3s`
+//! crate. This module is the HTTP side.
 
 mod cloudformation;
 mod iot;
 mod iot_security;
 mod reply;
+mod s3;
 pub mod sigv4;
 
 use std::convert::Infallible;
@@ -25,7 +28,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -100,6 +103,7 @@ impl ApiServer {
 }
 
 async fn accept(listener: TcpListener, local: Arc<Local>, stop: CancellationToken) {
+    let s3 = s3::service(&local);
     loop {
         let accepted = tokio::select! {
             _ = stop.cancelled() => return,
@@ -110,10 +114,20 @@ async fn accept(listener: TcpListener, local: Arc<Local>, stop: CancellationToke
         };
         let _ = stream.set_nodelay(true);
         let local = Arc::clone(&local);
+        let s3 = s3.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| {
+            let service = service_fn(move |req: hyper::Request<Incoming>| {
                 let local = Arc::clone(&local);
-                async move { Ok::<_, Infallible>(respond(req, local).await) }
+                let s3 = s3.clone();
+                async move {
+                    // S3 streams its bodies: it takes the request before anything is read.
+                    let response = if scope_of(&req).is_some_and(|s| s.service == "s3") {
+                        s3::serve(&s3, req).await.map(Either::Right)
+                    } else {
+                        respond(req, local).await.map(Either::Left)
+                    };
+                    Ok::<_, Infallible>(response)
+                }
             });
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -144,25 +158,29 @@ async fn respond(req: hyper::Request<Incoming>, local: Arc<Local>) -> hyper::Res
     response
 }
 
+/// The request's SigV4 credential scope, from its `Authorization` header or, presigned, its
+/// query.
+fn scope_of<B>(req: &hyper::Request<B>) -> Option<sigv4::Scope> {
+    req.headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(sigv4::from_authorization)
+        .or_else(|| {
+            form_urlencoded::parse(req.uri().query()?.as_bytes())
+                .find(|(k, _)| k == "X-Amz-Credential")
+                .and_then(|(_, v)| sigv4::parse_credential(&v))
+        })
+}
+
 /// The request's credential scope and its parts, or the error to answer with.
 async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Request), Reply> {
+    let scope = scope_of(&req);
     let (parts, body) = req.into_parts();
     let query: Vec<(String, String)> = parts
         .uri
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let scope = parts
-        .headers
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(sigv4::from_authorization)
-        .or_else(|| {
-            query
-                .iter()
-                .find(|(k, _)| k == "X-Amz-Credential")
-                .and_then(|(_, v)| sigv4::parse_credential(v))
-        });
     let path = parts.uri.path().to_owned();
     let segments = path
         .trim_matches('/')

@@ -29,7 +29,7 @@ mod actions;
 mod compile;
 mod engine;
 mod error;
-mod fs;
+pub(crate) mod fs;
 mod function;
 mod python;
 mod time;
