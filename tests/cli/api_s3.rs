@@ -34,7 +34,11 @@ fn the_aws_cli_and_boto3_read_and_write_the_archive_bucket() {
 
     let listed = aws(&env, &["s3", "ls"]).expect(0);
     assert!(listed.stdout.contains(&bucket), "{listed:?}");
-    let recursive = aws(&env, &["s3", "ls", &format!("s3://{bucket}"), "--recursive"]).expect(0);
+    let recursive = aws(
+        &env,
+        &["s3", "ls", &format!("s3://{bucket}"), "--recursive"],
+    )
+    .expect(0);
     assert!(recursive.stdout.contains(&key), "{recursive:?}");
     // The top level rolls the device's objects up into its folder.
     let top = aws(&env, &["s3", "ls", &format!("s3://{bucket}/")]).expect(0);
@@ -49,19 +53,32 @@ fn the_aws_cli_and_boto3_read_and_write_the_archive_bucket() {
     std::fs::write(&local, &text).unwrap();
     aws(
         &env,
-        &["s3", "cp", local.to_str().unwrap(), &format!("s3://{bucket}/{odd_key}")],
+        &[
+            "s3",
+            "cp",
+            local.to_str().unwrap(),
+            &format!("s3://{bucket}/{odd_key}"),
+        ],
     )
     .expect(0);
     assert_eq!(std::fs::read_to_string(dir.join(odd_key)).unwrap(), text);
     let back = env.path("back.txt");
     aws(
         &env,
-        &["s3", "cp", &format!("s3://{bucket}/{odd_key}"), back.to_str().unwrap()],
+        &[
+            "s3",
+            "cp",
+            &format!("s3://{bucket}/{odd_key}"),
+            back.to_str().unwrap(),
+        ],
     )
     .expect(0);
     assert_eq!(std::fs::read_to_string(&back).unwrap(), text);
 
-    let versions = aws_json(&env, &["s3api", "list-object-versions", "--bucket", &bucket]);
+    let versions = aws_json(
+        &env,
+        &["s3api", "list-object-versions", "--bucket", &bucket],
+    );
     let mut seen: Vec<(&str, &str)> = versions["Versions"]
         .as_array()
         .expect("versions")
@@ -69,13 +86,27 @@ fn the_aws_cli_and_boto3_read_and_write_the_archive_bucket() {
         .map(|v| (v["Key"].as_str().unwrap(), v["VersionId"].as_str().unwrap()))
         .collect();
     seen.sort();
-    assert_eq!(seen, [(key.as_str(), "null"), (odd_key, "null")], "{versions}");
+    assert_eq!(
+        seen,
+        [(key.as_str(), "null"), (odd_key, "null")],
+        "{versions}"
+    );
 
-    let head = aws_json(&env, &["s3api", "head-object", "--bucket", &bucket, "--key", &key]);
+    let head = aws_json(
+        &env,
+        &["s3api", "head-object", "--bucket", &bucket, "--key", &key],
+    );
     assert_eq!(head["ContentLength"], body.len());
     let missing = aws(
         &env,
-        &["s3api", "head-object", "--bucket", &bucket, "--key", "no/such/key"],
+        &[
+            "s3api",
+            "head-object",
+            "--bucket",
+            &bucket,
+            "--key",
+            "no/such/key",
+        ],
     );
     assert_eq!(missing.code, 255, "{missing:?}");
     assert!(
@@ -87,7 +118,11 @@ fn the_aws_cli_and_boto3_read_and_write_the_archive_bucket() {
     );
     let no_bucket = aws(&env, &["s3", "ls", "s3://no-such-bucket"]);
     assert_ne!(no_bucket.code, 0, "{no_bucket:?}");
-    assert!(no_bucket.stderr.contains("NoSuchBucket"), "{}", no_bucket.stderr);
+    assert!(
+        no_bucket.stderr.contains("NoSuchBucket"),
+        "{}",
+        no_bucket.stderr
+    );
 
     // boto3: a Range read, pages of a listing, a key that would leave the bucket, a bucket
     // that is not empty, and DeleteObjects of what ListObjectVersions said.
@@ -129,7 +164,10 @@ except s3.exceptions.NoSuchKey:
         "{out:?}"
     );
     assert!(!dir.parent().unwrap().join("escape").exists());
-    assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "the bucket folder is empty");
+    assert!(
+        std::fs::read_dir(&dir).unwrap().next().is_none(),
+        "the bucket folder is empty"
+    );
     let (code, log) = up.stop();
     assert_eq!(code, 0, "{log}");
 }
@@ -162,10 +200,12 @@ fn our_sdk_code_reads_counts_empties_and_deletes_the_bucket() {
         let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .endpoint_url(&endpoint)
             .region(aws_config::Region::new("local"))
-            .credentials_provider(aws_credential_types::Credentials::from_keys(
+            .credentials_provider(aws_credential_types::Credentials::new(
                 "AKIDANYKEY",
                 "any-secret",
                 None,
+                None,
+                "test",
             ))
             .load()
             .await;
@@ -179,7 +219,11 @@ fn our_sdk_code_reads_counts_empties_and_deletes_the_bucket() {
         s3.put_object()
             .bucket(&bucket)
             .key("uploads/big.bin")
-            .body(aws_sdk_s3::primitives::ByteStream::from_path(&file).await.unwrap())
+            .body(
+                aws_sdk_s3::primitives::ByteStream::from_path(&file)
+                    .await
+                    .unwrap(),
+            )
             .send()
             .await
             .expect("a streamed PutObject");
@@ -205,16 +249,27 @@ fn our_sdk_code_reads_counts_empties_and_deletes_the_bucket() {
         assert!(!ours::bucket_exists(s3, "no-such-bucket").await.unwrap());
         let (objects, bytes) = ours::object_count(s3, &bucket).await.unwrap();
         assert_eq!(objects, 3);
-        assert_eq!(bytes, std::fs::metadata(dir.join(&key)).unwrap().len() + 300_005);
+        assert_eq!(
+            bytes,
+            std::fs::metadata(dir.join(&key)).unwrap().len() + 300_005
+        );
         let delete = ours::delete_bucket(s3, &bucket).await.unwrap_err();
         assert_eq!(delete.code.as_deref(), Some("BucketNotEmpty"), "{delete}");
         // What teardown does: pages of versions, deleted until none is left.
         let page = ours::list_versions_page(s3, &bucket).await.unwrap();
         assert_eq!(page.len(), 3);
-        assert!(page.iter().all(|(_, v)| v.as_deref() == Some("null")), "{page:?}");
+        assert!(
+            page.iter().all(|(_, v)| v.as_deref() == Some("null")),
+            "{page:?}"
+        );
         let errors = ours::delete_versions(s3, &bucket, &page).await.unwrap();
         assert!(errors.is_empty(), "{errors:?}");
-        assert!(ours::list_versions_page(s3, &bucket).await.unwrap().is_empty());
+        assert!(
+            ours::list_versions_page(s3, &bucket)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         ours::delete_bucket(s3, &bucket).await.unwrap();
         assert!(!ours::bucket_exists(s3, &bucket).await.unwrap());
     });

@@ -30,7 +30,9 @@ pub enum ChunkError {
     Incomplete,
     #[error("the aws-chunked body has data after its end")]
     TrailingData,
-    #[error("the aws-chunked body holds {actual} bytes, not the {expected} its x-amz-decoded-content-length says")]
+    #[error(
+        "the aws-chunked body holds {actual} bytes, not the {expected} its x-amz-decoded-content-length says"
+    )]
     WrongLength { expected: u64, actual: u64 },
 }
 
@@ -90,7 +92,9 @@ impl Decoder {
                     if self.buf.is_empty() {
                         break;
                     }
-                    let take = usize::try_from(left).unwrap_or(usize::MAX).min(self.buf.len());
+                    let take = usize::try_from(left)
+                        .unwrap_or(usize::MAX)
+                        .min(self.buf.len());
                     let data = self.buf.split_to(take).freeze();
                     self.decoded += data.len() as u64;
                     if let Some(expected) = self.expected.filter(|e| self.decoded > *e) {
@@ -278,7 +282,11 @@ mod tests {
 
     const SIG: &str = "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648";
 
-    fn decode_in_pieces(body: &[u8], piece: usize, expected: Option<u64>) -> Result<Vec<u8>, ChunkError> {
+    fn decode_in_pieces(
+        body: &[u8],
+        piece: usize,
+        expected: Option<u64>,
+    ) -> Result<Vec<u8>, ChunkError> {
         let mut d = Decoder::new(expected);
         let mut out = Vec::new();
         for part in body.chunks(piece) {
@@ -311,12 +319,18 @@ mod tests {
         let out: Vec<u8> = d.push(body).unwrap().concat();
         assert_eq!(out, b"abc");
         d.finish().unwrap();
-        assert_eq!(d.trailers(), [("x-amz-checksum-crc32".to_owned(), "NSRBwg==".to_owned())]);
+        assert_eq!(
+            d.trailers(),
+            [("x-amz-checksum-crc32".to_owned(), "NSRBwg==".to_owned())]
+        );
         // Signed trailers: the trailer's own signature is one more trailing header.
         let body = format!(
             "2;chunk-signature={SIG}\r\nab\r\n0;chunk-signature={SIG}\r\nx-amz-checksum-crc32:AAAAAA==\r\nx-amz-trailer-signature:{SIG}\r\n\r\n"
         );
-        assert_eq!(decode_in_pieces(body.as_bytes(), 5, Some(2)).unwrap(), b"ab");
+        assert_eq!(
+            decode_in_pieces(body.as_bytes(), 5, Some(2)).unwrap(),
+            b"ab"
+        );
         // A last chunk with no blank line after it.
         assert_eq!(decode_in_pieces(b"1\r\nz\r\n0\r\n", 4, None).unwrap(), b"z");
     }
@@ -325,7 +339,10 @@ mod tests {
     fn malformed_bodies_are_errors() {
         let bad: [(&[u8], ChunkError); 7] = [
             (b"zz\r\n", ChunkError::BadHeader),
-            (b"3;chunk-signature=abc\r\nabc\r\n0\r\n\r\n", ChunkError::BadHeader),
+            (
+                b"3;chunk-signature=abc\r\nabc\r\n0\r\n\r\n",
+                ChunkError::BadHeader,
+            ),
             (b"3;other=1\r\nabc\r\n0\r\n\r\n", ChunkError::BadHeader),
             (b"3\r\nabcXY0\r\n\r\n", ChunkError::BadChunkEnd),
             (b"3\r\nab", ChunkError::Incomplete),
@@ -337,13 +354,22 @@ mod tests {
         }
         assert_eq!(
             decode_in_pieces(b"2\r\nab\r\n0\r\n\r\n", 100, Some(3)),
-            Err(ChunkError::WrongLength { expected: 3, actual: 2 })
+            Err(ChunkError::WrongLength {
+                expected: 3,
+                actual: 2
+            })
         );
         assert_eq!(
             decode_in_pieces(b"4\r\nabcd\r\n0\r\n\r\n", 100, Some(3)),
-            Err(ChunkError::WrongLength { expected: 3, actual: 4 })
+            Err(ChunkError::WrongLength {
+                expected: 3,
+                actual: 4
+            })
         );
         let long = vec![b'1'; MAX_LINE + 10];
-        assert_eq!(decode_in_pieces(&long, 100, None), Err(ChunkError::LineTooLong));
+        assert_eq!(
+            decode_in_pieces(&long, 100, None),
+            Err(ChunkError::LineTooLong)
+        );
     }
 }

@@ -208,7 +208,10 @@ mod tests {
         }
         assert_eq!(segments(""), Err(KeyError::Empty));
         assert_eq!(segments(&"a".repeat(1025)), Err(KeyError::TooLong));
-        assert!(segments(&"a".repeat(1024)).is_err(), "one segment over 255 bytes");
+        assert!(
+            segments(&"a".repeat(1024)).is_err(),
+            "one segment over 255 bytes"
+        );
         assert!(segments(&["a"; 512].join("/")).is_ok());
         for bad in [
             "/etc/passwd",
@@ -239,28 +242,62 @@ mod tests {
     #[test]
     fn a_prefix_and_a_delimiter_roll_keys_up() {
         let k = keys(&["a/1", "a/2", "b", "c/d/e", "c/x", "cz"]);
-        let all = page(&k, &Query { max_keys: 1000, ..Query::default() });
+        let all = page(
+            &k,
+            &Query {
+                max_keys: 1000,
+                ..Query::default()
+            },
+        );
         assert_eq!(names(&k, &all), ["a/1", "a/2", "b", "c/d/e", "c/x", "cz"]);
         assert!(!all.truncated && all.next.is_none());
         let top = page(
             &k,
-            &Query { delimiter: Some("/"), max_keys: 1000, ..Query::default() },
+            &Query {
+                delimiter: Some("/"),
+                max_keys: 1000,
+                ..Query::default()
+            },
         );
         assert_eq!(names(&k, &top), ["a/*", "b", "c/*", "cz"]);
         let under_c = page(
             &k,
-            &Query { prefix: "c/", delimiter: Some("/"), max_keys: 1000, ..Query::default() },
+            &Query {
+                prefix: "c/",
+                delimiter: Some("/"),
+                max_keys: 1000,
+                ..Query::default()
+            },
         );
         assert_eq!(names(&k, &under_c), ["c/d/*", "c/x"]);
-        let prefixed = page(&k, &Query { prefix: "c", max_keys: 1000, ..Query::default() });
+        let prefixed = page(
+            &k,
+            &Query {
+                prefix: "c",
+                max_keys: 1000,
+                ..Query::default()
+            },
+        );
         assert_eq!(names(&k, &prefixed), ["c/d/e", "c/x", "cz"]);
-        let none = page(&k, &Query { prefix: "q", max_keys: 1000, ..Query::default() });
+        let none = page(
+            &k,
+            &Query {
+                prefix: "q",
+                max_keys: 1000,
+                ..Query::default()
+            },
+        );
         assert!(none.entries.is_empty() && !none.truncated);
         // A delimiter other than `/`.
         let dashed = keys(&["x-1-a", "x-1-b", "x-2"]);
         let by_dash = page(
             &dashed,
-            &Query { prefix: "x-", delimiter: Some("-"), max_keys: 1000, ..Query::default() },
+            &Query {
+                prefix: "x-",
+                delimiter: Some("-"),
+                max_keys: 1000,
+                ..Query::default()
+            },
         );
         assert_eq!(names(&dashed, &by_dash), ["x-1-*", "x-2"]);
     }
@@ -289,28 +326,74 @@ mod tests {
         }
         assert_eq!(seen, ["a/*", "ab", "b/*", "c"]);
         // Without a delimiter, two at a time.
-        let first = page(&k, &Query { max_keys: 2, ..Query::default() });
+        let first = page(
+            &k,
+            &Query {
+                max_keys: 2,
+                ..Query::default()
+            },
+        );
         assert_eq!(first.next.as_deref(), Some("a/2"));
-        let second = page(&k, &Query { after: Some("a/2"), max_keys: 2, ..Query::default() });
+        let second = page(
+            &k,
+            &Query {
+                after: Some("a/2"),
+                max_keys: 2,
+                ..Query::default()
+            },
+        );
         assert_eq!(names(&k, &second), ["a/3", "ab"]);
         // A key that is a prefix of others is not a common prefix: what follows it is kept.
         let k = keys(&["ab", "abc"]);
-        let p = page(&k, &Query { after: Some("ab"), max_keys: 5, ..Query::default() });
+        let p = page(
+            &k,
+            &Query {
+                after: Some("ab"),
+                max_keys: 5,
+                ..Query::default()
+            },
+        );
         assert_eq!(names(&k, &p), ["abc"]);
         // Exactly a full page is not truncated.
-        let p = page(&k, &Query { max_keys: 2, ..Query::default() });
+        let p = page(
+            &k,
+            &Query {
+                max_keys: 2,
+                ..Query::default()
+            },
+        );
         assert!(!p.truncated);
         // No keys asked for: nothing, and nothing more to come.
-        let p = page(&k, &Query { max_keys: 0, ..Query::default() });
+        let p = page(
+            &k,
+            &Query {
+                max_keys: 0,
+                ..Query::default()
+            },
+        );
         assert_eq!(p, Page::default());
     }
 
     #[test]
     fn start_after_lists_what_follows() {
         let k = keys(&["a", "b", "c"]);
-        let p = page(&k, &Query { after: Some("a5"), max_keys: 10, ..Query::default() });
+        let p = page(
+            &k,
+            &Query {
+                after: Some("a5"),
+                max_keys: 10,
+                ..Query::default()
+            },
+        );
         assert_eq!(names(&k, &p), ["b", "c"]);
-        let p = page(&k, &Query { after: Some("zzz"), max_keys: 10, ..Query::default() });
+        let p = page(
+            &k,
+            &Query {
+                after: Some("zzz"),
+                max_keys: 10,
+                ..Query::default()
+            },
+        );
         assert!(p.entries.is_empty());
     }
 

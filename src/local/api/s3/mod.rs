@@ -50,5 +50,7 @@ pub async fn serve(s3: &S3Service, req: hyper::Request<Incoming>) -> hyper::Resp
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -117,7 +117,12 @@ struct OwnedQuery {
 }
 
 impl OwnedQuery {
-    fn new(prefix: &Option<String>, delimiter: &Option<String>, after: Option<String>, max: Option<i32>) -> Self {
+    fn new(
+        prefix: &Option<String>,
+        delimiter: &Option<String>,
+        after: Option<String>,
+        max: Option<i32>,
+    ) -> Self {
         OwnedQuery {
             prefix: prefix.clone().unwrap_or_default(),
             delimiter: delimiter.clone().filter(|d| !d.is_empty()),
@@ -146,10 +151,18 @@ struct Encoding(bool);
 
 impl Encoding {
     fn of(asked: &Option<EncodingType>) -> Encoding {
-        Encoding(asked.as_ref().is_some_and(|e| e.as_str() == EncodingType::URL))
+        Encoding(
+            asked
+                .as_ref()
+                .is_some_and(|e| e.as_str() == EncodingType::URL),
+        )
     }
     fn apply(&self, s: &str) -> String {
-        if self.0 { keys::url_encode(s) } else { s.to_owned() }
+        if self.0 {
+            keys::url_encode(s)
+        } else {
+            s.to_owned()
+        }
     }
     fn opt(&self, s: &Option<String>) -> Option<String> {
         s.as_deref().map(|s| self.apply(s))
@@ -177,7 +190,9 @@ fn object(key: String, info: &ObjectInfo, encoding: &Encoding, with_owner: bool)
         e_tag: Some(etag(info)),
         last_modified: Some(Timestamp::from(info.modified)),
         size: Some(size(info)),
-        storage_class: Some(ObjectStorageClass::from_static(ObjectStorageClass::STANDARD)),
+        storage_class: Some(ObjectStorageClass::from_static(
+            ObjectStorageClass::STANDARD,
+        )),
         owner: with_owner.then(owner),
         ..Object::default()
     }
@@ -323,7 +338,10 @@ impl S3 for Service {
         let input = req.input;
         let after = match &input.continuation_token {
             Some(token) => Some(keys::marker_of(token).ok_or_else(|| {
-                s3_error!(InvalidArgument, "The continuation token provided is incorrect")
+                s3_error!(
+                    InvalidArgument,
+                    "The continuation token provided is incorrect"
+                )
             })?),
             None => input.start_after.clone(),
         };
@@ -360,7 +378,12 @@ impl S3 for Service {
         req: S3Request<ListObjectsInput>,
     ) -> S3Result<S3Response<ListObjectsOutput>> {
         let input = req.input;
-        let query = OwnedQuery::new(&input.prefix, &input.delimiter, input.marker.clone(), input.max_keys);
+        let query = OwnedQuery::new(
+            &input.prefix,
+            &input.delimiter,
+            input.marker.clone(),
+            input.max_keys,
+        );
         let max_keys = query.max_keys;
         let listing = self.listing(input.bucket.clone(), query).await?;
         let encoding = Encoding::of(&input.encoding_type);
@@ -397,7 +420,12 @@ impl S3 for Service {
             ));
         }
         // Each key has one version, "null": a page that ended on a key ended on its version.
-        let query = OwnedQuery::new(&input.prefix, &input.delimiter, input.key_marker.clone(), input.max_keys);
+        let query = OwnedQuery::new(
+            &input.prefix,
+            &input.delimiter,
+            input.key_marker.clone(),
+            input.max_keys,
+        );
         let max_keys = query.max_keys;
         let listing = self.listing(input.bucket.clone(), query).await?;
         let encoding = Encoding::of(&input.encoding_type);
@@ -452,7 +480,10 @@ impl S3 for Service {
         let (content_length, content_range) = match &input.range {
             Some(range) => {
                 let r = range.check(info.size)?;
-                (r.end - r.start, Some(format!("bytes {}-{}/{}", r.start, r.end - 1, info.size)))
+                (
+                    r.end - r.start,
+                    Some(format!("bytes {}-{}/{}", r.start, r.end - 1, info.size)),
+                )
             }
             None => (info.size, None),
         };

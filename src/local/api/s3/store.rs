@@ -290,7 +290,10 @@ mod tests {
         }
         // A write in progress is not an object.
         fs::write(bucket.join("b").join(".tmp-0123"), b"partial")?;
-        assert_eq!(store.keys(&bucket, "")?, ["Z", "a b/é+%.txt", "b-c", "b/1.json", "b/2.json"]);
+        assert_eq!(
+            store.keys(&bucket, "")?,
+            ["Z", "a b/é+%.txt", "b-c", "b/1.json", "b/2.json"]
+        );
         assert_eq!(store.keys(&bucket, "b/")?, ["b/1.json", "b/2.json"]);
         assert_eq!(store.keys(&bucket, "b")?, ["b-c", "b/1.json", "b/2.json"]);
         assert!(store.keys(&bucket, "nothing/here")?.is_empty());
@@ -313,15 +316,30 @@ mod tests {
         let one = store.bucket("one")?;
         let two = store.bucket("two")?;
         put(&store, &two, "secret", b"x")?;
-        for bad in ["../two/secret", "a/../../two/secret", "/etc/passwd", "a//b", "dir/"] {
-            assert!(matches!(store.prepare_put(&one, bad), Err(StoreError::BadKey(_))), "{bad}");
-            assert!(matches!(store.object_path(&one, bad), Err(StoreError::NoSuchKey)), "{bad}");
+        for bad in [
+            "../two/secret",
+            "a/../../two/secret",
+            "/etc/passwd",
+            "a//b",
+            "dir/",
+        ] {
+            assert!(
+                matches!(store.prepare_put(&one, bad), Err(StoreError::BadKey(_))),
+                "{bad}"
+            );
+            assert!(
+                matches!(store.object_path(&one, bad), Err(StoreError::NoSuchKey)),
+                "{bad}"
+            );
         }
         assert!(matches!(store.bucket(".."), Err(StoreError::NoSuchBucket)));
         assert!(matches!(store.bucket("a/b"), Err(StoreError::NoSuchBucket)));
         // A symbolic link in a bucket is no object.
         std::os::unix::fs::symlink(two.join("secret"), one.join("link"))?;
-        assert!(matches!(store.object_path(&one, "link"), Err(StoreError::NoSuchKey)));
+        assert!(matches!(
+            store.object_path(&one, "link"),
+            Err(StoreError::NoSuchKey)
+        ));
         assert!(store.keys(&one, "")?.is_empty());
         Ok(())
     }
@@ -333,11 +351,23 @@ mod tests {
         store.create_bucket("bkt")?;
         let bucket = store.bucket("bkt")?;
         put(&store, &bucket, "a", b"1")?;
-        assert!(matches!(store.prepare_put(&bucket, "a/b"), Err(StoreError::FileFolderClash(_))));
+        assert!(matches!(
+            store.prepare_put(&bucket, "a/b"),
+            Err(StoreError::FileFolderClash(_))
+        ));
         put(&store, &bucket, "c/d", b"2")?;
-        assert!(matches!(store.prepare_put(&bucket, "c"), Err(StoreError::FileFolderClash(_))));
-        assert!(matches!(store.object_path(&bucket, "a/b"), Err(StoreError::NoSuchKey)));
-        assert!(matches!(store.object_path(&bucket, "c"), Err(StoreError::NoSuchKey)));
+        assert!(matches!(
+            store.prepare_put(&bucket, "c"),
+            Err(StoreError::FileFolderClash(_))
+        ));
+        assert!(matches!(
+            store.object_path(&bucket, "a/b"),
+            Err(StoreError::NoSuchKey)
+        ));
+        assert!(matches!(
+            store.object_path(&bucket, "c"),
+            Err(StoreError::NoSuchKey)
+        ));
         Ok(())
     }
 
@@ -349,7 +379,10 @@ mod tests {
         let bucket = store.bucket("bkt")?;
         put(&store, &bucket, "x/y/z", b"1")?;
         put(&store, &bucket, "x/w", b"2")?;
-        assert!(matches!(store.delete_bucket("bkt"), Err(StoreError::BucketNotEmpty)));
+        assert!(matches!(
+            store.delete_bucket("bkt"),
+            Err(StoreError::BucketNotEmpty)
+        ));
         store.delete_object(&bucket, "x/y/z")?;
         assert!(!bucket.join("x/y").exists());
         assert!(bucket.join("x").is_dir());
@@ -364,7 +397,10 @@ mod tests {
         fs::create_dir_all(bucket.join("empty/folders"))?;
         store.delete_bucket("bkt")?;
         assert!(matches!(store.bucket("bkt"), Err(StoreError::NoSuchBucket)));
-        assert!(matches!(store.delete_bucket("bkt"), Err(StoreError::NoSuchBucket)));
+        assert!(matches!(
+            store.delete_bucket("bkt"),
+            Err(StoreError::NoSuchBucket)
+        ));
         Ok(())
     }
 }

@@ -127,11 +127,20 @@ mod tests {
     #[test]
     fn chunked_headers_become_the_decoded_bodys() {
         let mut h = HeaderMap::new();
-        h.insert(CONTENT_SHA256, HeaderValue::from_static("STREAMING-UNSIGNED-PAYLOAD-TRAILER"));
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("aws-chunked, gzip"));
+        h.insert(
+            CONTENT_SHA256,
+            HeaderValue::from_static("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
+        );
+        h.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static("aws-chunked, gzip"),
+        );
         h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("120"));
         h.insert(DECODED_LENGTH, HeaderValue::from_static("66"));
-        h.insert("x-amz-trailer", HeaderValue::from_static("x-amz-checksum-crc32"));
+        h.insert(
+            "x-amz-trailer",
+            HeaderValue::from_static("x-amz-checksum-crc32"),
+        );
         assert!(is_chunked(&h));
         unchunk_headers(&mut h, Some(66));
         assert_eq!(h[header::CONTENT_LENGTH], "66");
@@ -141,7 +150,10 @@ mod tests {
         let mut plain = HeaderMap::new();
         plain.insert(CONTENT_SHA256, HeaderValue::from_static("UNSIGNED-PAYLOAD"));
         assert!(!is_chunked(&plain));
-        plain.insert(header::CONTENT_ENCODING, HeaderValue::from_static("aws-chunked"));
+        plain.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static("aws-chunked"),
+        );
         assert!(is_chunked(&plain));
         unchunk_headers(&mut plain, None);
         assert!(plain.get(header::CONTENT_ENCODING).is_none());
