@@ -54,7 +54,7 @@ pub async fn resolve(target: &Target, printer: &Printer) -> anyhow::Result<Resol
         });
     }
     let local = Arc::new(Local::open(state)?);
-    let server = ApiServer::start(SocketAddr::from(([127, 0, 0, 1], 0)), local, None)
+    let server = ApiServer::start(SocketAddr::from(([127, 0, 0, 1], 0)), local)
         .await
         .context("starting the local backend's AWS API endpoint on 127.0.0.1")?;
     let endpoint = format!("http://{}", server.local_addr());

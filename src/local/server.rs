@@ -105,7 +105,7 @@ impl Server {
             Some(api_port) => {
                 let bind = SocketAddr::from(([127, 0, 0, 1], api_port));
                 let local = Arc::new(Local::open(state)?);
-                let server = ApiServer::start(bind, Arc::clone(&local), None).await.map_err(|e| {
+                let server = ApiServer::start(bind, Arc::clone(&local)).await.map_err(|e| {
                     let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
                         format!(
                             ": another program uses port {api_port}; pick another with --api-port"

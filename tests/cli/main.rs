@@ -4,6 +4,7 @@
 mod api;
 mod api_cfn;
 mod api_iot;
+mod api_s3;
 mod api_sns;
 mod ca;
 mod deploy;

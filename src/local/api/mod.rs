@@ -12,7 +12,8 @@
 //! DeleteStack (`cloudformation`); Lambda's GetFunction and ListFunctions (`lambda`) and
 //! CloudWatch Logs' groups and events (`logs`) for the stacks' resources; SNS's topic
 //! attributes, topic and subscription lists and Publish, delivered to the alerts log (`sns`).
-//! Any other operation or service gets an error that names it.
+//! Amazon S3's buckets and objects over the bucket folders (`s3`). Any other operation or
+//! service gets an error that names it.
 //!
 //! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
 //! shapes; `paging` AWS IoT's page sizes and tokens; `iot` (things, the endpoint),
@@ -21,7 +22,8 @@
 //! the CA; `iot_data` the data plane; `cloudformation` answers the Query protocol over the
 //! deployed stacks; `lambda` and `logs` read the stacks' functions and log groups; `sns`
 //! answers the Query protocol over the stacks' topics, with `query` holding that protocol's
-//! parameters, answers and errors. This module is the HTTP side.
+//! parameters, answers and errors; `s3` streams its requests through the `s3s` crate. This
+//! module is the HTTP side.
 
 mod cloudformation;
 mod index_query;
@@ -37,6 +39,7 @@ mod logs;
 mod paging;
 mod query;
 mod reply;
+mod s3;
 pub mod sigv4;
 mod sns;
 
@@ -45,7 +48,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -53,7 +56,6 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::local::broker::Publisher;
 use crate::local::control::Local;
 pub use reply::Reply;
 
@@ -100,18 +102,14 @@ pub struct ApiServer {
 }
 
 impl ApiServer {
-    /// Listens on `bind` and answers from `local` until [`ApiServer::stop`]. `broker` (else
-    /// `local.broker`, set once the broker runs) is the running broker, when there is one: the
+    /// Listens on `bind` and answers from `local` until [`ApiServer::stop`]. `local.broker`,
+    /// set once a broker runs beside the endpoint, is the running broker, when there is one: the
     /// data plane's shadows and publishes go through it, so that devices online see them.
-    pub async fn start(
-        bind: SocketAddr,
-        local: Arc<Local>,
-        broker: Option<Publisher>,
-    ) -> std::io::Result<ApiServer> {
+    pub async fn start(bind: SocketAddr, local: Arc<Local>) -> std::io::Result<ApiServer> {
         let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let stop = CancellationToken::new();
-        let task = tokio::spawn(accept(listener, local, broker, stop.clone()));
+        let task = tokio::spawn(accept(listener, local, stop.clone()));
         Ok(ApiServer { addr, stop, task })
     }
 
@@ -126,12 +124,8 @@ impl ApiServer {
     }
 }
 
-async fn accept(
-    listener: TcpListener,
-    local: Arc<Local>,
-    broker: Option<Publisher>,
-    stop: CancellationToken,
-) {
+async fn accept(listener: TcpListener, local: Arc<Local>, stop: CancellationToken) {
+    let s3 = s3::service(&local);
     loop {
         let accepted = tokio::select! {
             _ = stop.cancelled() => return,
@@ -142,12 +136,20 @@ async fn accept(
         };
         let _ = stream.set_nodelay(true);
         let local = Arc::clone(&local);
-        let broker = broker.clone();
+        let s3 = s3.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| {
+            let service = service_fn(move |req: hyper::Request<Incoming>| {
                 let local = Arc::clone(&local);
-                let broker = broker.clone();
-                async move { Ok::<_, Infallible>(respond(req, local, broker).await) }
+                let s3 = s3.clone();
+                async move {
+                    // S3 streams its bodies: it takes the request before anything is read.
+                    let response = if scope_of(&req).is_some_and(|s| s.service == "s3") {
+                        s3::serve(&s3, req).await.map(Either::Right)
+                    } else {
+                        respond(req, local).await.map(Either::Left)
+                    };
+                    Ok::<_, Infallible>(response)
+                }
             });
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -156,19 +158,15 @@ async fn accept(
     }
 }
 
-async fn respond(
-    req: hyper::Request<Incoming>,
-    local: Arc<Local>,
-    broker: Option<Publisher>,
-) -> hyper::Response<Full<Bytes>> {
+async fn respond(req: hyper::Request<Incoming>, local: Arc<Local>) -> hyper::Response<Full<Bytes>> {
     let reply = match read(req).await {
-        Ok((scope, request)) => tokio::task::spawn_blocking(move || {
-            route(&local, broker.as_ref(), scope.as_ref(), &request)
-        })
-        .await
-        .unwrap_or_else(|_| {
-            Reply::rest_json_error(500, "InternalFailureException", "the request failed")
-        }),
+        Ok((scope, request)) => {
+            tokio::task::spawn_blocking(move || route(&local, scope.as_ref(), &request))
+                .await
+                .unwrap_or_else(|_| {
+                    Reply::rest_json_error(500, "InternalFailureException", "the request failed")
+                })
+        }
         Err(reply) => reply,
     };
     let mut response = hyper::Response::new(Full::new(reply.body));
@@ -182,25 +180,29 @@ async fn respond(
     response
 }
 
+/// The request's SigV4 credential scope, from its `Authorization` header or, presigned, its
+/// query.
+fn scope_of<B>(req: &hyper::Request<B>) -> Option<sigv4::Scope> {
+    req.headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(sigv4::from_authorization)
+        .or_else(|| {
+            form_urlencoded::parse(req.uri().query()?.as_bytes())
+                .find(|(k, _)| k == "X-Amz-Credential")
+                .and_then(|(_, v)| sigv4::parse_credential(&v))
+        })
+}
+
 /// The request's credential scope and its parts, or the error to answer with.
 async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Request), Reply> {
+    let scope = scope_of(&req);
     let (parts, body) = req.into_parts();
     let query: Vec<(String, String)> = parts
         .uri
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let scope = parts
-        .headers
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(sigv4::from_authorization)
-        .or_else(|| {
-            query
-                .iter()
-                .find(|(k, _)| k == "X-Amz-Credential")
-                .and_then(|(_, v)| sigv4::parse_credential(v))
-        });
     let path = parts.uri.path().to_owned();
     let segments = path
         .trim_matches('/')
@@ -242,15 +244,10 @@ async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Re
 }
 
 /// Which service answers: the one the request was signed for.
-fn route(
-    local: &Local,
-    broker: Option<&Publisher>,
-    scope: Option<&sigv4::Scope>,
-    req: &Request,
-) -> Reply {
+fn route(local: &Local, scope: Option<&sigv4::Scope>, req: &Request) -> Reply {
     match scope.map(|s| s.service.as_str()) {
         Some("iot") => iot::handle(local, req),
-        Some("iotdata") => iot_data::handle(local, broker.or_else(|| local.broker.get()), req),
+        Some("iotdata") => iot_data::handle(local, local.broker.get(), req),
         Some("cloudformation") => cloudformation::handle(local, req),
         Some("lambda") => lambda::handle(local, req),
         Some("logs") => logs::handle(local, req),

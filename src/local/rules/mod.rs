@@ -30,7 +30,7 @@ mod actions;
 mod compile;
 mod engine;
 mod error;
-mod fs;
+pub(crate) mod fs;
 mod function;
 mod python;
 pub mod runner;
