@@ -426,8 +426,13 @@ pub async fn delete_ca(
         Ok(()) => {}
         Err(e) if e.is_not_found() => {}
         Err(e) => {
+            let hint = if e.is_code("DeleteConflictException") {
+                " (pass --force to delete the certificates it issued with it)"
+            } else {
+                ""
+            };
             return Err(anyhow::Error::new(e).context(format!(
-                "CA certificate {id} is INACTIVE now but could not be deleted"
+                "CA certificate {id} is INACTIVE now but could not be deleted{hint}"
             )));
         }
     }

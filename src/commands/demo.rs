@@ -186,6 +186,10 @@ async fn story(
     }
 
     step(printer, 6, "Tearing everything down");
+    // The backend has stopped: the teardown gets the API endpoint in this process.
+    let resolved =
+        crate::commands::target::resolve(&crate::settings::Target::Local(state.clone()), &quiet)
+            .await?;
     let teardown = crate::commands::teardown::run(
         &TeardownSettings {
             stack_name: STACK.into(),
@@ -195,10 +199,11 @@ async fn story(
             rate: 10,
             ca_dir: root.join("ca"),
         },
-        &aws,
+        &resolved.aws,
         &quiet,
     )
     .await;
+    resolved.finish().await;
     let torn_down = matches!(&teardown, Ok(code) if *code == ExitCode::SUCCESS);
     if !torn_down {
         problems.push(match teardown {

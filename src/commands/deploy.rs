@@ -178,6 +178,12 @@ pub async fn run(
         if is_no_change(&reason) {
             return no_change(&clients, s, printer).await;
         }
+        if clients.local.is_some() {
+            // What the local backend cannot run is the template's fault: bad input.
+            return Err(crate::error::bad_input(format!(
+                "the local backend cannot run this template: {reason}"
+            )));
+        }
         return Err(anyhow!("CloudFormation rejected the change set: {reason}"));
     }
 

@@ -31,6 +31,10 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitCode> {
     let target = settings::target(&cli.global);
     // With `--local`, the local backend's AWS API endpoint (in this process when no `local up`
     // runs) for the commands that call AWS; the same command code runs either way.
+    // What can be checked before any backend is reached (or, with `--local`, created).
+    if let Command::Ca(CaCommand::Register(args)) = &cli.command {
+        crate::byoca::DeviceCa::load(&settings::ca_dir(args.ca.ca_dir.clone()))?;
+    }
     let resolved = match uses_aws(&cli.command) {
         true => Some(target::resolve(&target, &printer).await?),
         false => None,

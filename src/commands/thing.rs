@@ -39,10 +39,14 @@ pub(crate) struct CreateResult {
 async fn device_policy(clients: &Clients, stack_name: &str) -> anyhow::Result<String> {
     let backend = stack::resolve(clients, stack_name)
         .await?
-        .ok_or_else(|| anyhow!("stack {stack_name} does not exist: run `soilctl deploy --stack-name {stack_name} --email ADDR` first"))?;
+        .ok_or_else(|| {
+            let local = if clients.local.is_some() { " --local" } else { "" };
+            anyhow!("stack {stack_name} does not exist: run `soilctl deploy{local} --stack-name {stack_name} --email ADDR` first")
+        })?;
     backend.device_policy.ok_or_else(|| {
+        let local = if clients.local.is_some() { " --local" } else { "" };
         anyhow!(
-            "stack {stack_name} ({}) has no device policy: deploy it again",
+            "stack {stack_name} ({}) has no device policy: deploy it again (`soilctl deploy{local} --stack-name {stack_name}`)",
             backend.status
         )
     })

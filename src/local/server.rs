@@ -244,9 +244,6 @@ impl Server {
     /// Stops accepting, closes every connection, lets the engine finish every accepted message,
     /// removes the broker file, and returns what the engine did.
     pub async fn stop(self) -> anyhow::Result<EngineStats> {
-        if let Some(api) = self.api {
-            api.stop().await;
-        }
         self.shutdown.cancel();
         let _ = self.watcher.await;
         // Every connection closed and every accepted message handed over; the hand-over
@@ -255,10 +252,12 @@ impl Server {
         // The broker is gone with its end of the channel: the recorder writes what is left.
         let recorder = self.recorder;
         let _ = tokio::task::spawn_blocking(move || recorder.join()).await;
-        let stats = self
-            .engine_task
-            .await
-            .context("the rules engine stopped abnormally")?;
+        let stats = self.engine_task.await;
+        // Last: the functions' own code calls the API until the engine has drained.
+        if let Some(api) = self.api {
+            api.stop().await;
+        }
+        let stats = stats.context("the rules engine stopped abnormally")?;
         let _ = std::fs::remove_file(self.state.broker_file());
         Ok(stats)
     }
