@@ -32,7 +32,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_needs_command" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_needs_command" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_needs_command" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_needs_command" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_needs_command" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_needs_command" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
@@ -65,7 +65,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s y -l yes -d '
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l no-wait -d 'Start the deployment and return without following it'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -76,7 +76,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and not __fish_seen_subcommand_from create list show delete help" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
@@ -101,7 +101,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -117,7 +117,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_s
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l disconnected -d 'Only things not connected now (on AWS this needs fleet indexing with connectivity)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -129,7 +129,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -143,7 +143,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand thing; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
@@ -160,7 +160,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand status" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand status" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -171,7 +171,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and not __fish_seen_subcommand_from test help" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
@@ -194,7 +194,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "test" -d 'Evaluate one IoT SQL statement, or every topic rule of a template, against a message'
@@ -207,7 +207,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and not __fish_seen_subcommand_from up env help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
@@ -224,7 +224,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -235,7 +235,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from env" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Run the local backend in the foreground until Ctrl-C: broker, rules engine, alerts'
@@ -269,7 +269,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l state-dir -
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l jitr -d 'Devices with certificates from your own CA (`soilctl ca create` and `ca register`) that AWS IoT does not know yet: each device\'s first connection registers its certificate (just-in-time registration), the stack\'s JITR function activates it, and a retry gets in'
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l count -d 'Stop after this many messages' -r
@@ -287,7 +287,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l pretty -d 'Prin
 complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l chart -d 'A live chart of each device\'s humidity in the terminal instead of lines (q quits)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand tail" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l duration -d 'How long the devices publish' -r
@@ -303,7 +303,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -320,7 +320,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s y -l yes -d
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l dry-run -d 'Print the plan and change nothing'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand teardown" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l stack-name -d 'Name of the CloudFormation stack' -r
@@ -333,7 +333,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -344,7 +344,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and not __fish_seen_subcommand_from get update delete help" -f -a "get" -d 'Print a shadow: desired, reported and delta state, version and last update'
@@ -360,7 +360,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l name -d 'A named shadow instead of the thing\'s classic (unnamed) shadow' -r
@@ -376,7 +376,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l name -d 'A named shadow instead of the thing\'s classic (unnamed) shadow' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -387,7 +387,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand shadow; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print a shadow: desired, reported and delta state, version and last update'
@@ -402,7 +402,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and not __fish_seen_subcommand_from create register list delete help" -f -a "create" -d 'Create a CA key pair and certificate in a directory on this machine (no network)'
@@ -419,7 +419,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l ca -d 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]' -r -F
@@ -431,7 +431,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from register" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l ca -d 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]' -r -F
@@ -443,7 +443,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l ca -d 'Directory of the CA (ca.pem, ca.key, registered.json) [default: ~/.local/share/soilctl/ca]' -r -F
@@ -456,7 +456,7 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subc
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l force -d 'Also deactivate, detach and delete the certificates the CA issued that are registered'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand ca; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a CA key pair and certificate in a directory on this machine (no network)'
@@ -472,7 +472,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and not __fish_seen_subcommand_from issue help" -f -a "issue" -d 'Make a device key and a certificate signed by your CA, with the thing name as CN'
@@ -492,7 +492,7 @@ json\t'One JSON document on stdout'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Make a device key and a certificate signed by your CA, with the thing name as CN'

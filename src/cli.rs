@@ -63,7 +63,9 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// Talk to the embedded local backend instead of AWS (no account needed).
+    /// Talk to the embedded local backend instead of AWS (no account needed): the same
+    /// commands against its AWS API endpoint (a running `local up`'s, else one served in
+    /// this process).
     #[arg(long, global = true, conflicts_with_all = ["profile", "endpoint_url"])]
     pub local: bool,
 
@@ -768,6 +770,12 @@ subscriptions and queued QoS 1 messages for --session-expiry, across restarts to
 QoS 1 PUBACK is sent once the message is in the backend's journal (STATE_DIR/journal);
 its rules run after, and a restart runs them on what a crash left unfinished: `kill -9`
 loses nothing that was acknowledged. One backend runs on a state directory at a time.
+
+The AWS APIs (AWS IoT and its data plane, CloudFormation, S3, SNS, Lambda, Logs) are
+served on 127.0.0.1:--api-port; any well-formed SigV4 signature is accepted. Commands
+with --local use this endpoint while it runs. A rule's Lambda function runs its own
+Python code when python3 with boto3 is found (SOILCTL_PYTHON=PATH picks one, =none turns
+it off); else the two built-in functions run natively.
 
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM after a clean shutdown
