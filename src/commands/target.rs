@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 
@@ -24,10 +25,16 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// Stops the in-process endpoint, if one was started.
+    /// Stops the in-process endpoint, if one was started; with a running `local up`, waits
+    /// (at most 5 s) until it serves what the command changed, so that a device made by
+    /// `thing create --local` can connect as soon as the command returns.
     pub async fn finish(self) {
-        if let Some(server) = self.server {
-            server.stop().await;
+        match (self.server, &self.aws.local) {
+            (Some(server), _) => server.stop().await,
+            (None, Some(state)) => {
+                let _ = crate::local::server::settle(state, Duration::from_secs(5)).await;
+            }
+            (None, None) => {}
         }
     }
 }

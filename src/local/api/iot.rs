@@ -78,15 +78,7 @@ pub(super) type Answer = Result<Reply, Failure>;
 /// ARN and creation time, so it is the same on every call and new for a thing made again.
 pub(super) fn thing_id(thing: &ThingRecord) -> String {
     let digest = Sha256::digest(format!("{}@{}", thing.arn, thing.created_ms));
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    super::reply::uuid_of(&digest[..16])
 }
 
 fn list_things(registry: &Registry, req: &Request) -> Answer {

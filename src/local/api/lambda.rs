@@ -137,17 +137,9 @@ fn configuration(stack: &StackRecord, r: &StackResource) -> Value {
     c.insert("Environment".into(), json!({ "Variables": variables }));
     c.insert("TracingConfig".into(), json!({ "Mode": "PassThrough" }));
     let revision = Sha256::digest(format!("{}@{}", r.physical_id, stack.updated_ms));
-    let hex: String = revision[..16].iter().map(|b| format!("{b:02x}")).collect();
     c.insert(
         "RevisionId".into(),
-        json!(format!(
-            "{}-{}-{}-{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..]
-        )),
+        json!(super::reply::uuid_of(&revision[..16])),
     );
     c.insert("State".into(), json!("Active"));
     c.insert("LastUpdateStatus".into(), json!("Successful"));

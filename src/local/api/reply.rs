@@ -13,6 +13,19 @@ pub struct Reply {
     pub body: Bytes,
 }
 
+/// 16 bytes written as a UUID (`8-4-4-4-12` hex digits), as AWS writes its ids.
+pub fn uuid_of(bytes: &[u8]) -> String {
+    let hex: String = bytes.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 impl Reply {
     /// 200 with a JSON body.
     pub fn json(value: &Value) -> Reply {

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+pub use crate::local::api::query::{escape, request_id};
 use crate::local::api::reply::Reply;
 
 pub const NAMESPACE: &str = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
@@ -176,18 +177,6 @@ pub fn xml(status: u16, body: String) -> Reply {
     }
 }
 
-pub fn request_id() -> String {
-    let hex = format!("{:032x}", fastrand::u128(..));
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 /// A result document: `<{action}Response><{action}Result>result</...>`.
 pub fn ok(action: &str, result: &str) -> Reply {
     xml(
@@ -219,23 +208,6 @@ pub fn element(out: &mut String, name: &str, text: Option<&str>) {
     if let Some(text) = text {
         let _ = write!(out, "<{name}>{}</{name}>", escape(text));
     }
-}
-
-/// Text for XML content.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#xD;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
