@@ -30,8 +30,11 @@ pub fn handle(local: &Local, req: &Request) -> Reply {
             .or_else(|| iot_policies::handle(registry, req, &segments))
             .or_else(|| iot_ca::handle(local, req, &segments))
             .or_else(|| iot_rules::handle(registry, req, &segments))
-            .or_else(|| iot_index::handle(registry, req, &segments))
-        {
+            .or_else(|| {
+                let live = local.broker.get().is_some()
+                    || crate::local::server::find_running(&local.state).is_ok();
+                iot_index::handle(registry, live, req, &segments)
+            }) {
             Some(result) => result,
             None => return Reply::unknown_operation("iot", &req.method, &req.path),
         },

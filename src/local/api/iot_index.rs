@@ -21,7 +21,14 @@ const MAX_PAGE: usize = 500;
 const THINGS_INDEX: &str = "AWS_Things";
 
 /// The operation for `segments`, or `None` when this module has none.
-pub(super) fn handle(registry: &Registry, req: &Request, segments: &[&str]) -> Option<Answer> {
+/// `live`: a broker runs (beside this endpoint or in a `local up`), so what it recorded as
+/// connected is; otherwise a state left connected by a backend that died is not.
+pub(super) fn handle(
+    registry: &Registry,
+    live: bool,
+    req: &Request,
+    segments: &[&str],
+) -> Option<Answer> {
     Some(match (req.method.as_str(), segments) {
         ("GET", ["indexing", "config"]) => Ok(Reply::json(&json!({
             "thingIndexingConfiguration": {
@@ -33,7 +40,7 @@ pub(super) fn handle(registry: &Registry, req: &Request, segments: &[&str]) -> O
             "thingGroupIndexingConfiguration": { "thingGroupIndexingMode": "OFF" },
         }))),
         ("POST", ["indexing", "config"]) => update_config(req),
-        ("POST", ["indices", "search"]) => search(registry, req),
+        ("POST", ["indices", "search"]) => search(registry, live, req),
         _ => return None,
     })
 }
@@ -56,7 +63,7 @@ fn update_config(req: &Request) -> Answer {
     Ok(empty())
 }
 
-fn search(registry: &Registry, req: &Request) -> Answer {
+fn search(registry: &Registry, live: bool, req: &Request) -> Answer {
     let body = req.json_object()?;
     let index = body
         .get("indexName")
@@ -87,7 +94,11 @@ fn search(registry: &Registry, req: &Request) -> Answer {
         }
     };
     let after = paging::after(body.get("nextToken").and_then(Value::as_str))?;
-    let connectivity = registry.connectivity()?;
+    let mut connectivity = registry.connectivity()?;
+    if !live {
+        // Nobody is connected to a backend that is not running: unknown since when.
+        connectivity.retain(|_, c| !c.connected);
+    }
     let found: Vec<Value> = registry
         .things()?
         .into_iter()
@@ -165,7 +176,7 @@ mod tests {
                 },
             ])
             .unwrap();
-        let search = |q: &str| {
+        let search_in = |q: &str| {
             handle(
                 &local,
                 &request(
@@ -177,6 +188,16 @@ mod tests {
                 ),
             )
         };
+        // With no backend running, what a dead one left connected is not.
+        let stale = body(&search_in("connectivity.connected:true"));
+        assert_eq!(stale["things"], json!([]), "{stale}");
+        // A running `local up` (this process, as its broker file says) recorded it.
+        std::fs::write(
+            local.state.broker_file(),
+            json!({"port": 1, "pid": std::process::id()}).to_string(),
+        )
+        .unwrap();
+        let search = search_in;
         let on = body(&search(
             "attributes.soilctl-stack:b AND connectivity.connected:true",
         ));
