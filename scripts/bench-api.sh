@@ -6,14 +6,18 @@
 # `local up` running (the API served in process), and the same with BENCH_BASELINE (another
 # soilctl binary, such as an earlier release) when it is set.
 # Usage: bash scripts/bench.sh api   (COUNT=1000 LOCAL_COUNT=10000; BENCH_DIR for the state,
-# default a temp folder; BENCH_BASELINE=/path/to/soilctl)
+# default a temp folder; BENCH_BASELINE=/path/to/soilctl; BENCH_BIN=/path/to/soilctl measures that
+# binary instead of building this checkout's release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-1000}
 local_count=${LOCAL_COUNT:-10000}
 bash scripts/setup-test-tools.sh
-cargo build --release --locked --quiet
-bin=$PWD/target/release/soilctl
+bin=${BENCH_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --locked --quiet
+  bin=$PWD/target/release/soilctl
+fi
 venv=$PWD/target/ci-venv
 work=$(mktemp -d -p "${BENCH_DIR:-${TMPDIR:-/tmp}}")
 moto_pid=""
