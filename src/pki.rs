@@ -213,6 +213,23 @@ pub fn read_device(dir: &Path) -> Option<DeviceFiles> {
     serde_json::from_str(&text).ok()
 }
 
+/// A root CA as device files carry it: the file's name and its PEM.
+#[derive(Debug, Clone)]
+pub struct RootCa {
+    pub file: String,
+    pub pem: String,
+}
+
+impl RootCa {
+    /// Amazon Root CA 1, which AWS IoT Core's ATS endpoints chain to.
+    pub fn amazon() -> RootCa {
+        RootCa {
+            file: ROOT_CA_FILE.into(),
+            pem: AMAZON_ROOT_CA1.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

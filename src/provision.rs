@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use crate::aws::iot::{self, certificate_id};
 use crate::aws::{ApiError, Clients};
 use crate::cli::KeyAlgorithm;
-use crate::pki::{self, DeviceFiles};
+use crate::pki::{self, DeviceFiles, RootCa};
 use crate::ratelimit::{RateLimiter, call};
 use crate::stack::MANAGED_ATTRIBUTE;
 
@@ -26,23 +26,6 @@ pub struct Provisioner {
     pub devices_dir: PathBuf,
     /// The CA devices trust the broker by, written beside each device's certificate.
     pub root_ca: RootCa,
-}
-
-/// A root CA as device files carry it: the file's name and its PEM.
-#[derive(Debug, Clone)]
-pub struct RootCa {
-    pub file: String,
-    pub pem: String,
-}
-
-impl RootCa {
-    /// Amazon Root CA 1, which AWS IoT Core's ATS endpoints chain to.
-    pub fn amazon() -> RootCa {
-        RootCa {
-            file: pki::ROOT_CA_FILE.into(),
-            pem: pki::AMAZON_ROOT_CA1.into(),
-        }
-    }
 }
 
 pub use crate::outcome::{Created, Deleted};

@@ -7,7 +7,8 @@ pub mod device_cert;
 pub mod doctor;
 pub mod endpoint;
 pub mod generate;
-pub mod local;
+pub mod local_env;
+pub mod local_up;
 pub mod rules;
 pub mod shadow;
 pub mod simulate;
@@ -203,11 +204,11 @@ async fn dispatch(
         Command::Local(LocalCommand::Up(args)) => {
             let state = settings::state_dir(&cli.global);
             let expiry_secs = u32::try_from(args.session_expiry.as_secs()).unwrap_or(u32::MAX);
-            local::up::run(&state, args.port, args.api_port, expiry_secs, &printer).await
+            local_up::run(&state, args.port, args.api_port, expiry_secs, &printer).await
         }
         Command::Local(LocalCommand::Env) => {
             let state = settings::state_dir(&cli.global);
-            local::env::run(&state, &printer)
+            local_env::run(&state, &printer)
         }
         Command::Ca(CaCommand::Create(args)) => {
             let s = settings::CaSettings {

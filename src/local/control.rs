@@ -30,11 +30,11 @@ pub const LOCAL_PORT: u16 = 8883;
 const DEVICE_CERT_DAYS: u32 = 365;
 
 /// The local CA as devices trust it (their `root-ca.pem`).
-pub fn local_root_ca(state: &StateDir) -> anyhow::Result<crate::provision::RootCa> {
+pub fn local_root_ca(state: &StateDir) -> anyhow::Result<crate::pki::RootCa> {
     let path = state.ca_dir().join("ca.pem");
     let pem = std::fs::read_to_string(&path)
         .with_context(|| format!("reading the local CA certificate {}", path.display()))?;
-    Ok(crate::provision::RootCa {
+    Ok(crate::pki::RootCa {
         file: LOCAL_ROOT_CA_FILE.into(),
         pem,
     })
