@@ -15,7 +15,9 @@ use super::paging;
 use super::reply::Reply;
 use crate::byoca::VerificationError;
 use crate::local::control::Local;
-use crate::local::registry::{ACCOUNT_ID, CaRecord, CaStatus, Registry, RegistryError};
+use crate::local::registry::{
+    ACCOUNT_ID, CaRecord, CaStatus, CertificateRecord, Registry, RegistryError,
+};
 
 const DEFAULT_PAGE: usize = 250;
 const MAX_PAGE: usize = 250;
@@ -155,6 +157,45 @@ fn describe(registry: &Registry, id: &str) -> Answer {
     Ok(Reply::json(&body))
 }
 
+/// One page of ListCACertificates or ListCertificatesByCA: each certificate's summary, and
+/// the marker of the next page.
+fn certificates_page<C: Summary>(listed: &[C], next: Option<String>) -> Reply {
+    let certificates: Vec<Value> = listed
+        .iter()
+        .map(|c| {
+            let (arn, id, status, created_ms) = c.summary();
+            json!({
+                "certificateArn": arn,
+                "certificateId": id,
+                "status": status,
+                "creationDate": epoch_seconds(created_ms),
+            })
+        })
+        .collect();
+    let mut body = json!({ "certificates": certificates });
+    if let Some(next) = next {
+        body["nextMarker"] = Value::String(next);
+    }
+    Reply::json(&body)
+}
+
+/// What a certificate listing says of each certificate: ARN, id, status, creation time.
+trait Summary {
+    fn summary(&self) -> (&str, &str, &str, i64);
+}
+
+impl Summary for CaRecord {
+    fn summary(&self) -> (&str, &str, &str, i64) {
+        (&self.arn, &self.id, self.status.as_str(), self.created_ms)
+    }
+}
+
+impl Summary for CertificateRecord {
+    fn summary(&self) -> (&str, &str, &str, i64) {
+        (&self.arn, &self.id, self.status.as_str(), self.created_ms)
+    }
+}
+
 fn list(registry: &Registry, req: &Request) -> Answer {
     let size = paging::page_size("pageSize", req.query("pageSize"), DEFAULT_PAGE, MAX_PAGE)?;
     let after = paging::after(req.query("marker"))?;
@@ -165,22 +206,7 @@ fn list(registry: &Registry, req: &Request) -> Answer {
         after.as_deref(),
         size,
     );
-    let certificates: Vec<Value> = listed
-        .iter()
-        .map(|c| {
-            json!({
-                "certificateArn": c.arn,
-                "certificateId": c.id,
-                "status": c.status.as_str(),
-                "creationDate": epoch_seconds(c.created_ms),
-            })
-        })
-        .collect();
-    let mut body = json!({ "certificates": certificates });
-    if let Some(next) = next {
-        body["nextMarker"] = Value::String(next);
-    }
-    Ok(Reply::json(&body))
+    Ok(certificates_page(&listed, next))
 }
 
 fn update(registry: &Registry, id: &str, req: &Request) -> Answer {
@@ -235,22 +261,7 @@ fn by_ca(registry: &Registry, id: &str, req: &Request) -> Answer {
         after.as_deref(),
         size,
     );
-    let certificates: Vec<Value> = listed
-        .iter()
-        .map(|c| {
-            json!({
-                "certificateArn": c.arn,
-                "certificateId": c.id,
-                "status": c.status.as_str(),
-                "creationDate": epoch_seconds(c.created_ms),
-            })
-        })
-        .collect();
-    let mut body = json!({ "certificates": certificates });
-    if let Some(next) = next {
-        body["nextMarker"] = Value::String(next);
-    }
-    Ok(Reply::json(&body))
+    Ok(certificates_page(&listed, next))
 }
 
 #[cfg(test)]

@@ -190,15 +190,10 @@ pub fn ok(action: &str, result: &str) -> Reply {
 
 /// A timestamp as CloudFormation writes one: `2020-08-27T13:47:52.677Z`.
 pub fn timestamp(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rest = secs.rem_euclid(86_400);
-    let (year, month, day) = crate::iotsql::civil_from_days(days);
+    let seconds = crate::local::registry::iso8601(ms.div_euclid(1000));
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60,
+        "{}.{:03}Z",
+        seconds.trim_end_matches('Z'),
         ms.rem_euclid(1000)
     )
 }
