@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `soilctl thing create --count N` (four AWS IoT calls a thing, after CloudFormation's
+# `soilctl thing create --count N` (five AWS IoT calls a thing, after CloudFormation's
 # DescribeStacks) and then `teardown`, against a moto server and against the local backend's
 # AWS API endpoint, in one run, with the client-side rate lifted: the same soilctl code and SDK
 # clients, only the endpoint differs. Then `thing create --local --count LOCAL_COUNT` with no

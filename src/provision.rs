@@ -147,10 +147,6 @@ impl Provisioner {
             iot::attach_policy(iot, policy, &cert.arn)
         })
         .await?;
-        call(&self.limiter, "UpdateCertificate", || {
-            iot::set_certificate_active(iot, &cert.id, true)
-        })
-        .await?;
         Ok(Created {
             name: name.to_string(),
             status,

@@ -14,6 +14,7 @@ pub fn aws(global: &GlobalArgs) -> AwsSettings {
         region: global.region.clone().filter(|r| !r.is_empty()),
         endpoint_url: global.endpoint_url.clone().filter(|u| !u.is_empty()),
         local: None,
+        http_client: None,
     }
 }
 

@@ -338,7 +338,9 @@ pub async fn create_certificate_from_csr(
     client
         .create_certificate_from_csr()
         .certificate_signing_request(csr_pem)
-        .set_as_active(false)
+        // Active from the start: with no policy attached yet it may do nothing (AWS IoT denies
+        // every action a policy does not allow), and it saves an UpdateCertificate per device.
+        .set_as_active(true)
         .send()
         .await
         .map(|out| NewCertificate {

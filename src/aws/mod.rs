@@ -9,6 +9,8 @@ pub mod s3;
 pub mod sns;
 
 use anyhow::Context;
+use aws_config::retry::RetryConfig;
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_iot::config::ProvideCredentials;
 
@@ -26,6 +28,9 @@ pub struct AwsSettings {
     /// the commands do what only the local backend needs (its CA as the devices' root, its
     /// alert history, waiting until a running `local up` serves a change).
     pub local: Option<crate::local::state::StateDir>,
+    /// The HTTP client the SDK sends with, when not its own (the local backend served in this
+    /// process answers through one, with no socket).
+    pub http_client: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
 }
 
 /// The credentials every client signs with on the local backend (any are accepted; these
@@ -100,6 +105,13 @@ pub async fn load(settings: &AwsSettings) -> anyhow::Result<Clients> {
     }
     if let Some(url) = &endpoint_url {
         loader = loader.endpoint_url(url);
+    }
+    if let Some(client) = &settings.http_client {
+        // Answered in this process: no connection to stall, no transient failure to retry.
+        loader = loader
+            .http_client(client.clone())
+            .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+            .retry_config(RetryConfig::disabled());
     }
     let config = loader.load().await;
     let region = config

@@ -34,6 +34,7 @@ mod iot_index;
 mod iot_policies;
 mod iot_rules;
 mod iot_security;
+mod in_process;
 mod lambda;
 mod logs;
 mod paging;
@@ -57,6 +58,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::local::control::Local;
+pub use in_process::InProcess;
 pub use reply::Reply;
 
 /// The largest request body taken (AWS IoT's largest requests, policy documents and CSRs,
@@ -163,9 +165,7 @@ async fn respond(req: hyper::Request<Incoming>, local: Arc<Local>) -> hyper::Res
         Ok((scope, request)) => {
             tokio::task::spawn_blocking(move || route(&local, scope.as_ref(), &request))
                 .await
-                .unwrap_or_else(|_| {
-                    Reply::rest_json_error(500, "InternalFailureException", "the request failed")
-                })
+                .unwrap_or_else(|_| failed())
         }
         Err(reply) => reply,
     };
@@ -178,6 +178,11 @@ async fn respond(req: hyper::Request<Incoming>, local: Arc<Local>) -> hyper::Res
         }
     }
     response
+}
+
+/// What a request that panicked gets.
+fn failed() -> Reply {
+    Reply::rest_json_error(500, "InternalFailureException", "the request failed")
 }
 
 /// The request's SigV4 credential scope, from its `Authorization` header or, presigned, its
@@ -198,6 +203,27 @@ fn scope_of<B>(req: &hyper::Request<B>) -> Option<sigv4::Scope> {
 async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Request), Reply> {
     let scope = scope_of(&req);
     let (parts, body) = req.into_parts();
+    let body = Limited::new(body, MAX_BODY)
+        .collect()
+        .await
+        .map_err(|_| too_large())?
+        .to_bytes();
+    Ok((scope, request_of(parts, body)?))
+}
+
+fn too_large() -> Reply {
+    Reply::rest_json_error(
+        413,
+        "RequestEntityTooLargeException",
+        &format!("the request body is over {MAX_BODY} bytes"),
+    )
+}
+
+/// The request as the operations see it, from its head and its whole body.
+fn request_of(parts: hyper::http::request::Parts, body: Bytes) -> Result<Request, Reply> {
+    if body.len() > MAX_BODY {
+        return Err(too_large());
+    }
     let query: Vec<(String, String)> = parts
         .uri
         .query()
@@ -219,28 +245,21 @@ async fn read(req: hyper::Request<Incoming>) -> Result<(Option<sigv4::Scope>, Re
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
         .collect();
-    let body = Limited::new(body, MAX_BODY)
-        .collect()
-        .await
-        .map_err(|_| {
-            Reply::rest_json_error(
-                413,
-                "RequestEntityTooLargeException",
-                &format!("the request body is over {MAX_BODY} bytes"),
-            )
-        })?
-        .to_bytes();
-    Ok((
-        scope,
-        Request {
-            method: parts.method.as_str().to_owned(),
-            path,
-            segments,
-            query,
-            headers,
-            body,
-        },
-    ))
+    Ok(Request {
+        method: parts.method.as_str().to_owned(),
+        path,
+        segments,
+        query,
+        headers,
+        body,
+    })
+}
+
+/// Whether answering may wait for something outside the request: CloudFormation's changes
+/// wait until a running `local up` serves them. Such requests run on the blocking pool;
+/// the rest answer at once from the registry.
+fn may_wait(scope: Option<&sigv4::Scope>) -> bool {
+    scope.is_some_and(|s| s.service == "cloudformation")
 }
 
 /// Which service answers: the one the request was signed for.

@@ -19,7 +19,8 @@ mod service;
 mod store;
 mod unsign;
 
-use hyper::body::Incoming;
+use bytes::Bytes;
+use hyper::body::Body;
 use s3s::service::{S3Service, S3ServiceBuilder};
 
 use crate::local::control::Local;
@@ -30,7 +31,11 @@ pub fn service(local: &Local) -> S3Service {
 }
 
 /// Answers one S3 request, streaming its body in and the response's out.
-pub async fn serve(s3: &S3Service, req: hyper::Request<Incoming>) -> hyper::Response<s3s::Body> {
+pub async fn serve<B>(s3: &S3Service, req: hyper::Request<B>) -> hyper::Response<s3s::Body>
+where
+    B: Body<Data = Bytes> + Unpin + Send + 'static,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
     match s3.call(unsign::unsigned(req)).await {
         Ok(response) => response,
         Err(e) => {

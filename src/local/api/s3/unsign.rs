@@ -4,8 +4,9 @@
 //! its `Authorization` header or presigned query parameters, and with an `aws-chunked` body
 //! decoded to the object's own bytes.
 
+use bytes::Bytes;
 use hyper::HeaderMap;
-use hyper::body::Incoming;
+use hyper::body::Body;
 use hyper::header::{self, HeaderValue};
 
 use super::chunked::DecodedBody;
@@ -24,8 +25,12 @@ const PRESIGN_PARAMS: [&str; 7] = [
 const CONTENT_SHA256: &str = "x-amz-content-sha256";
 const DECODED_LENGTH: &str = "x-amz-decoded-content-length";
 
-/// The request as s3s is to see it.
-pub fn unsigned(req: hyper::Request<Incoming>) -> hyper::Request<s3s::Body> {
+/// The request as s3s is to see it, whatever carried its body (a connection, or this process).
+pub fn unsigned<B>(req: hyper::Request<B>) -> hyper::Request<s3s::Body>
+where
+    B: Body<Data = Bytes> + Unpin + Send + 'static,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
     let (mut parts, body) = req.into_parts();
     parts.headers.remove(header::AUTHORIZATION);
     if let Some(query) = parts.uri.query() {
@@ -54,7 +59,7 @@ pub fn unsigned(req: hyper::Request<Incoming>) -> hyper::Request<s3s::Body> {
         unchunk_headers(&mut parts.headers, decoded);
         s3s::Body::http_body_unsync(DecodedBody::new(body, decoded))
     } else {
-        s3s::Body::from(body)
+        s3s::Body::http_body_unsync(body)
     };
     parts.headers.remove(CONTENT_SHA256);
     hyper::Request::from_parts(parts, body)
