@@ -3,7 +3,7 @@
 # write, for the local backend's tests and benchmark), Debian's openssl (a device's key and CSR
 # made outside soilctl, in the API endpoint's tests), cargo-deny beside cargo (the supply chain
 # check of .ci/run; kept out of target/ so that a fresh clone does not build it again), and into target/ci-venv moto's server (with boto3, which also runs the
-# template's Python functions), cfn-lint, the AWS CLI and paho-mqtt at the versions pinned in
+# template's Python functions), cfn-lint, the AWS CLI, paho-mqtt and the AWS IoT Device SDK v2 for Python at the versions pinned in
 # tests/requirements.txt. Quick and quiet when already installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +55,6 @@ if ! python3 -m venv "$venv" 2>/dev/null; then
   rm -rf "$venv"
   python3 -m venv "$venv"
 fi
-echo "installing the test tools into $venv (moto, cfn-lint, awscli, paho-mqtt)" >&2
+echo "installing the test tools into $venv (moto, cfn-lint, awscli, paho-mqtt, awsiotsdk)" >&2
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
 cp "$requirements" "$stamp"

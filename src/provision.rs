@@ -138,6 +138,16 @@ impl Provisioner {
         let mut files = DeviceFiles::new(name, &self.stack_name, &cert.id, &cert.arn, endpoint);
         files.root_ca = self.root_ca.file.clone();
         pki::write_device_files(&dir, &files, &cert.pem, &self.root_ca.pem)?;
+        // The stack's code-signing certificate, when it has one: what the device verifies the
+        // firmware it installs against.
+        let signing = crate::commands::firmware::signing_dir(
+            &crate::settings::signing_dir(None),
+            &self.stack_name,
+        )
+        .join(crate::firmware::SIGNING_CERT_FILE);
+        if let Ok(pem) = std::fs::read(&signing) {
+            pki::write_file(&dir.join(crate::firmware::SIGNING_CERT_FILE), &pem, 0o644)?;
+        }
 
         call(&self.limiter, "AttachThingPrincipal", || {
             iot::attach_thing_principal(iot, name, &cert.arn)

@@ -78,6 +78,10 @@ pub struct SimulateSettings {
     pub jitr_ca: Option<PathBuf>,
     pub mqtt_endpoint: Option<String>,
     pub mqtt_ca: Option<PathBuf>,
+    /// Where the stack's code-signing certificate is (firmware images verify against it).
+    pub signing_dir: PathBuf,
+    /// Share of job downloads the devices corrupt on purpose, 0 to 1.
+    pub tamper_rate: f64,
 }
 
 #[derive(Clone)]
@@ -156,6 +160,23 @@ pub fn ca_dir(flag: Option<PathBuf>) -> PathBuf {
                 .map(PathBuf::from)
         })
         .unwrap_or_else(crate::byoca::default_ca_dir)
+}
+
+/// The code-signing keys' directory: the flag, else SOILCTL_SIGNING_DIR, else
+/// `~/.local/share/soilctl/signing`.
+pub fn signing_dir(flag: Option<PathBuf>) -> PathBuf {
+    flag.filter(|p| !p.as_os_str().is_empty())
+        .or_else(|| {
+            std::env::var_os("SOILCTL_SIGNING_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| {
+            pki::default_devices_dir()
+                .parent()
+                .map(|p| p.join("signing"))
+                .unwrap_or_else(|| PathBuf::from("signing"))
+        })
 }
 
 #[derive(Debug, Clone)]

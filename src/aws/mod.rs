@@ -5,6 +5,7 @@ pub mod cfn;
 pub mod error;
 pub mod iot;
 pub mod iotdata;
+pub mod jobs;
 pub mod s3;
 pub mod sns;
 

@@ -120,3 +120,92 @@ pub async fn delete_bucket(client: &Client, bucket: &str) -> Result<(), ApiError
         .map(|_| ())
         .map_err(|e| ApiError::from_sdk("DeleteBucket", e))
 }
+
+/// Puts one object with its metadata; returns its version id when the bucket is versioned.
+pub async fn put_object(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    body: Vec<u8>,
+    metadata: &std::collections::BTreeMap<String, String>,
+) -> Result<Option<String>, ApiError> {
+    client
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(body.into())
+        .set_metadata(Some(metadata.clone().into_iter().collect()))
+        .send()
+        .await
+        .map(|out| out.version_id().map(str::to_string))
+        .map_err(|e| ApiError::from_sdk("PutObject", e))
+}
+
+/// One object's user metadata, or `None` when there is no such object.
+pub async fn head_object(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+) -> Result<Option<std::collections::BTreeMap<String, String>>, ApiError> {
+    match client.head_object().bucket(bucket).key(key).send().await {
+        Ok(out) => Ok(Some(
+            out.metadata()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        )),
+        Err(e) => {
+            let not_found = e.raw_response().is_some_and(|r| r.status().as_u16() == 404);
+            let err = ApiError::from_sdk("HeadObject", e);
+            if not_found || err.is_not_found() {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// The keys (and sizes) under a prefix, every page.
+pub async fn list_keys(
+    client: &Client,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<(String, u64)>, ApiError> {
+    let mut keys = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = client
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .set_continuation_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk("ListObjectsV2", e))?;
+        for o in out.contents() {
+            if let Some(key) = o.key() {
+                keys.push((key.to_string(), o.size().unwrap_or_default().max(0) as u64));
+            }
+        }
+        token = out.next_continuation_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(keys);
+        }
+    }
+}
+
+/// An object's bytes.
+pub async fn get_object(client: &Client, bucket: &str, key: &str) -> Result<Vec<u8>, ApiError> {
+    let out = client
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk("GetObject", e))?;
+    out.body
+        .collect()
+        .await
+        .map(|b| b.into_bytes().to_vec())
+        .map_err(|e| ApiError::request("GetObject", e.to_string()))
+}

@@ -6,6 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod jobs;
+
+pub use jobs::*;
+
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
@@ -115,6 +119,18 @@ pub enum Command {
     /// Device certificates signed by your own CA, registered by the backend on first connection.
     #[command(subcommand)]
     DeviceCert(DeviceCertCommand),
+    /// The stack's code-signing key, which signs firmware images.
+    #[command(subcommand)]
+    SigningKey(SigningKeyCommand),
+    /// Firmware images: publish (signed, into the stack's firmware bucket) and list.
+    #[command(subcommand)]
+    Firmware(FirmwareCommand),
+    /// AWS IoT Jobs: firmware rollouts to devices, followed live.
+    #[command(subcommand)]
+    Job(JobCommand),
+    /// Files for one device only, encrypted to its certificate's key and delivered by a job.
+    #[command(subcommand)]
+    File(FileCommand),
     /// Shell completions and man pages.
     #[command(hide = true, subcommand)]
     Generate(GenerateCommand),
@@ -647,6 +663,16 @@ pub struct SimulateArgs {
     /// The CA that issues the --jitr devices' certificates [default: ~/.local/share/soilctl/ca]
     #[arg(long, env = "SOILCTL_CA_DIR", value_name = "DIR", requires = "jitr")]
     pub ca: Option<PathBuf>,
+
+    /// Corrupt this share of the devices' job downloads (such as 10%), so that failed
+    /// executions and a job's abort criteria can be seen.
+    #[arg(long, value_name = "P%")]
+    pub tamper_rate: Option<String>,
+
+    /// Where code-signing keys are kept, one <DIR>/<stack>/ each [default:
+    /// ~/.local/share/soilctl/signing]
+    #[arg(long, env = "SOILCTL_SIGNING_DIR", value_name = "DIR")]
+    pub signing_dir: Option<PathBuf>,
 
     #[command(flatten)]
     pub endpoint: MqttEndpointArgs,

@@ -366,6 +366,7 @@ async fn run_steps(
         max_backoff: Duration::from_secs(5),
         refusals_before_giving_up: 3,
         follow_shadow: true,
+        jobs: None,
         sleep: None,
     };
     let counters = Arc::new(Counters::default());

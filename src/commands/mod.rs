@@ -6,7 +6,11 @@ pub mod deploy;
 pub mod device_cert;
 pub mod doctor;
 pub mod endpoint;
+pub mod file_send;
+pub mod firmware;
 pub mod generate;
+pub mod job;
+pub mod job_watch;
 pub mod local_env;
 pub mod local_up;
 pub mod rules;
@@ -22,7 +26,8 @@ use std::process::ExitCode;
 
 use crate::aws::AwsSettings;
 use crate::cli::{
-    CaCommand, Cli, Command, DeviceCertCommand, LocalCommand, RulesCommand, ThingCommand,
+    CaCommand, Cli, Command, DeviceCertCommand, FileCommand, FirmwareCommand, JobCommand,
+    LocalCommand, RulesCommand, SigningKeyCommand, ThingCommand,
 };
 use crate::names::check_stack_name;
 use crate::printer::Printer;
@@ -248,7 +253,72 @@ async fn dispatch(
             };
             device_cert::issue(&s, target, &printer)
         }
+        Command::Job(cmd) => run_job(cmd, aws, &printer).await,
+        Command::SigningKey(SigningKeyCommand::Create(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let dir = settings::signing_dir(args.dir.signing_dir);
+            firmware::signing_key_create(&args.stack.stack_name, &dir, args.force, &printer)
+        }
+        Command::Firmware(FirmwareCommand::Publish(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let dir = settings::signing_dir(args.dir.signing_dir);
+            let stack = &args.stack.stack_name;
+            firmware::publish(stack, &args.file, &args.version, &dir, aws, &printer).await
+        }
+        Command::Firmware(FirmwareCommand::List(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            firmware::list(&args.stack.stack_name, aws, &printer).await
+        }
+        Command::File(FileCommand::Send(args)) => {
+            check_stack_name(&args.stack.stack_name)?;
+            crate::names::check_thing_name(&args.thing)?;
+            let s = file_send::FileSendSettings {
+                stack_name: args.stack.stack_name,
+                thing: args.thing,
+                file: args.file,
+                url_expiry_secs: job::url_expiry_secs(args.url_expiry)?,
+            };
+            file_send::run(&s, aws, &printer).await
+        }
         Command::Generate(cmd) => generate::run(cmd),
+    }
+}
+
+async fn run_job(
+    cmd: JobCommand,
+    aws: &AwsSettings,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    match cmd {
+        JobCommand::Create(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let s = job_create_settings(args)?;
+            firmware::create_job(&s, aws, printer).await
+        }
+        JobCommand::List(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            job::list(&args.stack.stack_name, aws, printer).await
+        }
+        JobCommand::Show(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            job::show(&args.stack.stack_name, &args.job_id, aws, printer).await
+        }
+        JobCommand::Watch(args) => {
+            let id = &args.job;
+            check_stack_name(&id.stack.stack_name)?;
+            let stack = &id.stack.stack_name;
+            job_watch::run(stack, &id.job_id, args.timeout, args.interval, aws, printer).await
+        }
+        JobCommand::Cancel(args) => {
+            check_stack_name(&args.job.stack.stack_name)?;
+            let stack = &args.job.stack.stack_name;
+            job::cancel(stack, &args.job.job_id, args.force, aws, printer).await
+        }
+        JobCommand::Delete(args) => {
+            check_stack_name(&args.job.stack.stack_name)?;
+            let stack = &args.job.stack.stack_name;
+            job::delete(stack, &args.job.job_id, args.force, aws, printer).await
+        }
     }
 }
 
@@ -304,5 +374,61 @@ fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings:
         }),
         mqtt_endpoint: args.endpoint.mqtt_endpoint,
         mqtt_ca: args.endpoint.mqtt_ca,
+        signing_dir: settings::signing_dir(args.signing_dir),
+        tamper_rate: match &args.tamper_rate {
+            None => 0.0,
+            Some(p) => {
+                job::parse_percent(p).map_err(|_| {
+                    bad_input(format!(
+                        "--tamper-rate {p:?} is not a percentage from 0% to 100%"
+                    ))
+                })? / 100.0
+            }
+        },
+    })
+}
+
+fn job_create_settings(
+    args: crate::cli::JobCreateArgs,
+) -> anyhow::Result<firmware::JobCreateSettings> {
+    use crate::error::bad_input;
+    if let Some(id) = &args.job_id {
+        job::check_job_id(id)?;
+    }
+    if let Some(rate) = args.rollout_rate
+        && !(1..=1000).contains(&rate)
+    {
+        return Err(bad_input(format!(
+            "--rollout-rate must be from 1 to 1000 devices a minute (AWS IoT's bounds), not {rate}"
+        )));
+    }
+    let abort = match (args.abort_after, args.min_executed) {
+        (Some(p), Some(n)) => {
+            if n < 1 {
+                return Err(bad_input("--min-executed must be at least 1"));
+            }
+            Some(crate::aws::jobs::Abort {
+                failure_type: "ALL".to_string(),
+                percent: job::parse_percent(&p)?,
+                min_executed: n,
+            })
+        }
+        _ => None,
+    };
+    for name in &args.things {
+        crate::names::check_thing_name(name)?;
+    }
+    Ok(firmware::JobCreateSettings {
+        stack_name: args.stack.stack_name,
+        version: args.firmware,
+        things: if args.all { Vec::new() } else { args.things },
+        job_id: args.job_id,
+        rollout_rate: args.rollout_rate,
+        abort,
+        timeout_minutes: args
+            .timeout
+            .map(|d| job::timeout_minutes("--timeout", d))
+            .transpose()?,
+        url_expiry_secs: job::url_expiry_secs(args.url_expiry)?,
     })
 }

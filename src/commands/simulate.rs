@@ -247,6 +247,14 @@ fn plan(
         // A just-in-time registration takes a refusal and the function's run on AWS (seconds).
         refusals_before_giving_up: if s.jitr_ca.is_some() { 8 } else { 3 },
         follow_shadow: true,
+        jobs: Some(crate::fleet::jobs::JobsPlan {
+            signing_cert: std::fs::read_to_string(
+                crate::commands::firmware::signing_dir(&s.signing_dir, &s.stack_name)
+                    .join(crate::firmware::SIGNING_CERT_FILE),
+            )
+            .ok(),
+            tamper_rate: s.tamper_rate,
+        }),
         sleep: s.sleep,
     })
 }

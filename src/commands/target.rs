@@ -54,7 +54,8 @@ pub async fn resolve(target: &Target, printer: &Printer) -> anyhow::Result<Resol
         });
     }
     let local = Arc::new(Local::open(state)?);
-    printer.detail("no `local up` is running: serving the local backend's AWS APIs in this process");
+    printer
+        .detail("no `local up` is running: serving the local backend's AWS APIs in this process");
     Ok(Resolved {
         aws: local_settings(
             state,

@@ -28,6 +28,11 @@ pub(crate) struct Plan {
     pub(crate) rules: Vec<String>,
     pub(crate) things: Vec<String>,
     pub(crate) bucket: Option<String>,
+    /// The bucket of firmware images and encrypted files, and the stack's jobs.
+    pub(crate) firmware_bucket: Option<String>,
+    pub(crate) jobs: Vec<String>,
+    /// The stack's code-signing key folder, when this machine has one.
+    pub(crate) signing_dir: Option<std::path::PathBuf>,
     pub(crate) device_policy: Option<String>,
     pub(crate) alert_topic: Option<String>,
     /// CA certificates registered for just-in-time registration (from the CA folder's
@@ -67,7 +72,10 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<String> {
             "deactivate and delete CA certificate {ca} (just-in-time registration) and any certificate it still has"
         ));
     }
-    if let Some(bucket) = &plan.bucket {
+    for job in &plan.jobs {
+        lines.push(format!("cancel and delete job {job} (force)"));
+    }
+    for bucket in plan.bucket.iter().chain(&plan.firmware_bucket) {
         lines.push(format!(
             "empty bucket {bucket} (every version and delete marker)"
         ));
@@ -81,6 +89,12 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<String> {
         lines.push(format!(
             "delete stack {} ({status}) and wait",
             plan.stack_name
+        ));
+    }
+    if let Some(dir) = &plan.signing_dir {
+        lines.push(format!(
+            "remove the stack's code-signing key {}",
+            dir.display()
         ));
     }
     lines.push("check that nothing is left".into());
@@ -123,6 +137,23 @@ pub async fn run(
             .unwrap_or_default(),
         things,
         bucket: backend.as_ref().and_then(|b| b.bucket.clone()),
+        firmware_bucket: backend.as_ref().and_then(|b| {
+            b.outputs
+                .get(crate::commands::job::FIRMWARE_BUCKET_OUTPUT)
+                .filter(|v| !v.is_empty())
+                .cloned()
+        }),
+        jobs: crate::commands::job::stack_jobs(&clients, &s.stack_name)
+            .await
+            .context("listing the stack's jobs")?
+            .into_iter()
+            .map(|j| j.job_id)
+            .collect(),
+        signing_dir: Some(crate::commands::firmware::signing_dir(
+            &crate::settings::signing_dir(None),
+            &s.stack_name,
+        ))
+        .filter(|d| d.exists()),
         device_policy: backend.as_ref().and_then(|b| b.device_policy.clone()),
         alert_topic: backend.as_ref().and_then(|b| b.topic_arn.clone()),
         cas: registered_cas(&s.ca_dir, &crate::commands::ca::aws_place(&clients))?,
@@ -211,11 +242,19 @@ pub async fn run(
         }
     }
 
-    // 3. The archive.
+    // The jobs: canceled (devices stop at once) and deleted, with their executions.
+    for job in &plan.jobs {
+        match remove_job(&clients, job).await {
+            Ok(()) => printer.info(format!("deleted job {job}")),
+            Err(e) => errors.push(format!("job {job}: {e}")),
+        }
+    }
+
+    // 3. The archive and the firmware bucket.
     let mut objects_deleted = 0;
-    if let Some(bucket) = &plan.bucket {
+    for bucket in plan.bucket.iter().chain(&plan.firmware_bucket) {
         match empty_bucket(&clients, bucket, printer).await {
-            Ok(n) => objects_deleted = n,
+            Ok(n) => objects_deleted += n,
             Err(e) => errors.push(format!("bucket {bucket}: {}", crate::error::one_line(&e))),
         }
     }
@@ -240,12 +279,17 @@ pub async fn run(
     {
         errors.push(format!("policy {policy}: {}", crate::error::one_line(&e)));
     }
-    if let Some(bucket) = &plan.bucket {
+    for bucket in plan.bucket.iter().chain(&plan.firmware_bucket) {
         match s3::delete_bucket(&clients.s3, bucket).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
             Err(e) => errors.push(e.to_string()),
         }
+    }
+    if let Some(dir) = &plan.signing_dir
+        && let Err(e) = std::fs::remove_dir_all(dir)
+    {
+        errors.push(format!("code-signing key {}: {e}", dir.display()));
     }
     let checks = verify(&clients, &s.stack_name, &plan, &certificates_deleted).await?;
     report(
@@ -409,6 +453,21 @@ pub(crate) fn report(
 }
 
 /// Deletes every object version and delete marker, 1000 at a time; returns how many.
+/// Cancels (force) and deletes (force) one job; a job already gone is done.
+async fn remove_job(clients: &Clients, job: &str) -> Result<(), aws::ApiError> {
+    match aws::jobs::cancel_job(&clients.iot, job, true, Some("stack torn down")).await {
+        Ok(()) => {}
+        Err(e) if e.is_not_found() => return Ok(()),
+        // Already canceled with force, or completed: deleting is what is left.
+        Err(e) if e.is_code("InvalidRequestException") => {}
+        Err(e) => return Err(e),
+    }
+    match aws::jobs::delete_job(&clients.iot, job, true).await {
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
+    }
+}
+
 async fn empty_bucket(clients: &Clients, bucket: &str, printer: &Printer) -> anyhow::Result<u64> {
     if !s3::bucket_exists(&clients.s3, bucket).await? {
         return Ok(0);
@@ -616,10 +675,19 @@ async fn verify(
             gone: !iot::topic_rule_exists(&clients.iot, rule).await?,
         });
     }
-    if let Some(bucket) = &plan.bucket {
+    for bucket in plan.bucket.iter().chain(&plan.firmware_bucket) {
         checks.push(Check {
             what: format!("bucket {bucket}"),
             gone: !s3::bucket_exists(&clients.s3, bucket).await?,
+        });
+    }
+    for job in &plan.jobs {
+        checks.push(Check {
+            what: format!("job {job}"),
+            gone: aws::jobs::describe_job(&clients.iot, job)
+                .await
+                .map(|j| j.is_none() || j.is_some_and(|j| j.status == "DELETION_IN_PROGRESS"))
+                .unwrap_or(false),
         });
     }
     if let Some(topic) = &plan.alert_topic {

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
+use super::jobs::{self, JobMessage, JobsPlan};
 use super::plan::{FleetPlan, Stop};
 use super::retry::{Retry, pause};
 use super::shadow::{self, Control};
@@ -113,6 +114,7 @@ pub(super) async fn run(
 
         let ended = serve(
             conn,
+            index,
             &name,
             plan,
             counters,
@@ -146,6 +148,7 @@ pub(super) async fn run(
 #[allow(clippy::too_many_arguments)]
 async fn serve(
     mut conn: Connection,
+    index: usize,
     name: &str,
     plan: &FleetPlan,
     counters: &Counters,
@@ -197,6 +200,26 @@ async fn serve(
             Err(e) => return Ended::Dropped(e),
         }
     }
+    if plan.jobs.is_some() {
+        // Jobs: told of the next pending execution, and asked for it now, so that what was
+        // queued while the device was away is picked up.
+        let filters = jobs::subscriptions(name);
+        let wanted: Vec<(&str, QoS)> = filters
+            .iter()
+            .map(|f| (f.as_str(), QoS::AtLeastOnce))
+            .collect();
+        match conn.subscribe(&wanted).await {
+            Ok(granted) if granted.iter().all(Option::is_some) => {
+                let request = jobs::start_next_request(name);
+                let topic = jobs::start_next_topic(name);
+                if let Err(e) = conn.publish(&topic, request, QoS::AtLeastOnce, false).await {
+                    return Ended::Dropped(e);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return Ended::Dropped(e),
+        }
+    }
     let limited = |wanted: Duration| match plan.max_publish_rate {
         Some(rate) if rate > 0 => wanted.max(Duration::from_secs(1) / rate),
         _ => wanted,
@@ -221,6 +244,25 @@ async fn serve(
             event = conn.next_event() => match event {
                 Ok(Event::PubAck(pid)) => acknowledge(progress, counters, pid),
                 Ok(Event::Message(m)) => {
+                    if let Some(jobs_plan) = &plan.jobs {
+                        match jobs::classify(name, &m.topic, &m.payload) {
+                            JobMessage::Nothing => {}
+                            JobMessage::AskNext => {
+                                let request = jobs::start_next_request(name);
+                                let topic = jobs::start_next_topic(name);
+                                if let Err(e) = conn.publish(&topic, request, QoS::AtLeastOnce, false).await {
+                                    return Ended::Dropped(e);
+                                }
+                                continue;
+                            }
+                            JobMessage::Run { job_id, document } => {
+                                if let Err(e) = run_job(&mut conn, index, name, plan, jobs_plan, &job_id, &document, counters).await {
+                                    return Ended::Dropped(e);
+                                }
+                                continue;
+                            }
+                        }
+                    }
                     let Some(desired) = shadow::desired_of(name, &m.topic, &m.payload) else {
                         continue;
                     };
@@ -298,4 +340,53 @@ async fn finish(mut conn: Connection, progress: &mut Progress, counters: &Counte
     }
     let _ = conn.disconnect().await;
     Ended::Finished
+}
+
+/// Whether device `index` of `count` is one whose download is corrupted: exactly the share
+/// `rate` of the fleet, spread over it.
+pub(super) fn tampers(index: usize, rate: f64) -> bool {
+    let rate = rate.clamp(0.0, 1.0);
+    ((index + 1) as f64 * rate).floor() > (index as f64 * rate).floor()
+}
+
+/// Carries out one execution and reports it: the update, and for an installed image the
+/// shadow's reported `firmwareVersion`; then asks for the next one.
+#[allow(clippy::too_many_arguments)]
+async fn run_job(
+    conn: &mut Connection,
+    index: usize,
+    name: &str,
+    plan: &FleetPlan,
+    jobs_plan: &JobsPlan,
+    job_id: &str,
+    document: &serde_json::Value,
+    counters: &Counters,
+) -> Result<(), MqttError> {
+    let key_pem = rcgen::KeyPair::try_from(plan.devices[index].identity.key.secret_der())
+        .map(|k| k.serialize_pem())
+        .unwrap_or_default();
+    let tamper = tampers(index, jobs_plan.tamper_rate);
+    let outcome = jobs::perform(document, &plan.trust, jobs_plan, &key_pem, tamper).await;
+    if outcome.status == "SUCCEEDED" {
+        Counters::add(&counters.jobs_succeeded, 1);
+    } else {
+        Counters::add(&counters.jobs_failed, 1);
+    }
+    let (topic, payload) = jobs::update_request(name, job_id, &outcome);
+    conn.publish(&topic, payload, QoS::AtLeastOnce, false)
+        .await?;
+    if let Some(version) = &outcome.installed {
+        let report = jobs::installed_report(version);
+        conn.publish(&shadow::update_topic(name), report, QoS::AtLeastOnce, false)
+            .await?;
+    }
+    let request = jobs::start_next_request(name);
+    conn.publish(
+        &jobs::start_next_topic(name),
+        request,
+        QoS::AtLeastOnce,
+        false,
+    )
+    .await?;
+    Ok(())
 }

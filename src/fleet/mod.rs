@@ -10,11 +10,15 @@
 //!   one reading, take what the broker queued, disconnect, sleep.
 //! - `retry`: the way back after a failed or broken connection, for both kinds of device.
 //! - `shadow`: following the desired state in the device's shadow and reporting it.
+//! - `jobs` and `download`: obeying jobs (firmware images, encrypted files): notify-next,
+//!   start-next, the presigned download, the checks, the update.
 //!
 //! Nothing here knows about AWS or the local backend: the command resolves the endpoint and
 //! the identities; this module only speaks MQTT.
 
 mod device;
+mod download;
+pub mod jobs;
 mod plan;
 mod retry;
 pub mod shadow;

@@ -57,6 +57,8 @@ pub struct FleetPlan {
     /// Follow the desired state in each device's shadow (`reportInterval`, `valve`) and
     /// report it back.
     pub follow_shadow: bool,
+    /// Obey jobs (firmware updates, encrypted files), when given.
+    pub jobs: Option<super::jobs::JobsPlan>,
     /// Battery-powered devices: each wake connects on a persistent session, publishes one
     /// reading and disconnects, then the device sleeps this long (the shadow's
     /// `reportInterval` changes it); what the broker queued meanwhile arrives on the next

@@ -23,6 +23,9 @@ pub struct Counters {
     /// Wakes that found the broker still holding the device's session (session present).
     pub resumed: AtomicU64,
     pub done: AtomicU64,
+    /// Job executions the devices carried out and reported SUCCEEDED, and the others.
+    pub jobs_succeeded: AtomicU64,
+    pub jobs_failed: AtomicU64,
     /// Milliseconds from the start until every device was connected at once (0: not yet).
     pub all_connected_ms: AtomicU64,
 }
@@ -104,6 +107,8 @@ impl Counters {
             reconnects: s.reconnects,
             wakes: s.wakes,
             resumed: s.resumed,
+            jobs_succeeded: self.jobs_succeeded.load(Ordering::Relaxed),
+            jobs_failed: self.jobs_failed.load(Ordering::Relaxed),
             seconds,
             messages_per_second: if seconds > 0.0 {
                 s.sent as f64 / seconds
@@ -193,6 +198,9 @@ pub struct Summary {
     pub wakes: u64,
     /// Wakes on which the broker still had the device's persistent session.
     pub resumed: u64,
+    /// Job executions reported SUCCEEDED, and FAILED or REJECTED.
+    pub jobs_succeeded: u64,
+    pub jobs_failed: u64,
     pub seconds: f64,
     pub messages_per_second: f64,
     /// Stopped by Ctrl-C rather than by --count or --duration.

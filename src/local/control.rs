@@ -51,6 +51,9 @@ pub struct Local {
     /// The broker of that `local up`, once it runs: the data plane's shadows and publishes go
     /// through it, so connected devices see them at once.
     pub broker: std::sync::OnceLock<crate::local::broker::Publisher>,
+    /// The download server of that `local up`, once it runs: it signs the URLs that jobs'
+    /// presigned-URL placeholders become.
+    pub downloads: std::sync::OnceLock<crate::local::downloads::Signer>,
 }
 
 impl Local {
@@ -80,6 +83,7 @@ impl Local {
             ca,
             engine: std::sync::OnceLock::new(),
             broker: std::sync::OnceLock::new(),
+            downloads: std::sync::OnceLock::new(),
         })
     }
 

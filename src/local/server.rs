@@ -25,7 +25,9 @@ use crate::local::authority::Authority;
 use crate::local::broker::BrokerEvent;
 use crate::local::broker::{self, BrokerConfig, BrokerHandle, EventSink, Publisher};
 use crate::local::control::{LOCAL_HOST, Local, deployed_everything};
+use crate::local::downloads::DownloadServer;
 use crate::local::gate::Inbound;
+use crate::local::jobs::RegistryJobs;
 use crate::local::journal::{Journal, JournalError};
 use crate::local::registry::{ConnectivityChange, Registry};
 use crate::local::rules::{self, Engine, EngineStats, RuleEvent};
@@ -51,6 +53,10 @@ pub struct Server {
     handle: BrokerHandle,
     /// The AWS API endpoint, when asked for.
     api: Option<ApiServer>,
+    /// The presigned downloads of jobs, beside the API endpoint.
+    downloads: Option<DownloadServer>,
+    /// Moves jobs on with time: rollouts, timeouts.
+    jobs_clock: tokio::task::JoinHandle<()>,
     shutdown: CancellationToken,
     engine_task: tokio::task::JoinHandle<EngineStats>,
     watcher: tokio::task::JoinHandle<()>,
@@ -192,6 +198,29 @@ impl Server {
             anyhow::anyhow!("cannot listen on {bind}: {e}{hint}")
         })?;
         handle.serve_shadows_from(Arc::new(Registry::open(&state.registry())?));
+        // Presigned downloads for jobs, beside the API (`local up`), with the broker's
+        // certificate.
+        let downloads = match &api_local {
+            None => None,
+            Some(api_local) => {
+                let (chain, key) = local
+                    .ca
+                    .server_identity(&state.ca_dir())
+                    .context("preparing the download server's certificate")?;
+                let bind = SocketAddr::from(([127, 0, 0, 1], 0));
+                let server = DownloadServer::start(bind, chain, key, state.buckets())
+                    .await
+                    .with_context(|| format!("cannot listen on {bind} for job downloads"))?;
+                let _ = api_local.downloads.set(server.signer());
+                Some(server)
+            }
+        };
+        let jobs = Arc::new(RegistryJobs {
+            registry: Registry::open(&state.registry())?,
+            signer: downloads.as_ref().map(DownloadServer::signer),
+        });
+        handle.serve_jobs_from(jobs.clone());
+        let jobs_clock = tokio::spawn(run_jobs_clock(jobs, handle.publisher(), shutdown.clone()));
         let _ = broker_cell.set(handle.publisher());
         if let Some(api_local) = &api_local {
             let _ = api_local.broker.set(handle.publisher());
@@ -218,6 +247,8 @@ impl Server {
         Ok(Server {
             handle,
             api,
+            downloads,
+            jobs_clock,
             shutdown,
             engine_task,
             watcher,
@@ -236,6 +267,11 @@ impl Server {
         self.api.as_ref().map(ApiServer::local_addr)
     }
 
+    /// Where the presigned downloads of jobs are served, when they are.
+    pub fn downloads_addr(&self) -> Option<SocketAddr> {
+        self.downloads.as_ref().map(DownloadServer::local_addr)
+    }
+
     /// Publishes as the backend itself (no policy applies).
     pub fn publisher(&self) -> Publisher {
         self.handle.publisher()
@@ -246,6 +282,10 @@ impl Server {
     pub async fn stop(self) -> anyhow::Result<EngineStats> {
         self.shutdown.cancel();
         let _ = self.watcher.await;
+        let _ = self.jobs_clock.await;
+        if let Some(downloads) = self.downloads {
+            downloads.stop().await;
+        }
         // Every connection closed and every accepted message handed over; the hand-over
         // channel then closes and the engine drains what it holds.
         self.handle.closed().await;
@@ -260,6 +300,29 @@ impl Server {
         let stats = stats.context("the rules engine stopped abnormally")?;
         let _ = std::fs::remove_file(self.state.broker_file());
         Ok(stats)
+    }
+}
+
+/// How often running jobs are moved on (rollout minutes, timeouts).
+const JOBS_EVERY: Duration = Duration::from_secs(1);
+
+async fn run_jobs_clock(
+    jobs: Arc<RegistryJobs>,
+    publisher: Publisher,
+    shutdown: CancellationToken,
+) {
+    let mut tick = tokio::time::interval(JOBS_EVERY);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let jobs = jobs.clone();
+        if let Ok(published) = tokio::task::spawn_blocking(move || jobs.tick()).await
+            && !published.is_empty()
+        {
+            publisher.publish_as_service(published);
+        }
     }
 }
 

@@ -215,7 +215,7 @@ pub(super) fn mtls_config(
 }
 
 /// TLS 1.2/1.3 without a client certificate (WebSocket: the URL's signature authenticates).
-pub(super) fn server_only_config(trust: &ServerTrust) -> Result<Arc<ClientConfig>, MqttError> {
+pub fn server_only_config(trust: &ServerTrust) -> Result<Arc<ClientConfig>, MqttError> {
     Ok(Arc::new(builder(trust)?.with_no_client_auth()))
 }
 

@@ -32,7 +32,7 @@ mod websocket;
 mod tests;
 
 pub use connection::Connection;
-pub use endpoint::{Endpoint, Identity, ServerTrust};
+pub use endpoint::{Endpoint, Identity, ServerTrust, server_only_config};
 pub use error::MqttError;
 pub use session::Session;
 pub use types::{ConnectOptions, Event, Message, QoS, Will};

@@ -16,6 +16,7 @@ mod generated;
 mod input;
 mod jitr;
 mod jitr_broker;
+mod jobs;
 mod local;
 mod mosquitto;
 mod mqtt_client;

@@ -33,6 +33,8 @@ pub(crate) struct Status {
     pub(crate) things: Vec<ThingInfo>,
     pub(crate) archive: Option<Archive>,
     pub(crate) subscriptions: Vec<sns::Subscription>,
+    /// The stack's jobs, newest first.
+    pub(crate) jobs: Vec<aws::jobs::Job>,
     /// Why the things' connectivity is not shown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) connectivity_note: Option<String>,
@@ -73,7 +75,15 @@ pub async fn run(
                 .unwrap_or_default();
         }
     }
+    let jobs = match &backend {
+        // An account whose jobs cannot be listed still gets the rest of the status.
+        Some(_) => crate::commands::job::stack_jobs(&clients, stack_name)
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
     let status = Status {
+        jobs,
         stack_name: stack_name.to_string(),
         region: clients.region.clone(),
         exists: backend.is_some(),
@@ -146,6 +156,24 @@ pub(crate) fn text(s: &Status) -> String {
     }
     if let Some(note) = &s.connectivity_note {
         out.push_str(&format!("{note}\n"));
+    }
+    if !s.jobs.is_empty() {
+        out.push_str(&format!("\njobs ({})\n", s.jobs.len()));
+        let rows: Vec<Vec<String>> = s
+            .jobs
+            .iter()
+            .map(|j| {
+                vec![
+                    j.job_id.clone(),
+                    j.status.clone(),
+                    crate::commands::job::progress_line(&j.progress),
+                ]
+            })
+            .collect();
+        out.push_str(&crate::printer::table(
+            &["JOB", "STATUS", "EXECUTIONS"],
+            &rows,
+        ));
     }
     out
 }

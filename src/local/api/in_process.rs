@@ -65,9 +65,8 @@ impl InProcess {
 }
 
 fn response_of(reply: Reply) -> HttpResponse {
-    let status = StatusCode::try_from(reply.status).unwrap_or_else(|_| {
-        StatusCode::try_from(500).expect("500 is a status code")
-    });
+    let status = StatusCode::try_from(reply.status)
+        .unwrap_or_else(|_| StatusCode::try_from(500).expect("500 is a status code"));
     let mut response = HttpResponse::new(status, SdkBody::from(reply.body));
     for (name, value) in reply.headers {
         if hyper::header::HeaderName::try_from(name).is_ok()
@@ -120,7 +119,9 @@ mod tests {
         load(&AwsSettings {
             endpoint_url: Some("http://api.soilctl-local.invalid".into()),
             local: Some(state),
-            http_client: Some(aws_smithy_runtime_api::client::http::SharedHttpClient::new(InProcess::new(local))),
+            http_client: Some(aws_smithy_runtime_api::client::http::SharedHttpClient::new(
+                InProcess::new(local),
+            )),
             ..Default::default()
         })
         .await
@@ -132,7 +133,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let c = clients(dir.path()).await;
         c.iot.create_thing().thing_name("s1").send().await.unwrap();
-        let thing = c.iot.describe_thing().thing_name("s1").send().await.unwrap();
+        let thing = c
+            .iot
+            .describe_thing()
+            .thing_name("s1")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(thing.thing_name(), Some("s1"));
         let missing = c
             .iot
@@ -142,7 +149,9 @@ mod tests {
             .await
             .unwrap_err();
         assert!(
-            missing.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()),
+            missing
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_not_found_exception()),
             "{missing:?}"
         );
         let bad = c.iot.create_thing().thing_name("no spaces").send().await;
@@ -162,13 +171,34 @@ mod tests {
             .send()
             .await
             .unwrap();
-        let got = c.s3.get_object().bucket("archive").key("a/b.json").send().await.unwrap();
-        assert_eq!(got.body.collect().await.unwrap().into_bytes().as_ref(), &body[..]);
-        let listed = c.s3.list_objects_v2().bucket("archive").send().await.unwrap();
+        let got =
+            c.s3.get_object()
+                .bucket("archive")
+                .key("a/b.json")
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(
+            got.body.collect().await.unwrap().into_bytes().as_ref(),
+            &body[..]
+        );
+        let listed =
+            c.s3.list_objects_v2()
+                .bucket("archive")
+                .send()
+                .await
+                .unwrap();
         assert_eq!(listed.key_count(), Some(1));
-        let missing = c.s3.list_objects_v2().bucket("nobucket").send().await.unwrap_err();
+        let missing =
+            c.s3.list_objects_v2()
+                .bucket("nobucket")
+                .send()
+                .await
+                .unwrap_err();
         assert!(
-            missing.as_service_error().is_some_and(|e| e.is_no_such_bucket()),
+            missing
+                .as_service_error()
+                .is_some_and(|e| e.is_no_such_bucket()),
             "{missing:?}"
         );
     }

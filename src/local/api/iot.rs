@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::reply::Reply;
-use super::{Request, iot_ca, iot_index, iot_policies, iot_rules, iot_security, paging};
+use super::{Request, iot_ca, iot_index, iot_jobs, iot_policies, iot_rules, iot_security, paging};
 use crate::local::control::{LOCAL_HOST, Local};
 use crate::local::registry::{Registry, RegistryError, ThingRecord};
 
@@ -30,6 +30,7 @@ pub fn handle(local: &Local, req: &Request) -> Reply {
             .or_else(|| iot_policies::handle(registry, req, &segments))
             .or_else(|| iot_ca::handle(local, req, &segments))
             .or_else(|| iot_rules::handle(registry, req, &segments))
+            .or_else(|| iot_jobs::handle(local, req, &segments))
             .or_else(|| {
                 let live = local.broker.get().is_some()
                     || crate::local::server::find_running(&local.state).is_ok();

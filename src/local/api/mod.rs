@@ -26,21 +26,22 @@
 //! module is the HTTP side.
 
 mod cloudformation;
+mod in_process;
 mod index_query;
 mod iot;
 mod iot_ca;
 mod iot_data;
 mod iot_index;
+mod iot_jobs;
 mod iot_policies;
 mod iot_rules;
 mod iot_security;
-mod in_process;
 mod lambda;
 mod logs;
 mod paging;
 mod query;
-mod reply;
-mod s3;
+pub mod reply;
+pub mod s3;
 pub mod sigv4;
 mod sns;
 

@@ -491,6 +491,7 @@ impl Connection<'_> {
             return Some(refused);
         }
         let shadow_request = super::shadow::Request::of(topic, &publish.payload);
+        let (topic_name, payload) = (topic.to_owned(), publish.payload.clone());
         let message = Message::new(publish.topic, publish.payload, publish.qos, publish.retain);
         let principal = &self.session.principal.certificate_id;
         // The PUBACK waits until the message is in the journal and the store (see `acks`).
@@ -505,6 +506,8 @@ impl Connection<'_> {
         .await;
         if let Some(request) = shadow_request {
             super::shadow::serve(self.shared, request).await;
+        } else if super::jobs::is_jobs_topic(topic_name.as_str()) {
+            super::jobs::serve(self.shared, &topic_name, &payload).await;
         }
         None
     }

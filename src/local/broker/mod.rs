@@ -12,6 +12,8 @@
 //! - `router`: who is connected and who subscribed to what; fans messages out.
 //! - `filters`: the subscription tree used by the router.
 //! - `topics`: AWS IoT's rules for topic names and filters.
+//! - `jobs`: the Jobs device API on `$aws/things/<thing>/jobs/...`, served by the service
+//!   `local up` gives (get, start-next, describe, update, notify and notify-next, events).
 //! - `shadow`: the Device Shadow service on `$aws/things/<thing>/shadow/...` (get, update,
 //!   delete, classic and named), answering on the accepted, rejected, delta and documents topics.
 //! - `event`: what the broker reports to the operator's log.
@@ -89,6 +91,7 @@ mod event;
 mod filters;
 #[doc(hidden)]
 pub mod fuzzing;
+mod jobs;
 mod limits;
 mod listener;
 mod presence;
@@ -114,6 +117,7 @@ use tokio_util::sync::CancellationToken;
 use super::gate::{Gate, Inbound};
 
 pub use event::{BrokerEvent, RefusedAt, SessionKind};
+pub use jobs::JobsService;
 pub use limits::Limits;
 pub use presence::{CONNECTED_TOPIC_PREFIX, DISCONNECTED_TOPIC_PREFIX, DisconnectReason};
 pub use shadow::{MemoryShadows, ShadowStore};
@@ -227,6 +231,8 @@ struct Shared {
     presence: presence::Versions,
     /// The Device Shadow service's store.
     shadows: shadow::Service,
+    /// The Jobs device API, when the broker was given one.
+    jobs: jobs::Slot,
     runtime: tokio::runtime::Handle,
     /// Never sent on: the broker is closed once every clone (one per task) is dropped.
     _alive: mpsc::Sender<()>,
@@ -303,6 +309,7 @@ pub async fn start_with(
         connections: AtomicUsize::new(0),
         presence: presence::Versions::default(),
         shadows: shadow::Service::default(),
+        jobs: jobs::Slot::default(),
         runtime: tokio::runtime::Handle::current(),
         _alive: alive,
     });

@@ -46,6 +46,11 @@ pub(super) fn check_topic(topic: &str) -> Result<(), String> {
             "{topic} is a reserved topic only the shadow service publishes on"
         ));
     }
+    if crate::jobs::topic::is_answer(topic) {
+        return Err(format!(
+            "{topic} is a reserved topic only the jobs service publishes on"
+        ));
+    }
     check_reserved(topic)
 }
 

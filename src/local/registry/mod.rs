@@ -13,6 +13,7 @@ mod broker_state;
 mod certificates;
 mod connectivity;
 mod error;
+mod jobs;
 mod names;
 mod policies;
 mod policy_versions;
@@ -38,6 +39,7 @@ use crate::clock::now_ms;
 
 pub use connectivity::{Connectivity, ConnectivityChange};
 pub use error::{RegistryError, Result};
+pub use jobs::JobsTx;
 pub use names::{
     ACCOUNT_ID, REGION, arn, certificate_arn, certificate_id_of, check_policy_name,
     check_rule_name, check_stack_name, check_thing_name,

@@ -144,6 +144,22 @@ ALTER TABLE ca_certificates ADD COLUMN registration_config TEXT;
 INSERT OR IGNORE INTO policy_versions (policy, version_id, document, created_ms)
     SELECT name, 1, document, created_ms FROM policies;
 "#,
+    // Version 7: AWS IoT jobs and their executions, one JSON record each (without bumping the
+    // generation: the running broker reads them per request).
+    r#"
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS job_executions (
+    job_id TEXT NOT NULL,
+    thing TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (job_id, thing)
+) STRICT;
+CREATE INDEX IF NOT EXISTS job_executions_by_thing ON job_executions(thing);
+"#,
 ];
 
 /// Writes a registry at `path` as the first soilctl left it (schema version 1), with

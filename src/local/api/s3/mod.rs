@@ -59,3 +59,30 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+/// The objects of the bucket folders, read whole: what a presigned download serves.
+#[derive(Debug, Clone)]
+pub struct ObjectFiles {
+    store: store::Store,
+}
+
+impl ObjectFiles {
+    pub fn new(buckets: std::path::PathBuf) -> ObjectFiles {
+        ObjectFiles {
+            store: store::Store::new(buckets),
+        }
+    }
+
+    /// The object's bytes; `None` when there is no such bucket or key.
+    pub async fn read(&self, bucket: &str, key: &str) -> Option<Bytes> {
+        let (store, bucket, key) = (self.store.clone(), bucket.to_owned(), key.to_owned());
+        tokio::task::spawn_blocking(move || {
+            let folder = store.bucket(&bucket).ok()?;
+            let path = store.object_path(&folder, &key).ok()?;
+            std::fs::read(path).ok().map(Bytes::from)
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+}

@@ -1,0 +1,57 @@
+//! The abort configuration: after each change to a job's executions, each criterion is checked
+//! in order; the first that trips cancels the job as CancelJob without `force` would (QUEUED
+//! executions are canceled, IN_PROGRESS ones keep running), with the service's own reason code
+//! and comment.
+
+use super::lifecycle::{self, Outcome};
+use super::model::{AbortCriterion, Execution, Job, JobStatus};
+
+/// The reason code an abort sets (AWS documents that it sets one, not its value).
+pub const ABORT_REASON_CODE: &str = "ABORT_CRITERIA_MET";
+
+/// Executed things (terminal executions) and, of them, the failures `criterion` counts.
+pub fn counts(criterion: &AbortCriterion, executions: &[Execution]) -> (u64, u64) {
+    let executed = executions.iter().filter(|e| e.status.is_terminal()).count() as u64;
+    let failed = executions
+        .iter()
+        .filter(|e| criterion.failure_type.counts(e.status))
+        .count() as u64;
+    (executed, failed)
+}
+
+/// Whether `criterion` trips: at least `minNumberOfExecutedThings` executed, and failures make
+/// at least `thresholdPercentage` percent of them.
+pub fn trips(criterion: &AbortCriterion, executions: &[Execution]) -> bool {
+    let (executed, failed) = counts(criterion, executions);
+    executed > 0
+        && executed >= criterion.min_number_of_executed_things
+        && failed as f64 * 100.0 >= criterion.threshold_percentage * executed as f64
+}
+
+/// The first criterion of an IN_PROGRESS job that trips.
+pub fn tripped<'a>(job: &'a Job, executions: &[Execution]) -> Option<&'a AbortCriterion> {
+    if job.status != JobStatus::InProgress {
+        return None;
+    }
+    job.abort.iter().find(|c| trips(c, executions))
+}
+
+/// Cancels the job if a criterion trips; `None` otherwise.
+pub fn evaluate(job: &Job, executions: &[Execution], now_secs: u64) -> Option<Outcome> {
+    let criterion = tripped(job, executions)?;
+    let (executed, failed) = counts(criterion, executions);
+    let comment = format!(
+        "Job aborted: {failed} of {executed} executed things matched failure type {} \
+         (threshold {}%)",
+        criterion.failure_type.as_str(),
+        criterion.threshold_percentage
+    );
+    Some(lifecycle::cancel_unchecked(
+        job,
+        executions,
+        false,
+        Some(ABORT_REASON_CODE),
+        Some(&comment),
+        now_secs,
+    ))
+}

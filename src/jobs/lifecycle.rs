@@ -1,0 +1,136 @@
+//! A job's own transitions: CreateJob's executions, CancelJob, DeleteJob and completion.
+
+use super::model::{Execution, ExecutionStatus, Job, JobStatus, TargetSelection};
+use super::validate::{JobError, validate_cancel, validate_job};
+
+/// A job after a transition, and the executions that changed with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub job: Job,
+    pub changes: Vec<Execution>,
+}
+
+/// CreateJob: validates `job` and makes one QUEUED, unreleased execution (number 1) per target.
+/// The job is IN_PROGRESS from `now`; the rollout releases its executions.
+pub fn create(mut job: Job, now_secs: u64) -> Result<(Job, Vec<Execution>), JobError> {
+    validate_job(&job)?;
+    job.status = JobStatus::InProgress;
+    job.created_at = now_secs;
+    job.last_updated_at = now_secs;
+    job.completed_at = None;
+    let mut seen = std::collections::HashSet::new();
+    let executions = job
+        .targets
+        .iter()
+        .filter(|t| seen.insert(t.as_str()))
+        .map(|t| Execution::queued(&job.job_id, t, 1, now_secs))
+        .collect();
+    Ok((job, executions))
+}
+
+/// CancelJob. QUEUED executions (released or not) become CANCELED; IN_PROGRESS ones too when
+/// `force` is set; terminal ones stay. A job being deleted or already completed cannot be
+/// canceled; a canceled one only once more with `force`, to cancel what was left running.
+pub fn cancel(
+    job: &Job,
+    executions: &[Execution],
+    force: bool,
+    reason_code: Option<&str>,
+    comment: Option<&str>,
+    now_secs: u64,
+) -> Result<Outcome, JobError> {
+    validate_cancel(reason_code, comment)?;
+    match job.status {
+        JobStatus::InProgress => {}
+        JobStatus::Canceled if force && !job.force_canceled => {}
+        status => {
+            return Err(JobError::InvalidRequest(format!(
+                "Job {} cannot be canceled in status {}",
+                job.job_id,
+                status.as_str()
+            )));
+        }
+    }
+    Ok(cancel_unchecked(
+        job,
+        executions,
+        force,
+        reason_code,
+        comment,
+        now_secs,
+    ))
+}
+
+/// [`cancel`] without its checks (the abort configuration cancels this way).
+pub fn cancel_unchecked(
+    job: &Job,
+    executions: &[Execution],
+    force: bool,
+    reason_code: Option<&str>,
+    comment: Option<&str>,
+    now_secs: u64,
+) -> Outcome {
+    let mut next = job.clone();
+    next.status = JobStatus::Canceled;
+    next.force_canceled |= force;
+    if reason_code.is_some() {
+        next.reason_code = reason_code.map(str::to_owned);
+    }
+    if comment.is_some() {
+        next.comment = comment.map(str::to_owned);
+    }
+    next.last_updated_at = now_secs;
+    let changes = executions
+        .iter()
+        .filter(|e| {
+            e.status == ExecutionStatus::Queued
+                || (force && e.status == ExecutionStatus::InProgress)
+        })
+        .map(|e| {
+            let mut canceled = e.clone();
+            canceled.end(ExecutionStatus::Canceled, now_secs);
+            canceled
+        })
+        .collect();
+    Outcome { job: next, changes }
+}
+
+/// DeleteJob: the job goes to DELETION_IN_PROGRESS (the caller then removes it and its
+/// executions). An IN_PROGRESS job needs `force`; a job already being deleted cannot be.
+pub fn delete(job: &Job, force: bool, now_secs: u64) -> Result<Job, JobError> {
+    match job.status {
+        JobStatus::DeletionInProgress => Err(JobError::InvalidStateTransition(format!(
+            "Job {} is already being deleted",
+            job.job_id
+        ))),
+        JobStatus::InProgress if !force => Err(JobError::InvalidStateTransition(format!(
+            "Job {} is IN_PROGRESS: deleting it needs force",
+            job.job_id
+        ))),
+        _ => {
+            let mut next = job.clone();
+            next.status = JobStatus::DeletionInProgress;
+            next.last_updated_at = now_secs;
+            Ok(next)
+        }
+    }
+}
+
+/// A SNAPSHOT job that is IN_PROGRESS and whose every target's execution is terminal becomes
+/// COMPLETED; `None` if it does not.
+pub fn complete(job: &Job, executions: &[Execution], now_secs: u64) -> Option<Job> {
+    let done = job.status == JobStatus::InProgress
+        && job.target_selection == TargetSelection::Snapshot
+        && job
+            .targets
+            .iter()
+            .all(|t| executions.iter().any(|e| &e.thing_name == t))
+        && executions.iter().all(|e| e.status.is_terminal());
+    done.then(|| {
+        let mut next = job.clone();
+        next.status = JobStatus::Completed;
+        next.completed_at = Some(now_secs);
+        next.last_updated_at = now_secs;
+        next
+    })
+}

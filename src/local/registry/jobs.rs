@@ -1,0 +1,126 @@
+//! AWS IoT jobs and their executions, one JSON record each ([`crate::jobs`] keeps the rules;
+//! this only stores). Every change runs in one immediate transaction ([`Registry::jobs_write`])
+//! so that a device's request and an operator's cancel never interleave. Job writes do not bump
+//! the registry's generation: the running broker reads them per request.
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::error::Result;
+use super::{Registry, now_ms};
+use crate::jobs::{Execution, Job};
+
+/// The jobs tables inside one transaction.
+pub struct JobsTx<'a> {
+    tx: &'a Transaction<'a>,
+}
+
+impl JobsTx<'_> {
+    pub fn job(&self, job_id: &str) -> Result<Option<Job>> {
+        let record: Option<String> = self
+            .tx
+            .query_row("SELECT record FROM jobs WHERE job_id = ?1", [job_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(record.map(|r| serde_json::from_str(&r)).transpose()?)
+    }
+
+    /// Every job, oldest first.
+    pub fn jobs(&self) -> Result<Vec<Job>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT record FROM jobs ORDER BY created_ms, job_id")?;
+        let records = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        records
+            .iter()
+            .map(|r| Ok(serde_json::from_str(r)?))
+            .collect()
+    }
+
+    pub fn put_job(&self, job: &Job) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO jobs (job_id, record, created_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (job_id) DO UPDATE SET record = excluded.record",
+            params![job.job_id, serde_json::to_string(job)?, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the job and its executions.
+    pub fn delete_job(&self, job_id: &str) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM job_executions WHERE job_id = ?1", [job_id])?;
+        self.tx
+            .execute("DELETE FROM jobs WHERE job_id = ?1", [job_id])?;
+        Ok(())
+    }
+
+    fn executions(&self, sql: &str, key: &str) -> Result<Vec<Execution>> {
+        let mut stmt = self.tx.prepare_cached(sql)?;
+        let records = stmt
+            .query_map([key], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        records
+            .iter()
+            .map(|r| Ok(serde_json::from_str(r)?))
+            .collect()
+    }
+
+    /// The job's executions, by thing name.
+    pub fn executions_of_job(&self, job_id: &str) -> Result<Vec<Execution>> {
+        self.executions(
+            "SELECT record FROM job_executions WHERE job_id = ?1 ORDER BY thing",
+            job_id,
+        )
+    }
+
+    /// The thing's executions, of every job.
+    pub fn executions_of_thing(&self, thing: &str) -> Result<Vec<Execution>> {
+        self.executions(
+            "SELECT record FROM job_executions WHERE thing = ?1 ORDER BY job_id",
+            thing,
+        )
+    }
+
+    pub fn put_execution(&self, execution: &Execution) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO job_executions (job_id, thing, record) VALUES (?1, ?2, ?3)
+             ON CONFLICT (job_id, thing) DO UPDATE SET record = excluded.record",
+            params![
+                execution.job_id,
+                execution.thing_name,
+                serde_json::to_string(execution)?
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_execution(&self, job_id: &str, thing: &str) -> Result<()> {
+        self.tx.execute(
+            "DELETE FROM job_executions WHERE job_id = ?1 AND thing = ?2",
+            params![job_id, thing],
+        )?;
+        Ok(())
+    }
+}
+
+impl Registry {
+    /// Runs `f` over the jobs tables in one immediate transaction; on an error nothing is
+    /// written.
+    pub fn jobs_write<T>(&self, f: impl FnOnce(&JobsTx<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&JobsTx { tx: &tx })?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` over the jobs tables in a read transaction.
+    pub fn jobs_read<T>(&self, f: impl FnOnce(&JobsTx<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        f(&JobsTx { tx: &tx })
+    }
+}
