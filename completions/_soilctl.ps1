@@ -48,6 +48,10 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('shadow', 'shadow', [CompletionResultType]::ParameterValue, 'Device shadows: read, update or delete a thing''s classic or named shadow')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Your own CA, for devices that register themselves on first connection (JITR)')
             [CompletionResult]::new('device-cert', 'device-cert', [CompletionResultType]::ParameterValue, 'Device certificates signed by your own CA, registered by the backend on first connection')
+            [CompletionResult]::new('signing-key', 'signing-key', [CompletionResultType]::ParameterValue, 'The stack''s code-signing key, which signs firmware images')
+            [CompletionResult]::new('firmware', 'firmware', [CompletionResultType]::ParameterValue, 'Firmware images: publish (signed, into the stack''s firmware bucket) and list')
+            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'AWS IoT Jobs: firmware rollouts to devices, followed live')
+            [CompletionResult]::new('file', 'file', [CompletionResultType]::ParameterValue, 'Files for one device only, encrypted to its certificate''s key and delivered by a job')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -369,6 +373,8 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--key-algorithm', '--key-algorithm', [CompletionResultType]::ParameterName, 'Key algorithm for devices that have to be created')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Highest rate of calls per AWS IoT API, per second, when creating devices')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA that issues the --jitr devices'' certificates [default: ~/.local/share/soilctl/ca]')
+            [CompletionResult]::new('--tamper-rate', '--tamper-rate', [CompletionResultType]::ParameterName, 'Corrupt this share of the devices'' job downloads (such as 10%), so that failed executions and a job''s abort criteria can be seen')
+            [CompletionResult]::new('--signing-dir', '--signing-dir', [CompletionResultType]::ParameterName, 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]')
             [CompletionResult]::new('--mqtt-endpoint', '--mqtt-endpoint', [CompletionResultType]::ParameterName, 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)')
             [CompletionResult]::new('--mqtt-ca', '--mqtt-ca', [CompletionResultType]::ParameterName, 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
@@ -743,6 +749,352 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
         'soilctl;device-cert;help;help' {
             break
         }
+        'soilctl;signing-key' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make the stack''s code-signing key (ECDSA P-256, kept here, 0600) and its certificate')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;signing-key;create' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--signing-dir', '--signing-dir', [CompletionResultType]::ParameterName, 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key (images signed with the old one no longer verify on devices given the new certificate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;signing-key;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make the stack''s code-signing key (ECDSA P-256, kept here, 0600) and its certificate')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;signing-key;help;create' {
+            break
+        }
+        'soilctl;signing-key;help;help' {
+            break
+        }
+        'soilctl;firmware' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Put a firmware image into the stack''s firmware bucket, signed with the stack''s key')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the published firmware versions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;firmware;publish' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Its version, such as 1.4.0 (published once)')
+            [CompletionResult]::new('--signing-dir', '--signing-dir', [CompletionResultType]::ParameterName, 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'soilctl;firmware;list' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;firmware;help' {
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Put a firmware image into the stack''s firmware bucket, signed with the stack''s key')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the published firmware versions')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;firmware;help;publish' {
+            break
+        }
+        'soilctl;firmware;help;list' {
+            break
+        }
+        'soilctl;firmware;help;help' {
+            break
+        }
+        'soilctl;job' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Roll a firmware version out to the stack''s things as an AWS IoT job')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stack''s jobs')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one job and its executions')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow a job''s executions live until it completes')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a job: queued executions are canceled (with --force, those in progress too)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a job and its executions (--force for one still in progress)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;job;create' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--firmware', '--firmware', [CompletionResultType]::ParameterName, 'The firmware version to install (see `firmware publish`)')
+            [CompletionResult]::new('--thing', '--thing', [CompletionResultType]::ParameterName, 'A thing to update (repeat for more)')
+            [CompletionResult]::new('--job-id', '--job-id', [CompletionResultType]::ParameterName, 'The job''s id [default: firmware-<version>-<time>]')
+            [CompletionResult]::new('--rollout-rate', '--rollout-rate', [CompletionResultType]::ParameterName, 'At most this many devices notified a minute (1 to 1000) [default: all at once]')
+            [CompletionResult]::new('--abort-after', '--abort-after', [CompletionResultType]::ParameterName, 'Cancel the job once this share of the finished executions failed, such as 20%')
+            [CompletionResult]::new('--min-executed', '--min-executed', [CompletionResultType]::ParameterName, 'How many executions must have finished before --abort-after applies')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'An execution still in progress this long after it started times out (1m to 7d)')
+            [CompletionResult]::new('--url-expiry', '--url-expiry', [CompletionResultType]::ParameterName, 'How long a device''s download URL is valid (1m to 1h)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every thing of the stack')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;job;list' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;job;show' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;job;watch' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two looks at the job')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;job;cancel' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Also executions in progress (the device may be mid-install)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;job;delete' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Also executions in progress (the device may be mid-install)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;job;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Roll a firmware version out to the stack''s things as an AWS IoT job')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stack''s jobs')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one job and its executions')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow a job''s executions live until it completes')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a job: queued executions are canceled (with --force, those in progress too)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a job and its executions (--force for one still in progress)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;job;help;create' {
+            break
+        }
+        'soilctl;job;help;list' {
+            break
+        }
+        'soilctl;job;help;show' {
+            break
+        }
+        'soilctl;job;help;watch' {
+            break
+        }
+        'soilctl;job;help;cancel' {
+            break
+        }
+        'soilctl;job;help;delete' {
+            break
+        }
+        'soilctl;job;help;help' {
+            break
+        }
+        'soilctl;file' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a file that only one device can read: encrypted to its certificate''s key, delivered by a job')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;file;send' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--url-expiry', '--url-expiry', [CompletionResultType]::ParameterName, 'How long the device''s download URL is valid (1m to 1h)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;file;help' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a file that only one device can read: encrypted to its certificate''s key, delivered by a job')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;file;help;send' {
+            break
+        }
+        'soilctl;file;help;help' {
+            break
+        }
         'soilctl;help' {
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Create or update the backend stack through a change set, with live progress')
             [CompletionResult]::new('thing', 'thing', [CompletionResultType]::ParameterValue, 'Per-device identities: things, certificates and keys made on this machine')
@@ -757,6 +1109,10 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('shadow', 'shadow', [CompletionResultType]::ParameterValue, 'Device shadows: read, update or delete a thing''s classic or named shadow')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Your own CA, for devices that register themselves on first connection (JITR)')
             [CompletionResult]::new('device-cert', 'device-cert', [CompletionResultType]::ParameterValue, 'Device certificates signed by your own CA, registered by the backend on first connection')
+            [CompletionResult]::new('signing-key', 'signing-key', [CompletionResultType]::ParameterValue, 'The stack''s code-signing key, which signs firmware images')
+            [CompletionResult]::new('firmware', 'firmware', [CompletionResultType]::ParameterValue, 'Firmware images: publish (signed, into the stack''s firmware bucket) and list')
+            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'AWS IoT Jobs: firmware rollouts to devices, followed live')
+            [CompletionResult]::new('file', 'file', [CompletionResultType]::ParameterValue, 'Files for one device only, encrypted to its certificate''s key and delivered by a job')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -857,6 +1213,58 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             break
         }
         'soilctl;help;device-cert;issue' {
+            break
+        }
+        'soilctl;help;signing-key' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make the stack''s code-signing key (ECDSA P-256, kept here, 0600) and its certificate')
+            break
+        }
+        'soilctl;help;signing-key;create' {
+            break
+        }
+        'soilctl;help;firmware' {
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Put a firmware image into the stack''s firmware bucket, signed with the stack''s key')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the published firmware versions')
+            break
+        }
+        'soilctl;help;firmware;publish' {
+            break
+        }
+        'soilctl;help;firmware;list' {
+            break
+        }
+        'soilctl;help;job' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Roll a firmware version out to the stack''s things as an AWS IoT job')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stack''s jobs')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one job and its executions')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow a job''s executions live until it completes')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a job: queued executions are canceled (with --force, those in progress too)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a job and its executions (--force for one still in progress)')
+            break
+        }
+        'soilctl;help;job;create' {
+            break
+        }
+        'soilctl;help;job;list' {
+            break
+        }
+        'soilctl;help;job;show' {
+            break
+        }
+        'soilctl;help;job;watch' {
+            break
+        }
+        'soilctl;help;job;cancel' {
+            break
+        }
+        'soilctl;help;job;delete' {
+            break
+        }
+        'soilctl;help;file' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a file that only one device can read: encrypted to its certificate''s key, delivered by a job')
+            break
+        }
+        'soilctl;help;file;send' {
             break
         }
         'soilctl;help;help' {

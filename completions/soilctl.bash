@@ -31,8 +31,17 @@ _soilctl() {
             soilctl,doctor)
                 cmd="soilctl__subcmd__doctor"
                 ;;
+            soilctl,file)
+                cmd="soilctl__subcmd__file"
+                ;;
+            soilctl,firmware)
+                cmd="soilctl__subcmd__firmware"
+                ;;
             soilctl,help)
                 cmd="soilctl__subcmd__help"
+                ;;
+            soilctl,job)
+                cmd="soilctl__subcmd__job"
                 ;;
             soilctl,local)
                 cmd="soilctl__subcmd__local"
@@ -42,6 +51,9 @@ _soilctl() {
                 ;;
             soilctl,shadow)
                 cmd="soilctl__subcmd__shadow"
+                ;;
+            soilctl,signing-key)
+                cmd="soilctl__subcmd__signing__subcmd__key"
                 ;;
             soilctl,simulate)
                 cmd="soilctl__subcmd__simulate"
@@ -100,6 +112,36 @@ _soilctl() {
             soilctl__subcmd__device__subcmd__cert__subcmd__help,issue)
                 cmd="soilctl__subcmd__device__subcmd__cert__subcmd__help__subcmd__issue"
                 ;;
+            soilctl__subcmd__file,help)
+                cmd="soilctl__subcmd__file__subcmd__help"
+                ;;
+            soilctl__subcmd__file,send)
+                cmd="soilctl__subcmd__file__subcmd__send"
+                ;;
+            soilctl__subcmd__file__subcmd__help,help)
+                cmd="soilctl__subcmd__file__subcmd__help__subcmd__help"
+                ;;
+            soilctl__subcmd__file__subcmd__help,send)
+                cmd="soilctl__subcmd__file__subcmd__help__subcmd__send"
+                ;;
+            soilctl__subcmd__firmware,help)
+                cmd="soilctl__subcmd__firmware__subcmd__help"
+                ;;
+            soilctl__subcmd__firmware,list)
+                cmd="soilctl__subcmd__firmware__subcmd__list"
+                ;;
+            soilctl__subcmd__firmware,publish)
+                cmd="soilctl__subcmd__firmware__subcmd__publish"
+                ;;
+            soilctl__subcmd__firmware__subcmd__help,help)
+                cmd="soilctl__subcmd__firmware__subcmd__help__subcmd__help"
+                ;;
+            soilctl__subcmd__firmware__subcmd__help,list)
+                cmd="soilctl__subcmd__firmware__subcmd__help__subcmd__list"
+                ;;
+            soilctl__subcmd__firmware__subcmd__help,publish)
+                cmd="soilctl__subcmd__firmware__subcmd__help__subcmd__publish"
+                ;;
             soilctl__subcmd__help,ca)
                 cmd="soilctl__subcmd__help__subcmd__ca"
                 ;;
@@ -115,8 +157,17 @@ _soilctl() {
             soilctl__subcmd__help,doctor)
                 cmd="soilctl__subcmd__help__subcmd__doctor"
                 ;;
+            soilctl__subcmd__help,file)
+                cmd="soilctl__subcmd__help__subcmd__file"
+                ;;
+            soilctl__subcmd__help,firmware)
+                cmd="soilctl__subcmd__help__subcmd__firmware"
+                ;;
             soilctl__subcmd__help,help)
                 cmd="soilctl__subcmd__help__subcmd__help"
+                ;;
+            soilctl__subcmd__help,job)
+                cmd="soilctl__subcmd__help__subcmd__job"
                 ;;
             soilctl__subcmd__help,local)
                 cmd="soilctl__subcmd__help__subcmd__local"
@@ -126,6 +177,9 @@ _soilctl() {
                 ;;
             soilctl__subcmd__help,shadow)
                 cmd="soilctl__subcmd__help__subcmd__shadow"
+                ;;
+            soilctl__subcmd__help,signing-key)
+                cmd="soilctl__subcmd__help__subcmd__signing__subcmd__key"
                 ;;
             soilctl__subcmd__help,simulate)
                 cmd="soilctl__subcmd__help__subcmd__simulate"
@@ -157,6 +211,33 @@ _soilctl() {
             soilctl__subcmd__help__subcmd__device__subcmd__cert,issue)
                 cmd="soilctl__subcmd__help__subcmd__device__subcmd__cert__subcmd__issue"
                 ;;
+            soilctl__subcmd__help__subcmd__file,send)
+                cmd="soilctl__subcmd__help__subcmd__file__subcmd__send"
+                ;;
+            soilctl__subcmd__help__subcmd__firmware,list)
+                cmd="soilctl__subcmd__help__subcmd__firmware__subcmd__list"
+                ;;
+            soilctl__subcmd__help__subcmd__firmware,publish)
+                cmd="soilctl__subcmd__help__subcmd__firmware__subcmd__publish"
+                ;;
+            soilctl__subcmd__help__subcmd__job,cancel)
+                cmd="soilctl__subcmd__help__subcmd__job__subcmd__cancel"
+                ;;
+            soilctl__subcmd__help__subcmd__job,create)
+                cmd="soilctl__subcmd__help__subcmd__job__subcmd__create"
+                ;;
+            soilctl__subcmd__help__subcmd__job,delete)
+                cmd="soilctl__subcmd__help__subcmd__job__subcmd__delete"
+                ;;
+            soilctl__subcmd__help__subcmd__job,list)
+                cmd="soilctl__subcmd__help__subcmd__job__subcmd__list"
+                ;;
+            soilctl__subcmd__help__subcmd__job,show)
+                cmd="soilctl__subcmd__help__subcmd__job__subcmd__show"
+                ;;
+            soilctl__subcmd__help__subcmd__job,watch)
+                cmd="soilctl__subcmd__help__subcmd__job__subcmd__watch"
+                ;;
             soilctl__subcmd__help__subcmd__local,env)
                 cmd="soilctl__subcmd__help__subcmd__local__subcmd__env"
                 ;;
@@ -175,6 +256,9 @@ _soilctl() {
             soilctl__subcmd__help__subcmd__shadow,update)
                 cmd="soilctl__subcmd__help__subcmd__shadow__subcmd__update"
                 ;;
+            soilctl__subcmd__help__subcmd__signing__subcmd__key,create)
+                cmd="soilctl__subcmd__help__subcmd__signing__subcmd__key__subcmd__create"
+                ;;
             soilctl__subcmd__help__subcmd__thing,create)
                 cmd="soilctl__subcmd__help__subcmd__thing__subcmd__create"
                 ;;
@@ -186,6 +270,48 @@ _soilctl() {
                 ;;
             soilctl__subcmd__help__subcmd__thing,show)
                 cmd="soilctl__subcmd__help__subcmd__thing__subcmd__show"
+                ;;
+            soilctl__subcmd__job,cancel)
+                cmd="soilctl__subcmd__job__subcmd__cancel"
+                ;;
+            soilctl__subcmd__job,create)
+                cmd="soilctl__subcmd__job__subcmd__create"
+                ;;
+            soilctl__subcmd__job,delete)
+                cmd="soilctl__subcmd__job__subcmd__delete"
+                ;;
+            soilctl__subcmd__job,help)
+                cmd="soilctl__subcmd__job__subcmd__help"
+                ;;
+            soilctl__subcmd__job,list)
+                cmd="soilctl__subcmd__job__subcmd__list"
+                ;;
+            soilctl__subcmd__job,show)
+                cmd="soilctl__subcmd__job__subcmd__show"
+                ;;
+            soilctl__subcmd__job,watch)
+                cmd="soilctl__subcmd__job__subcmd__watch"
+                ;;
+            soilctl__subcmd__job__subcmd__help,cancel)
+                cmd="soilctl__subcmd__job__subcmd__help__subcmd__cancel"
+                ;;
+            soilctl__subcmd__job__subcmd__help,create)
+                cmd="soilctl__subcmd__job__subcmd__help__subcmd__create"
+                ;;
+            soilctl__subcmd__job__subcmd__help,delete)
+                cmd="soilctl__subcmd__job__subcmd__help__subcmd__delete"
+                ;;
+            soilctl__subcmd__job__subcmd__help,help)
+                cmd="soilctl__subcmd__job__subcmd__help__subcmd__help"
+                ;;
+            soilctl__subcmd__job__subcmd__help,list)
+                cmd="soilctl__subcmd__job__subcmd__help__subcmd__list"
+                ;;
+            soilctl__subcmd__job__subcmd__help,show)
+                cmd="soilctl__subcmd__job__subcmd__help__subcmd__show"
+                ;;
+            soilctl__subcmd__job__subcmd__help,watch)
+                cmd="soilctl__subcmd__job__subcmd__help__subcmd__watch"
                 ;;
             soilctl__subcmd__local,env)
                 cmd="soilctl__subcmd__local__subcmd__env"
@@ -241,6 +367,18 @@ _soilctl() {
             soilctl__subcmd__shadow__subcmd__help,update)
                 cmd="soilctl__subcmd__shadow__subcmd__help__subcmd__update"
                 ;;
+            soilctl__subcmd__signing__subcmd__key,create)
+                cmd="soilctl__subcmd__signing__subcmd__key__subcmd__create"
+                ;;
+            soilctl__subcmd__signing__subcmd__key,help)
+                cmd="soilctl__subcmd__signing__subcmd__key__subcmd__help"
+                ;;
+            soilctl__subcmd__signing__subcmd__key__subcmd__help,create)
+                cmd="soilctl__subcmd__signing__subcmd__key__subcmd__help__subcmd__create"
+                ;;
+            soilctl__subcmd__signing__subcmd__key__subcmd__help,help)
+                cmd="soilctl__subcmd__signing__subcmd__key__subcmd__help__subcmd__help"
+                ;;
             soilctl__subcmd__thing,create)
                 cmd="soilctl__subcmd__thing__subcmd__create"
                 ;;
@@ -278,7 +416,7 @@ _soilctl() {
 
     case "${cmd}" in
         soilctl)
-            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help"
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,8 +999,300 @@ _soilctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        soilctl__subcmd__file)
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version send help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__file__subcmd__help)
+            opts="send help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__file__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__file__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__file__subcmd__send)
+            opts="-q -v -h -V --stack-name --url-expiry --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url-expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__firmware)
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version publish list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__firmware__subcmd__help)
+            opts="publish list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__firmware__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__firmware__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__firmware__subcmd__help__subcmd__publish)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__firmware__subcmd__list)
+            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__firmware__subcmd__publish)
+            opts="-q -v -h --stack-name --version --signing-dir --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signing-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         soilctl__subcmd__help)
-            opts="deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help"
+            opts="deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,9 +1445,177 @@ _soilctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        soilctl__subcmd__help__subcmd__file)
+            opts="send"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__file__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__firmware)
+            opts="publish list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__firmware__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__firmware__subcmd__publish)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         soilctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__job)
+            opts="create list show watch cancel delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__job__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__job__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__job__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__job__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__job__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__job__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1155,6 +1753,34 @@ _soilctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        soilctl__subcmd__help__subcmd__signing__subcmd__key)
+            opts="create"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__help__subcmd__signing__subcmd__key__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         soilctl__subcmd__help__subcmd__simulate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1274,6 +1900,420 @@ _soilctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job)
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version create list show watch cancel delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__cancel)
+            opts="-q -v -h -V --stack-name --force --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__create)
+            opts="-q -v -h -V --stack-name --firmware --thing --all --job-id --rollout-rate --abort-after --min-executed --timeout --url-expiry --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --firmware)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --thing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --job-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rollout-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --abort-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-executed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url-expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__delete)
+            opts="-q -v -h -V --stack-name --force --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__help)
+            opts="create list show watch cancel delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__list)
+            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__show)
+            opts="-q -v -h -V --stack-name --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__job__subcmd__watch)
+            opts="-q -v -h -V --stack-name --timeout --interval --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1835,8 +2875,126 @@ _soilctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        soilctl__subcmd__signing__subcmd__key)
+            opts="-q -v -h -V --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version create help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__signing__subcmd__key__subcmd__create)
+            opts="-q -v -h -V --stack-name --force --signing-dir --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signing-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__signing__subcmd__key__subcmd__help)
+            opts="create help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__signing__subcmd__key__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        soilctl__subcmd__signing__subcmd__key__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         soilctl__subcmd__simulate)
-            opts="-q -v -h -V --stack-name --devices --prefix --interval --sleep --duration --count --qos --threshold --seed --ramp --devices-dir --key-algorithm --rate --jitr --ca --mqtt-endpoint --mqtt-ca --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            opts="-q -v -h -V --stack-name --devices --prefix --interval --sleep --duration --count --qos --threshold --seed --ramp --devices-dir --key-algorithm --rate --jitr --ca --tamper-rate --signing-dir --mqtt-endpoint --mqtt-ca --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1899,6 +3057,14 @@ _soilctl() {
                     return 0
                     ;;
                 --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tamper-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signing-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

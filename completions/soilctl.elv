@@ -45,6 +45,10 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand shadow 'Device shadows: read, update or delete a thing''s classic or named shadow'
             cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
             cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
+            cand signing-key 'The stack''s code-signing key, which signs firmware images'
+            cand firmware 'Firmware images: publish (signed, into the stack''s firmware bucket) and list'
+            cand job 'AWS IoT Jobs: firmware rollouts to devices, followed live'
+            cand file 'Files for one device only, encrypted to its certificate''s key and delivered by a job'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'soilctl;deploy'= {
@@ -340,6 +344,8 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --key-algorithm 'Key algorithm for devices that have to be created'
             cand --rate 'Highest rate of calls per AWS IoT API, per second, when creating devices'
             cand --ca 'The CA that issues the --jitr devices'' certificates [default: ~/.local/share/soilctl/ca]'
+            cand --tamper-rate 'Corrupt this share of the devices'' job downloads (such as 10%), so that failed executions and a job''s abort criteria can be seen'
+            cand --signing-dir 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]'
             cand --mqtt-endpoint 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)'
             cand --mqtt-ca 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
@@ -684,6 +690,320 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         }
         &'soilctl;device-cert;help;help'= {
         }
+        &'soilctl;signing-key'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Make the stack''s code-signing key (ECDSA P-256, kept here, 0600) and its certificate'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;signing-key;create'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --signing-dir 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand --force 'Replace an existing key (images signed with the old one no longer verify on devices given the new certificate)'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;signing-key;help'= {
+            cand create 'Make the stack''s code-signing key (ECDSA P-256, kept here, 0600) and its certificate'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;signing-key;help;create'= {
+        }
+        &'soilctl;signing-key;help;help'= {
+        }
+        &'soilctl;firmware'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand publish 'Put a firmware image into the stack''s firmware bucket, signed with the stack''s key'
+            cand list 'List the published firmware versions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;firmware;publish'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --version 'Its version, such as 1.4.0 (published once)'
+            cand --signing-dir 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'soilctl;firmware;list'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;firmware;help'= {
+            cand publish 'Put a firmware image into the stack''s firmware bucket, signed with the stack''s key'
+            cand list 'List the published firmware versions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;firmware;help;publish'= {
+        }
+        &'soilctl;firmware;help;list'= {
+        }
+        &'soilctl;firmware;help;help'= {
+        }
+        &'soilctl;job'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Roll a firmware version out to the stack''s things as an AWS IoT job'
+            cand list 'List the stack''s jobs'
+            cand show 'Show one job and its executions'
+            cand watch 'Follow a job''s executions live until it completes'
+            cand cancel 'Cancel a job: queued executions are canceled (with --force, those in progress too)'
+            cand delete 'Delete a job and its executions (--force for one still in progress)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;job;create'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --firmware 'The firmware version to install (see `firmware publish`)'
+            cand --thing 'A thing to update (repeat for more)'
+            cand --job-id 'The job''s id [default: firmware-<version>-<time>]'
+            cand --rollout-rate 'At most this many devices notified a minute (1 to 1000) [default: all at once]'
+            cand --abort-after 'Cancel the job once this share of the finished executions failed, such as 20%'
+            cand --min-executed 'How many executions must have finished before --abort-after applies'
+            cand --timeout 'An execution still in progress this long after it started times out (1m to 7d)'
+            cand --url-expiry 'How long a device''s download URL is valid (1m to 1h)'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand --all 'Every thing of the stack'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;job;list'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;job;show'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;job;watch'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --timeout 'Give up after this long'
+            cand --interval 'Time between two looks at the job'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;job;cancel'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand --force 'Also executions in progress (the device may be mid-install)'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;job;delete'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand --force 'Also executions in progress (the device may be mid-install)'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;job;help'= {
+            cand create 'Roll a firmware version out to the stack''s things as an AWS IoT job'
+            cand list 'List the stack''s jobs'
+            cand show 'Show one job and its executions'
+            cand watch 'Follow a job''s executions live until it completes'
+            cand cancel 'Cancel a job: queued executions are canceled (with --force, those in progress too)'
+            cand delete 'Delete a job and its executions (--force for one still in progress)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;job;help;create'= {
+        }
+        &'soilctl;job;help;list'= {
+        }
+        &'soilctl;job;help;show'= {
+        }
+        &'soilctl;job;help;watch'= {
+        }
+        &'soilctl;job;help;cancel'= {
+        }
+        &'soilctl;job;help;delete'= {
+        }
+        &'soilctl;job;help;help'= {
+        }
+        &'soilctl;file'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand send 'Send a file that only one device can read: encrypted to its certificate''s key, delivered by a job'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;file;send'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --url-expiry 'How long the device''s download URL is valid (1m to 1h)'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;file;help'= {
+            cand send 'Send a file that only one device can read: encrypted to its certificate''s key, delivered by a job'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;file;help;send'= {
+        }
+        &'soilctl;file;help;help'= {
+        }
         &'soilctl;help'= {
             cand deploy 'Create or update the backend stack through a change set, with live progress'
             cand thing 'Per-device identities: things, certificates and keys made on this machine'
@@ -698,6 +1018,10 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand shadow 'Device shadows: read, update or delete a thing''s classic or named shadow'
             cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
             cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
+            cand signing-key 'The stack''s code-signing key, which signs firmware images'
+            cand firmware 'Firmware images: publish (signed, into the stack''s firmware bucket) and list'
+            cand job 'AWS IoT Jobs: firmware rollouts to devices, followed live'
+            cand file 'Files for one device only, encrypted to its certificate''s key and delivered by a job'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'soilctl;help;deploy'= {
@@ -770,6 +1094,44 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand issue 'Make a device key and a certificate signed by your CA, with the thing name as CN'
         }
         &'soilctl;help;device-cert;issue'= {
+        }
+        &'soilctl;help;signing-key'= {
+            cand create 'Make the stack''s code-signing key (ECDSA P-256, kept here, 0600) and its certificate'
+        }
+        &'soilctl;help;signing-key;create'= {
+        }
+        &'soilctl;help;firmware'= {
+            cand publish 'Put a firmware image into the stack''s firmware bucket, signed with the stack''s key'
+            cand list 'List the published firmware versions'
+        }
+        &'soilctl;help;firmware;publish'= {
+        }
+        &'soilctl;help;firmware;list'= {
+        }
+        &'soilctl;help;job'= {
+            cand create 'Roll a firmware version out to the stack''s things as an AWS IoT job'
+            cand list 'List the stack''s jobs'
+            cand show 'Show one job and its executions'
+            cand watch 'Follow a job''s executions live until it completes'
+            cand cancel 'Cancel a job: queued executions are canceled (with --force, those in progress too)'
+            cand delete 'Delete a job and its executions (--force for one still in progress)'
+        }
+        &'soilctl;help;job;create'= {
+        }
+        &'soilctl;help;job;list'= {
+        }
+        &'soilctl;help;job;show'= {
+        }
+        &'soilctl;help;job;watch'= {
+        }
+        &'soilctl;help;job;cancel'= {
+        }
+        &'soilctl;help;job;delete'= {
+        }
+        &'soilctl;help;file'= {
+            cand send 'Send a file that only one device can read: encrypted to its certificate''s key, delivered by a job'
+        }
+        &'soilctl;help;file;send'= {
         }
         &'soilctl;help;help'= {
         }

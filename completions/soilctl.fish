@@ -48,6 +48,10 @@ complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "doctor" -d 'Why a d
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "shadow" -d 'Device shadows: read, update or delete a thing\'s classic or named shadow'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "ca" -d 'Your own CA, for devices that register themselves on first connection (JITR)'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "device-cert" -d 'Device certificates signed by your own CA, registered by the backend on first connection'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "signing-key" -d 'The stack\'s code-signing key, which signs firmware images'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "firmware" -d 'Firmware images: publish (signed, into the stack\'s firmware bucket) and list'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "job" -d 'AWS IoT Jobs: firmware rollouts to devices, followed live'
+complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "file" -d 'Files for one device only, encrypted to its certificate\'s key and delivered by a job'
 complete -c soilctl -n "__fish_soilctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l stack-name -d 'Name of the CloudFormation stack' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand deploy" -l email -d 'Address that receives humidity alerts (required for a new stack)' -r
@@ -258,6 +262,8 @@ ecdsa-p384\t'ECDSA with the NIST P-384 curve'
 rsa2048\t'RSA, 2048 bits'"
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l rate -d 'Highest rate of calls per AWS IoT API, per second, when creating devices' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l ca -d 'The CA that issues the --jitr devices\' certificates [default: ~/.local/share/soilctl/ca]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l tamper-rate -d 'Corrupt this share of the devices\' job downloads (such as 10%), so that failed executions and a job\'s abort criteria can be seen' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l signing-dir -d 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l mqtt-endpoint -d 'Connect to this MQTT endpoint (HOST:PORT) instead of the account\'s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l mqtt-ca -d 'Trust this CA file for the MQTT server\'s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend\'s CA locally]' -r -F
 complete -c soilctl -n "__fish_soilctl_using_subcommand simulate" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
@@ -497,20 +503,233 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from issue" -s V -l version -d 'Print version'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Make a device key and a certificate signed by your CA, with the thing name as CN'
 complete -c soilctl -n "__fish_soilctl_using_subcommand device-cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "simulate" -d 'A fleet of simulated soil sensors, each with its own identity and connection'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "doctor" -d 'Why a device cannot connect or publish: a checklist of its certificate and policies'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "shadow" -d 'Device shadows: read, update or delete a thing\'s classic or named shadow'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "ca" -d 'Your own CA, for devices that register themselves on first connection (JITR)'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "device-cert" -d 'Device certificates signed by your own CA, registered by the backend on first connection'
-complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Make the stack\'s code-signing key (ECDSA P-256, kept here, 0600) and its certificate'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l signing-dir -d 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l force -d 'Replace an existing key (images signed with the old one no longer verify on devices given the new certificate)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from help" -f -a "create" -d 'Make the stack\'s code-signing key (ECDSA P-256, kept here, 0600) and its certificate'
+complete -c soilctl -n "__fish_soilctl_using_subcommand signing-key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -f -a "publish" -d 'Put a firmware image into the stack\'s firmware bucket, signed with the stack\'s key'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -f -a "list" -d 'List the published firmware versions'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and not __fish_seen_subcommand_from publish list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l version -d 'Its version, such as 1.4.0 (published once)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l signing-dir -d 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from publish" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from help" -f -a "publish" -d 'Put a firmware image into the stack\'s firmware bucket, signed with the stack\'s key'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the published firmware versions'
+complete -c soilctl -n "__fish_soilctl_using_subcommand firmware; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -f -a "create" -d 'Roll a firmware version out to the stack\'s things as an AWS IoT job'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -f -a "list" -d 'List the stack\'s jobs'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -f -a "show" -d 'Show one job and its executions'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -f -a "watch" -d 'Follow a job\'s executions live until it completes'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -f -a "cancel" -d 'Cancel a job: queued executions are canceled (with --force, those in progress too)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -f -a "delete" -d 'Delete a job and its executions (--force for one still in progress)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and not __fish_seen_subcommand_from create list show watch cancel delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l firmware -d 'The firmware version to install (see `firmware publish`)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l thing -d 'A thing to update (repeat for more)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l job-id -d 'The job\'s id [default: firmware-<version>-<time>]' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l rollout-rate -d 'At most this many devices notified a minute (1 to 1000) [default: all at once]' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l abort-after -d 'Cancel the job once this share of the finished executions failed, such as 20%' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l min-executed -d 'How many executions must have finished before --abort-after applies' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l timeout -d 'An execution still in progress this long after it started times out (1m to 7d)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l url-expiry -d 'How long a device\'s download URL is valid (1m to 1h)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l all -d 'Every thing of the stack'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l timeout -d 'Give up after this long' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l interval -d 'Time between two looks at the job' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -l force -d 'Also executions in progress (the device may be mid-install)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -l force -d 'Also executions in progress (the device may be mid-install)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "create" -d 'Roll a firmware version out to the stack\'s things as an AWS IoT job'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stack\'s jobs'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one job and its executions'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Follow a job\'s executions live until it completes'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel a job: queued executions are canceled (with --force, those in progress too)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a job and its executions (--force for one still in progress)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -f -a "send" -d 'Send a file that only one device can read: encrypted to its certificate\'s key, delivered by a job'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and not __fish_seen_subcommand_from send help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -l stack-name -d 'Name of the CloudFormation stack' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -l url-expiry -d 'How long the device\'s download URL is valid (1m to 1h)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -l profile -d 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -l region -d 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile\'s region)' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -l endpoint-url -d 'Send every AWS API call to this endpoint instead of AWS\'s' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -l output -d 'How to print results on stdout' -r -f -a "text\t'Readable text'
+json\t'One JSON document on stdout'"
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -l state-dir -d 'State directory of the local backend [default: ~/.local/state/soilctl/local]' -r -F
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print less on stderr (twice: only errors)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Print more on stderr (each AWS call with -vv)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -l local -d 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`\'s, else one served in this process)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send a file that only one device can read: encrypted to its certificate\'s key, delivered by a job'
+complete -c soilctl -n "__fish_soilctl_using_subcommand file; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "deploy" -d 'Create or update the backend stack through a change set, with live progress'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "thing" -d 'Per-device identities: things, certificates and keys made on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "status" -d 'The stack, its outputs, the devices and their certificates, and the archive'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "rules" -d 'Evaluate topic rules offline (IoT SQL), with no AWS account and no backend'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "local" -d 'Run the embedded local backend (MQTT broker, rules, bucket, alerts) on this machine'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "simulate" -d 'A fleet of simulated soil sensors, each with its own identity and connection'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "tail" -d 'Live telemetry, like the AWS console\'s MQTT test client (or a live chart)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "demo" -d 'The whole story offline in one command: backend, stack, devices, telemetry, alerts, teardown'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "teardown" -d 'Remove everything the stack and soilctl created, and check that nothing is left'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "doctor" -d 'Why a device cannot connect or publish: a checklist of its certificate and policies'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "shadow" -d 'Device shadows: read, update or delete a thing\'s classic or named shadow'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "ca" -d 'Your own CA, for devices that register themselves on first connection (JITR)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "device-cert" -d 'Device certificates signed by your own CA, registered by the backend on first connection'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "signing-key" -d 'The stack\'s code-signing key, which signs firmware images'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "firmware" -d 'Firmware images: publish (signed, into the stack\'s firmware bucket) and list'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "job" -d 'AWS IoT Jobs: firmware rollouts to devices, followed live'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "file" -d 'Files for one device only, encrypted to its certificate\'s key and delivered by a job'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and not __fish_seen_subcommand_from deploy thing status rules local simulate tail demo teardown doctor shadow ca device-cert signing-key firmware job file help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "create" -d 'Create things, each with a key made here, a certificate from AWS IoT and the device policy'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "list" -d 'List the things this stack manages'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from thing" -f -a "show" -d 'Show one thing, its certificates and their policies'
@@ -526,3 +745,13 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_su
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "list" -d 'List the registered CA certificates'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from ca" -f -a "delete" -d 'Deactivate and delete a registered CA certificate'
 complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from device-cert" -f -a "issue" -d 'Make a device key and a certificate signed by your CA, with the thing name as CN'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from signing-key" -f -a "create" -d 'Make the stack\'s code-signing key (ECDSA P-256, kept here, 0600) and its certificate'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from firmware" -f -a "publish" -d 'Put a firmware image into the stack\'s firmware bucket, signed with the stack\'s key'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from firmware" -f -a "list" -d 'List the published firmware versions'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "create" -d 'Roll a firmware version out to the stack\'s things as an AWS IoT job'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "list" -d 'List the stack\'s jobs'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "show" -d 'Show one job and its executions'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "watch" -d 'Follow a job\'s executions live until it completes'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "cancel" -d 'Cancel a job: queued executions are canceled (with --force, those in progress too)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "delete" -d 'Delete a job and its executions (--force for one still in progress)'
+complete -c soilctl -n "__fish_soilctl_using_subcommand help; and __fish_seen_subcommand_from file" -f -a "send" -d 'Send a file that only one device can read: encrypted to its certificate\'s key, delivered by a job'

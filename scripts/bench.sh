@@ -13,7 +13,9 @@
 #     BENCH_TAIL_MESSAGES, BENCH_TAIL_RATE, BENCH_DIR).
 #   - `bash scripts/bench.sh api`: `thing create --count N` against moto and against the local
 #     backend's AWS API endpoint in one run (scripts/bench-api.sh: COUNT, BENCH_DIR).
-# Usage: bash scripts/bench.sh [local|fleet|api]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
+#   - `bash scripts/bench.sh jobs`: a firmware rollout to 1,000 simulated devices on `local up`,
+#     download throughput beside curl, and the observed rollout rate (scripts/bench-jobs.sh).
+# Usage: bash scripts/bench.sh [local|fleet|api|jobs]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = local ]; then
@@ -24,6 +26,9 @@ if [ "${1:-}" = local ]; then
 fi
 if [ "${1:-}" = api ]; then
   exec bash scripts/bench-api.sh
+fi
+if [ "${1:-}" = jobs ]; then
+  exec bash scripts/bench-jobs.sh
 fi
 if [ "${1:-}" = fleet ]; then
   bash scripts/setup-test-tools.sh

@@ -57,6 +57,8 @@ pub struct TeardownSettings {
     pub rate: u32,
     /// The user's CA folder, whose recorded registrations with this backend are removed.
     pub ca_dir: PathBuf,
+    /// Where the stack's code-signing key folder is removed from.
+    pub signing_dir: PathBuf,
 }
 
 #[derive(Clone)]

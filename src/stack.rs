@@ -14,6 +14,9 @@ pub const STATES_IN_PROGRESS_SUFFIX: &str = "_IN_PROGRESS";
 const ARCHIVE_RULE_OUTPUT: &str = "ArchiveRuleName";
 const ALERT_RULE_OUTPUT: &str = "AlertRuleName";
 const JITR_RULE_OUTPUT: &str = "JitrRuleName";
+/// The outputs that name the firmware bucket and the role that presigns its URLs.
+pub const FIRMWARE_BUCKET_OUTPUT: &str = "FirmwareBucketName";
+pub const DOWNLOAD_ROLE_OUTPUT: &str = "JobsDownloadRoleArn";
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -122,9 +125,14 @@ pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Opti
     let complete = backend.bucket.is_some()
         && backend.topic_arn.is_some()
         && backend.device_policy.is_some()
-        && [ARCHIVE_RULE_OUTPUT, ALERT_RULE_OUTPUT]
-            .iter()
-            .all(|k| out(k).is_some());
+        && [
+            ARCHIVE_RULE_OUTPUT,
+            ALERT_RULE_OUTPUT,
+            FIRMWARE_BUCKET_OUTPUT,
+            DOWNLOAD_ROLE_OUTPUT,
+        ]
+        .iter()
+        .all(|k| out(k).is_some());
     if !complete && !stack.status.starts_with("REVIEW") {
         // Outputs can be missing (a template without them, a stack mid-deploy): read the
         // stack's resources instead.
@@ -138,8 +146,39 @@ pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Opti
                 .filter_map(|r| r.physical_id.clone())
                 .collect()
         };
+        let by_logical_id = |id: &str| {
+            resources
+                .iter()
+                .find(|r| r.logical_id == id && !r.status.starts_with("DELETE_COMPLETE"))
+                .and_then(|r| r.physical_id.clone())
+        };
         if backend.bucket.is_none() {
-            backend.bucket = physical("AWS::S3::Bucket").into_iter().next();
+            backend.bucket = by_logical_id("ArchiveBucket")
+                .or_else(|| physical("AWS::S3::Bucket").into_iter().next());
+        }
+        // The firmware bucket and the download role under their output names, the role as
+        // the ARN that CreateJob takes (its account is the stack's).
+        if out(FIRMWARE_BUCKET_OUTPUT).is_none()
+            && let Some(bucket) = by_logical_id("FirmwareBucket")
+        {
+            backend
+                .outputs
+                .insert(FIRMWARE_BUCKET_OUTPUT.to_string(), bucket);
+        }
+        if out(DOWNLOAD_ROLE_OUTPUT).is_none()
+            && let Some(role) = by_logical_id("JobsDownloadRole")
+        {
+            let arn = if role.starts_with("arn:") {
+                role
+            } else {
+                let mut parts = stack.id.split(':');
+                let partition = parts.nth(1).unwrap_or("aws");
+                let account = parts.nth(2).unwrap_or_default();
+                format!("arn:{partition}:iam::{account}:role/{role}")
+            };
+            backend
+                .outputs
+                .insert(DOWNLOAD_ROLE_OUTPUT.to_string(), arn);
         }
         if backend.topic_arn.is_none() {
             backend.topic_arn = physical("AWS::SNS::Topic").into_iter().next();

@@ -669,10 +669,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "P%")]
     pub tamper_rate: Option<String>,
 
-    /// Where code-signing keys are kept, one <DIR>/<stack>/ each [default:
-    /// ~/.local/share/soilctl/signing]
-    #[arg(long, env = "SOILCTL_SIGNING_DIR", value_name = "DIR")]
-    pub signing_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub signing: SigningDirArg,
 
     #[command(flatten)]
     pub endpoint: MqttEndpointArgs,

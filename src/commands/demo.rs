@@ -148,7 +148,7 @@ async fn story(
     let result = run_steps(s, printer, &quiet, &aws, &devices_dir, port, text).await;
     // Stopping drains every accepted message into the bucket before anything is counted.
     let engine = server.stop().await?;
-    let (sent, acknowledged, under, bucket) = result?;
+    let (sent, acknowledged, under, bucket, (updated, targeted)) = result?;
     let archived = bucket
         .as_deref()
         .map(|b| Local::open(&state).map(|l| l.bucket_usage(b).0))
@@ -181,6 +181,11 @@ async fn story(
             "{under} readings under the threshold but {alerts} alert(s)"
         ));
     }
+    if updated != targeted {
+        problems.push(format!(
+            "{updated} of {targeted} devices installed the firmware"
+        ));
+    }
     if engine.failures > 0 {
         problems.push(format!("{} rule action(s) failed", engine.failures));
     }
@@ -198,6 +203,7 @@ async fn story(
             devices_dir: devices_dir.clone(),
             rate: 10,
             ca_dir: root.join("ca"),
+            signing_dir: root.join("signing"),
         },
         &resolved.aws,
         &quiet,
@@ -227,8 +233,9 @@ async fn story(
     })
 }
 
-/// Deploy, devices, simulation with live telemetry. Returns readings sent, acknowledged, under
-/// the threshold, and the bucket's name.
+/// Deploy, devices, a firmware rollout, simulation with live telemetry. Returns readings sent,
+/// acknowledged, under the threshold, the bucket's name, and the devices that installed the
+/// firmware of those targeted.
 async fn run_steps(
     s: &DemoSettings,
     printer: &Printer,
@@ -237,7 +244,7 @@ async fn run_steps(
     devices_dir: &std::path::Path,
     port: u16,
     text: bool,
-) -> anyhow::Result<(u64, u64, u64, Option<String>)> {
+) -> anyhow::Result<(u64, u64, u64, Option<String>, (i32, i32))> {
     step(
         printer,
         2,
@@ -271,7 +278,7 @@ async fn run_steps(
     let bucket = local.stack(STACK)?.and_then(|st| {
         st.resources
             .iter()
-            .find(|r| r.resource_type == "AWS::S3::Bucket")
+            .find(|r| r.logical_id == "ArchiveBucket")
             .map(|r| r.physical_id.clone())
     });
 
@@ -301,6 +308,7 @@ async fn run_steps(
         return Err(anyhow!("creating device {}: {}", f.name, f.error));
     }
     crate::local::server::wait_until_served(state, Duration::from_secs(5)).await?;
+    let (job_id, signing_cert) = rollout(s, quiet, aws, devices_dir, printer).await?;
     let trust = ServerTrust::from_pem_file(&state.ca_dir().join("ca.pem"))?;
     let mut devices = Vec::new();
     for thing in &created.things {
@@ -366,7 +374,10 @@ async fn run_steps(
         max_backoff: Duration::from_secs(5),
         refusals_before_giving_up: 3,
         follow_shadow: true,
-        jobs: None,
+        jobs: Some(crate::fleet::jobs::JobsPlan {
+            signing_cert: Some(signing_cert),
+            tamper_rate: 0.0,
+        }),
         sleep: None,
     };
     let counters = Arc::new(Counters::default());
@@ -392,13 +403,69 @@ async fn run_steps(
     if let Some(f) = summary.failed.first() {
         return Err(anyhow!("device {} failed: {}", f.device, f.error));
     }
+    let clients = crate::aws::load(aws).await?;
+    let job = crate::aws::jobs::describe_job(&clients.iot, &job_id)
+        .await?
+        .ok_or_else(|| anyhow!("the demo's job {job_id} is gone"))?;
+    printer.info(format!(
+        "  firmware rollout {job_id}: {} ({})",
+        job.status.to_lowercase(),
+        crate::commands::job::progress_line(&job.progress)
+    ));
     Ok((
         summary.sent,
         summary.acknowledged,
         summary.under_threshold,
         bucket,
+        (job.progress.succeeded, job.progress.total()),
     ))
 }
+
+/// The demo's firmware: a code-signing key in the demo's own folder, one signed image and a
+/// job for every device, which the simulated devices carry out as they connect. Returns the
+/// job id and the certificate the devices verify with.
+async fn rollout(
+    s: &DemoSettings,
+    quiet: &Printer,
+    aws: &crate::aws::AwsSettings,
+    devices_dir: &std::path::Path,
+    printer: &Printer,
+) -> anyhow::Result<(String, String)> {
+    let signing = devices_dir.with_file_name("signing");
+    crate::commands::firmware::signing_key_create(STACK, &signing, true, quiet)?;
+    let mut rng = fastrand::Rng::with_seed(s.seed);
+    let image: Vec<u8> = (0..DEMO_IMAGE_BYTES).map(|_| rng.u8(..)).collect();
+    let file = devices_dir.with_file_name("firmware-1.1.0.bin");
+    std::fs::write(&file, &image).context("writing the demo's firmware image")?;
+    crate::commands::firmware::publish(STACK, &file, DEMO_VERSION, &signing, aws, quiet).await?;
+    let job_id = crate::commands::job::new_job_id(&format!("firmware-{DEMO_VERSION}"));
+    crate::commands::firmware::create_job(
+        &crate::commands::firmware::JobCreateSettings {
+            stack_name: STACK.into(),
+            version: DEMO_VERSION.into(),
+            things: Vec::new(),
+            job_id: Some(job_id.clone()),
+            rollout_rate: None,
+            abort: None,
+            timeout_minutes: None,
+            url_expiry_secs: 3600,
+        },
+        aws,
+        quiet,
+    )
+    .await?;
+    printer.info(format!(
+        "  firmware {DEMO_VERSION} ({DEMO_IMAGE_BYTES} bytes) signed and rolled out as job {job_id}: each device downloads, verifies and installs it"
+    ));
+    let cert = crate::commands::firmware::load_signing_key(&signing, STACK)?
+        .certificate_pem()
+        .to_string();
+    Ok((job_id, cert))
+}
+
+/// The demo's firmware image.
+const DEMO_VERSION: &str = "1.1.0";
+const DEMO_IMAGE_BYTES: usize = 64 * 1024;
 
 async fn show_telemetry(mut conn: Connection, style: Style, text: bool, stop: CancellationToken) {
     loop {

@@ -17,9 +17,7 @@ use crate::error::bad_input;
 use crate::printer::{Printer, table};
 use crate::stack::{self, MANAGED_ATTRIBUTE};
 
-/// The stack output naming the firmware bucket, and the role that presigns its URLs.
-pub const FIRMWARE_BUCKET_OUTPUT: &str = "FirmwareBucketName";
-pub const DOWNLOAD_ROLE_OUTPUT: &str = "JobsDownloadRoleArn";
+pub use crate::stack::{DOWNLOAD_ROLE_OUTPUT, FIRMWARE_BUCKET_OUTPUT};
 
 /// Where the stack keeps what jobs deliver.
 #[derive(Debug, Clone)]

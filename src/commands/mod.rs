@@ -147,6 +147,7 @@ async fn dispatch(
                     .ca
                     .filter(|p| !p.as_os_str().is_empty())
                     .unwrap_or_else(crate::byoca::default_ca_dir),
+                signing_dir: settings::signing_dir(None),
             };
             teardown::run(&s, aws, &printer).await
         }
@@ -374,7 +375,7 @@ fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings:
         }),
         mqtt_endpoint: args.endpoint.mqtt_endpoint,
         mqtt_ca: args.endpoint.mqtt_ca,
-        signing_dir: settings::signing_dir(args.signing_dir),
+        signing_dir: settings::signing_dir(args.signing.signing_dir),
         tamper_rate: match &args.tamper_rate {
             None => 0.0,
             Some(p) => {

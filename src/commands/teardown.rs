@@ -150,7 +150,7 @@ pub async fn run(
             .map(|j| j.job_id)
             .collect(),
         signing_dir: Some(crate::commands::firmware::signing_dir(
-            &crate::settings::signing_dir(None),
+            &s.signing_dir,
             &s.stack_name,
         ))
         .filter(|d| d.exists()),

@@ -352,7 +352,7 @@ pub(super) fn tampers(index: usize, rate: f64) -> bool {
 /// Carries out one execution and reports it: the update, and for an installed image the
 /// shadow's reported `firmwareVersion`; then asks for the next one.
 #[allow(clippy::too_many_arguments)]
-async fn run_job(
+pub(super) async fn run_job(
     conn: &mut Connection,
     index: usize,
     name: &str,

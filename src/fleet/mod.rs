@@ -17,7 +17,7 @@
 //! the identities; this module only speaks MQTT.
 
 mod device;
-mod download;
+pub(crate) mod download;
 pub mod jobs;
 mod plan;
 mod retry;

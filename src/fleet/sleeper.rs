@@ -26,8 +26,12 @@ struct Memory {
     session: Session,
     /// The first wake subscribed (whether or not the broker granted it).
     asked_to_subscribe: bool,
+    /// The first wake subscribed to the jobs topics.
+    asked_for_jobs: bool,
     /// The broker granted the shadow subscriptions: the device follows its shadow.
     follows_shadow: bool,
+    /// The broker granted the jobs subscriptions: the device asks for its next job each wake.
+    follows_jobs: bool,
     /// Packet ids of readings not acknowledged yet (they go out again with the session).
     readings: HashSet<u16>,
     control: Control,
@@ -63,7 +67,9 @@ pub(super) async fn run(
     let mut memory = Memory {
         session: Session::new(),
         asked_to_subscribe: false,
+        asked_for_jobs: false,
         follows_shadow: false,
+        follows_jobs: false,
         readings: HashSet::new(),
         control: Control {
             interval: plan.sleep.unwrap_or(plan.interval),
@@ -152,6 +158,26 @@ async fn awake(
         // The broker lost the session, and with it what was queued: catch up.
         ask_for_shadow(conn, name).await?;
     }
+    if plan.jobs.is_some() && !memory.asked_for_jobs {
+        let filters = super::jobs::subscriptions(name);
+        let wanted: Vec<(&str, QoS)> = filters
+            .iter()
+            .map(|f| (f.as_str(), QoS::AtLeastOnce))
+            .collect();
+        memory.asked_for_jobs = true;
+        memory.follows_jobs = conn.subscribe(&wanted).await?.iter().all(Option::is_some);
+    }
+    if memory.follows_jobs {
+        // What was queued while the device slept: asked for on every wake.
+        let request = super::jobs::start_next_request(name);
+        conn.publish(
+            &super::jobs::start_next_topic(name),
+            request,
+            QoS::AtLeastOnce,
+            false,
+        )
+        .await?;
+    }
 
     let humidity = model.next(plan.model_step.unwrap_or(memory.control.interval));
     let reading = Reading {
@@ -185,6 +211,30 @@ async fn awake(
                 }
             }
             Event::Message(m) => {
+                if let Some(jobs_plan) = &plan.jobs {
+                    match super::jobs::classify(name, &m.topic, &m.payload) {
+                        super::jobs::JobMessage::Nothing => {}
+                        super::jobs::JobMessage::AskNext => {
+                            let request = super::jobs::start_next_request(name);
+                            let topic = super::jobs::start_next_topic(name);
+                            conn.publish(&topic, request, QoS::AtLeastOnce, false)
+                                .await?;
+                            continue;
+                        }
+                        super::jobs::JobMessage::Run { job_id, document } => {
+                            let index = plan
+                                .devices
+                                .iter()
+                                .position(|d| d.name == name)
+                                .unwrap_or(0);
+                            super::device::run_job(
+                                conn, index, name, plan, jobs_plan, &job_id, &document, counters,
+                            )
+                            .await?;
+                            continue;
+                        }
+                    }
+                }
                 let Some(desired) = shadow::desired_of(name, &m.topic, &m.payload) else {
                     continue;
                 };

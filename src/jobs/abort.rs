@@ -3,6 +3,8 @@
 //! executions are canceled, IN_PROGRESS ones keep running), with the service's own reason code
 //! and comment.
 
+use serde_json::json;
+
 use super::lifecycle::{self, Outcome};
 use super::model::{AbortCriterion, Execution, Job, JobStatus};
 
@@ -43,7 +45,7 @@ pub fn evaluate(job: &Job, executions: &[Execution], now_secs: u64) -> Option<Ou
     let comment = format!(
         "Job aborted: {failed} of {executed} executed things matched failure type {} \
          (threshold {}%)",
-        criterion.failure_type.as_str(),
+        json!(criterion.failure_type),
         criterion.threshold_percentage
     );
     Some(lifecycle::cancel_unchecked(

@@ -336,20 +336,13 @@ fn start(execution: &mut Execution, job: &Job, now_secs: u64) {
 
 fn get_pending(entries: &[Entry<'_>], body: &Body, now_secs: u64) -> Served {
     let pending = pending(entries);
-    let list = |status: ExecutionStatus| -> Vec<Value> {
-        let mut items: Vec<&Entry<'_>> = pending
-            .iter()
-            .filter(|e| e.execution.status == status)
-            .collect();
-        items.sort_by_key(|e| e.execution.queued_at);
-        items.iter().map(|e| e.execution.summary()).collect()
+    let list = |status: ExecutionStatus| -> Value {
+        let with = pending.iter().filter(|e| e.execution.status == status);
+        Value::Array(with.map(|e| e.execution.summary()).collect())
     };
     let mut fields = Map::new();
-    fields.insert(
-        "inProgressJobs".into(),
-        json!(list(ExecutionStatus::InProgress)),
-    );
-    fields.insert("queuedJobs".into(), json!(list(ExecutionStatus::Queued)));
+    fields.insert("inProgressJobs".into(), list(ExecutionStatus::InProgress));
+    fields.insert("queuedJobs".into(), list(ExecutionStatus::Queued));
     (body.answer(now_secs, fields), None)
 }
 

@@ -5,10 +5,10 @@
 //! status or was deleted. `timestamp` is in epoch seconds, the job's times in milliseconds, as
 //! in AWS's examples. `arn_prefix` is `arn:aws:iot:<region>:<account>:`.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::details::process_details;
-use super::model::{Execution, ExecutionStatus, Job};
+use super::model::{Execution, ExecutionStatus, Job, without_nulls};
 
 /// A job event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,53 +104,42 @@ pub fn job_event(
     arn_prefix: &str,
     now_secs: u64,
 ) -> Value {
-    let mut doc = Map::new();
-    doc.insert("eventType".into(), json!("JOB"));
-    doc.insert("eventId".into(), json!(event_id));
-    doc.insert("timestamp".into(), json!(now_secs));
-    doc.insert("operation".into(), json!(event.operation()));
-    doc.insert("jobId".into(), json!(job.job_id));
-    doc.insert("status".into(), json!(event.status()));
-    if event == JobEvent::Canceled {
-        doc.insert("forceCanceled".into(), json!(job.force_canceled));
-    }
-    doc.insert(
-        "targetSelection".into(),
-        json!(job.target_selection.as_str()),
-    );
     let targets: Vec<String> = job
         .targets
         .iter()
         .map(|t| thing_arn(arn_prefix, t))
         .collect();
-    doc.insert("targets".into(), json!(targets));
-    if let Some(description) = &job.description {
-        doc.insert("description".into(), json!(description));
-    }
-    if event == JobEvent::Completed {
-        let completed = job.completed_at.unwrap_or(now_secs);
-        doc.insert("completedAt".into(), json!(completed * 1000));
-    }
-    doc.insert("createdAt".into(), json!(job.created_at * 1000));
-    doc.insert("lastUpdatedAt".into(), json!(job.last_updated_at * 1000));
-    if let Some(comment) = &job.comment {
-        doc.insert("comment".into(), json!(comment));
-    }
-    if matches!(event, JobEvent::Completed | JobEvent::Canceled) {
+    let details = matches!(event, JobEvent::Completed | JobEvent::Canceled).then(|| {
         let d = process_details(executions);
-        doc.insert(
-            "jobProcessDetails".into(),
-            json!({
-                "numberOfCanceledThings": d.number_of_canceled_things,
-                "numberOfRejectedThings": d.number_of_rejected_things,
-                "numberOfFailedThings": d.number_of_failed_things,
-                "numberOfRemovedThings": d.number_of_removed_things,
-                "numberOfSucceededThings": d.number_of_succeeded_things,
-                "numberOfTimedOutThings": d.number_of_timed_out_things,
-            }),
-        );
-    }
-    Value::Object(doc)
+        json!({
+            "numberOfCanceledThings": d.number_of_canceled_things,
+            "numberOfRejectedThings": d.number_of_rejected_things,
+            "numberOfFailedThings": d.number_of_failed_things,
+            "numberOfRemovedThings": d.number_of_removed_things,
+            "numberOfSucceededThings": d.number_of_succeeded_things,
+            "numberOfTimedOutThings": d.number_of_timed_out_things,
+        })
+    });
+    let completed = job.completed_at.unwrap_or(now_secs) * 1000;
+    let mut doc = json!({
+        "eventType": "JOB",
+        "eventId": event_id,
+        "timestamp": now_secs,
+        "operation": event.operation(),
+        "jobId": job.job_id,
+        "status": event.status(),
+        "forceCanceled": (event == JobEvent::Canceled).then_some(job.force_canceled),
+        "targetSelection": job.target_selection,
+        "targets": targets,
+        "description": job.description,
+        "completedAt": (event == JobEvent::Completed).then_some(completed),
+        "createdAt": job.created_at * 1000,
+        "lastUpdatedAt": job.last_updated_at * 1000,
+        "comment": job.comment,
+        "jobProcessDetails": details,
+    });
+    without_nulls(&mut doc);
+    doc
 }
 
 /// An execution event document; for `deleted`, `status` is the status the execution had.
@@ -168,10 +157,9 @@ pub fn execution_event(
         "operation": event.operation(),
         "jobId": execution.job_id,
         "thingArn": thing_arn(arn_prefix, &execution.thing_name),
-        "status": execution.status.as_str(),
+        "status": execution.status,
+        "statusDetails": execution.details(),
     });
-    if !execution.status_details.is_empty() {
-        doc["statusDetails"] = json!(execution.status_details);
-    }
+    without_nulls(&mut doc);
     doc
 }

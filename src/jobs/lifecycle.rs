@@ -47,7 +47,7 @@ pub fn cancel(
             return Err(JobError::InvalidRequest(format!(
                 "Job {} cannot be canceled in status {}",
                 job.job_id,
-                status.as_str()
+                serde_json::json!(status)
             )));
         }
     }

@@ -76,7 +76,9 @@ pub struct Advance {
 
 /// Brings a job up to `now`: times out executions whose timers ran out, releases what the
 /// rollout allows, then cancels the job if an abort criterion trips or completes it if all its
-/// executions are terminal. Call it on a timer and after every change to the job's executions.
+/// executions are terminal. Call it on a timer and after every change to the job's executions;
+/// for each thing whose execution changed, [`notify::decide`] says what to notify, and
+/// [`events`] has the documents for the job's and the executions' new statuses.
 pub fn advance(job: &Job, executions: &[Execution], now_secs: u64) -> Advance {
     let mut working = executions.to_vec();
     let mut touched: Vec<usize> = Vec::new();

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// A job's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -15,17 +15,6 @@ pub enum JobStatus {
     Canceled,
     DeletionInProgress,
     Completed,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::InProgress => "IN_PROGRESS",
-            JobStatus::Canceled => "CANCELED",
-            JobStatus::DeletionInProgress => "DELETION_IN_PROGRESS",
-            JobStatus::Completed => "COMPLETED",
-        }
-    }
 }
 
 /// A job execution's status.
@@ -93,15 +82,6 @@ pub enum TargetSelection {
     Continuous,
 }
 
-impl TargetSelection {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TargetSelection::Snapshot => "SNAPSHOT",
-            TargetSelection::Continuous => "CONTINUOUS",
-        }
-    }
-}
-
 /// `jobExecutionsRolloutConfig`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -142,15 +122,6 @@ pub enum FailureType {
 }
 
 impl FailureType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailureType::Failed => "FAILED",
-            FailureType::Rejected => "REJECTED",
-            FailureType::TimedOut => "TIMED_OUT",
-            FailureType::All => "ALL",
-        }
-    }
-
     pub fn counts(self, status: ExecutionStatus) -> bool {
         match self {
             FailureType::Failed => status == ExecutionStatus::Failed,
@@ -325,27 +296,39 @@ impl Execution {
     /// `JobExecutionSummary`: jobId, queuedAt, startedAt (once started), lastUpdatedAt,
     /// executionNumber, versionNumber.
     pub fn summary(&self) -> Value {
-        let mut out = Map::new();
-        out.insert("jobId".into(), json!(self.job_id));
-        out.insert("queuedAt".into(), json!(self.queued_at));
-        if let Some(started) = self.started_at {
-            out.insert("startedAt".into(), json!(started));
-        }
-        out.insert("lastUpdatedAt".into(), json!(self.last_updated_at));
-        out.insert("executionNumber".into(), json!(self.execution_number));
-        out.insert("versionNumber".into(), json!(self.version_number));
-        Value::Object(out)
+        let mut out = json!({
+            "jobId": self.job_id,
+            "queuedAt": self.queued_at,
+            "startedAt": self.started_at,
+            "lastUpdatedAt": self.last_updated_at,
+            "executionNumber": self.execution_number,
+            "versionNumber": self.version_number,
+        });
+        without_nulls(&mut out);
+        out
     }
 
     /// `JobExecutionState`: status, statusDetails (when there are any), versionNumber.
     pub fn state(&self) -> Value {
-        let mut out = Map::new();
-        out.insert("status".into(), json!(self.status.as_str()));
-        if !self.status_details.is_empty() {
-            out.insert("statusDetails".into(), json!(self.status_details));
-        }
-        out.insert("versionNumber".into(), json!(self.version_number));
-        Value::Object(out)
+        let mut out = json!({
+            "status": self.status,
+            "statusDetails": self.details(),
+            "versionNumber": self.version_number,
+        });
+        without_nulls(&mut out);
+        out
+    }
+
+    /// `statusDetails` as AWS shows them: left out when empty.
+    pub fn details(&self) -> Option<&BTreeMap<String, String>> {
+        (!self.status_details.is_empty()).then_some(&self.status_details)
+    }
+}
+
+/// Drops the top-level `null`s of an object (AWS leaves absent fields out).
+pub(crate) fn without_nulls(doc: &mut Value) {
+    if let Value::Object(map) = doc {
+        map.retain(|_, v| !v.is_null());
     }
 }
 

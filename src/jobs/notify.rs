@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::model::{Entry, ExecutionStatus, JobStatus};
+use super::model::{Entry, ExecutionStatus, JobStatus, without_nulls};
 use super::presign::{Presigner, device_document};
 
 /// How many executions a `notify` document lists at most.
@@ -50,26 +50,20 @@ pub fn execution_data(
     presign: &mut Presigner<'_>,
 ) -> Value {
     let e = entry.execution;
-    let mut out = Map::new();
-    out.insert("jobId".into(), json!(e.job_id));
-    if with_thing {
-        out.insert("thingName".into(), json!(e.thing_name));
-    }
-    if with_document {
-        out.insert("jobDocument".into(), device_document(entry.job, presign));
-    }
-    out.insert("status".into(), json!(e.status.as_str()));
-    if !e.status_details.is_empty() {
-        out.insert("statusDetails".into(), json!(e.status_details));
-    }
-    out.insert("queuedAt".into(), json!(e.queued_at));
-    if let Some(started) = e.started_at {
-        out.insert("startedAt".into(), json!(started));
-    }
-    out.insert("lastUpdatedAt".into(), json!(e.last_updated_at));
-    out.insert("versionNumber".into(), json!(e.version_number));
-    out.insert("executionNumber".into(), json!(e.execution_number));
-    Value::Object(out)
+    let mut out = json!({
+        "jobId": e.job_id,
+        "thingName": with_thing.then_some(&e.thing_name),
+        "jobDocument": with_document.then(|| device_document(entry.job, presign)),
+        "status": e.status,
+        "statusDetails": e.details(),
+        "queuedAt": e.queued_at,
+        "startedAt": e.started_at,
+        "lastUpdatedAt": e.last_updated_at,
+        "versionNumber": e.version_number,
+        "executionNumber": e.execution_number,
+    });
+    without_nulls(&mut out);
+    out
 }
 
 /// The `notify` document: the first [`NOTIFY_LIMIT`] pending executions as summaries under

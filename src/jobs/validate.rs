@@ -33,8 +33,6 @@ pub enum JobError {
     ResourceAlreadyExists(String),
     #[error("{0}")]
     InvalidStateTransition(String),
-    #[error("{0}")]
-    LimitExceeded(String),
 }
 
 impl JobError {
@@ -45,7 +43,6 @@ impl JobError {
             JobError::ResourceNotFound(_) => "ResourceNotFoundException",
             JobError::ResourceAlreadyExists(_) => "ResourceAlreadyExistsException",
             JobError::InvalidStateTransition(_) => "InvalidStateTransitionException",
-            JobError::LimitExceeded(_) => "LimitExceededException",
         }
     }
 
@@ -55,17 +52,6 @@ impl JobError {
             JobError::InvalidRequest(_) => 400,
             JobError::ResourceNotFound(_) => 404,
             JobError::ResourceAlreadyExists(_) | JobError::InvalidStateTransition(_) => 409,
-            JobError::LimitExceeded(_) => 410,
-        }
-    }
-
-    pub fn message(&self) -> &str {
-        match self {
-            JobError::InvalidRequest(m)
-            | JobError::ResourceNotFound(m)
-            | JobError::ResourceAlreadyExists(m)
-            | JobError::InvalidStateTransition(m)
-            | JobError::LimitExceeded(m) => m,
         }
     }
 }

@@ -293,6 +293,45 @@ async fn answer<B>(
 mod tests {
     use super::*;
 
+    /// The server and the devices' download client over real HTTPS: the object for a good URL,
+    /// S3's refusals for an expired one, a forged one and another object.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_server_serves_signed_urls_and_refuses_expired_and_foreign_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = crate::local::ca::LocalCa::load_or_create(&dir.path().join("ca")).unwrap();
+        let (chain, key) = ca.server_identity(&dir.path().join("ca")).unwrap();
+        let buckets = dir.path().join("buckets");
+        std::fs::create_dir_all(buckets.join("firmware-bucket/firmware")).unwrap();
+        std::fs::write(buckets.join("firmware-bucket/firmware/a.bin"), b"image A").unwrap();
+        std::fs::write(buckets.join("firmware-bucket/firmware/b.bin"), b"image B").unwrap();
+        let bind = SocketAddr::from(([127, 0, 0, 1], 0));
+        let server = DownloadServer::start(bind, chain, key, buckets)
+            .await
+            .unwrap();
+        let trust = crate::mqtt::ServerTrust::from_pem(ca.certificate_pem().as_bytes()).unwrap();
+        let signer = server.signer();
+        let fetch = |url: String| {
+            let trust = trust.clone();
+            async move { crate::fleet::download::fetch(&url, &trust, 1 << 20).await }
+        };
+        let now = now_secs();
+        let good = signer.url("firmware-bucket", "firmware/a.bin", now, 60);
+        assert_eq!(fetch(good.clone()).await.unwrap().as_ref(), b"image A");
+        let expired = signer.url("firmware-bucket", "firmware/a.bin", now - 120, 60);
+        let refused = fetch(expired).await.unwrap_err();
+        assert!(refused.contains("HTTP 403 AccessDenied"), "{refused}");
+        let other = good.replace("a.bin", "b.bin");
+        let refused = fetch(other).await.unwrap_err();
+        assert!(
+            refused.contains("HTTP 403 SignatureDoesNotMatch"),
+            "{refused}"
+        );
+        let missing = signer.url("firmware-bucket", "firmware/c.bin", now, 60);
+        let refused = fetch(missing).await.unwrap_err();
+        assert!(refused.contains("HTTP 404 NoSuchKey"), "{refused}");
+        server.stop().await;
+    }
+
     #[test]
     fn a_url_serves_its_object_until_it_expires_and_no_other() {
         let s = Signer::new("https://localhost:1".into());

@@ -437,7 +437,7 @@ mod tests {
     }
 
     /// What the built-in template makes without just-in-time registration.
-    const WITHOUT_JITR: [&str; 13] = [
+    const WITHOUT_JITR: [&str; 16] = [
         "AlertFunction",
         "AlertFunctionLogGroup",
         "AlertFunctionPermission",
@@ -449,6 +449,9 @@ mod tests {
         "ArchiveRule",
         "ArchiveRuleRole",
         "DevicePolicy",
+        "FirmwareBucket",
+        "FirmwareBucketPolicy",
+        "JobsDownloadRole",
         "RuleErrorLogGroup",
         "RuleErrorRole",
     ];
@@ -493,6 +496,8 @@ mod tests {
                 "ArchiveBucketName",
                 "ArchiveRuleName",
                 "DevicePolicyName",
+                "FirmwareBucketName",
+                "JobsDownloadRoleArn",
                 "RuleErrorLogGroupName"
             ]
         );

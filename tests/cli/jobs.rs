@@ -181,6 +181,29 @@ fn simulate(env: &Env, devices: &str, extra: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
+/// `job watch --output json` of `job_id` while a simulated fleet carries it out.
+fn watched_with_fleet(
+    env: &Env,
+    job_id: &str,
+    devices: &str,
+    extra: &[&str],
+) -> crate::support::Output {
+    let mut fleet = simulate(env, devices, extra);
+    let watched = env.run(&[
+        "--local",
+        "--output",
+        "json",
+        "job",
+        "watch",
+        job_id,
+        "--timeout",
+        "60s",
+    ]);
+    let _ = fleet.kill();
+    let _ = fleet.wait();
+    watched
+}
+
 fn names(n: usize) -> Vec<String> {
     (1..=n).map(|i| format!("s{i}")).collect()
 }
@@ -206,19 +229,7 @@ fn a_rollout_to_20_simulated_devices_counts_tampered_downloads_and_aborts() {
         "rollout",
     ])
     .expect(0);
-    let mut fleet = simulate(&env, "20", &["--tamper-rate", "15%"]);
-    let watched = env.run(&[
-        "--local",
-        "--output",
-        "json",
-        "job",
-        "watch",
-        "rollout",
-        "--timeout",
-        "60s",
-    ]);
-    let _ = fleet.kill();
-    let _ = fleet.wait();
+    let watched = watched_with_fleet(&env, "rollout", "20", &["--tamper-rate", "15%"]);
     assert_eq!(watched.code, 1, "{}\n{}", watched.stdout, watched.stderr);
     let summary = watched.json();
     assert_eq!(summary["status"], "COMPLETED");
@@ -261,19 +272,7 @@ fn a_rollout_to_20_simulated_devices_counts_tampered_downloads_and_aborts() {
         "3",
     ])
     .expect(0);
-    let mut fleet = simulate(&env, "20", &["--tamper-rate", "100%"]);
-    let watched = env.run(&[
-        "--local",
-        "--output",
-        "json",
-        "job",
-        "watch",
-        "aborted",
-        "--timeout",
-        "60s",
-    ]);
-    let _ = fleet.kill();
-    let _ = fleet.wait();
+    let watched = watched_with_fleet(&env, "aborted", "20", &["--tamper-rate", "100%"]);
     assert_eq!(watched.code, 1, "{}", watched.stderr);
     let summary = watched.json();
     assert_eq!(summary["status"], "CANCELED", "{summary}");
@@ -323,10 +322,7 @@ fn a_file_sent_to_one_device_is_ciphertext_everywhere_and_only_that_device_opens
         .expect(0)
         .json();
     let job_id = sent["jobId"].as_str().unwrap().to_string();
-    let mut fleet = simulate(&env, "2", &[]);
-    let watched = env.run(&["--local", "job", "watch", &job_id, "--timeout", "60s"]);
-    let _ = fleet.kill();
-    let _ = fleet.wait();
+    let watched = watched_with_fleet(&env, &job_id, "2", &[]);
     assert_eq!(watched.code, 0, "{}\n{}", watched.stdout, watched.stderr);
 
     // The device opened it: what it reports is the plaintext's digest.
@@ -447,6 +443,32 @@ fn job_commands_refuse_bad_input_with_one_line() {
         ),
         (&["job", "show", "missing"], "does not exist"),
     ];
+    // No device carries it out: watching it times out with its own exit code.
+    env.run(&[
+        "--local",
+        "job",
+        "create",
+        "--firmware",
+        "1.0.0",
+        "--all",
+        "--job-id",
+        "idle",
+    ])
+    .expect(0);
+    let watched = env.run(&["--local", "job", "watch", "idle", "--timeout", "1s"]);
+    assert_eq!(watched.code, 3, "{}", watched.stderr);
+    assert!(
+        watched.error_line().contains("did not complete within 1s"),
+        "{}",
+        watched.stderr
+    );
+    assert!(
+        watched
+            .stdout
+            .contains("in_progress: succeeded 0/1, queued 1"),
+        "{}",
+        watched.stdout
+    );
     for (args, needle) in cases {
         let mut all = vec!["--local"];
         all.extend_from_slice(args);
@@ -459,4 +481,139 @@ fn job_commands_refuse_bad_input_with_one_line() {
         );
         assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     }
+}
+
+/// On moto, the AWS code path of the firmware commands, with the real template's bucket and
+/// role. moto runs no devices (no MQTT), never assumes the role nor presigns, and enforces no
+/// rollout, abort or timeout: what it shows is the calls and the stored job.
+#[test]
+fn on_moto_firmware_jobs_are_created_listed_canceled_deleted_and_torn_down() {
+    let moto = crate::support::Moto::start();
+    let env = Env::moto(&moto);
+    env.run(&["deploy", "--email", "ops@example.com"]).expect(0);
+    // moto drops the outputs after a change set: soilctl reads the stack's resources, and
+    // status shows the outputs as soilctl resolved them.
+    let status = env.run(&["--output", "json", "status"]).expect(0).json();
+    let outputs = &status["backend"]["outputs"];
+    let bucket = outputs["FirmwareBucketName"]
+        .as_str()
+        .expect("firmware bucket")
+        .to_string();
+    let role = outputs["JobsDownloadRoleArn"]
+        .as_str()
+        .expect("download role")
+        .to_string();
+    assert!(role.contains(":role/"), "{role}");
+    env.run(&["thing", "create", "s1", "s2"]).expect(0);
+    env.run(&["signing-key", "create"]).expect(0);
+    let file = env.path("image.bin");
+    std::fs::write(&file, vec![3u8; 5000]).unwrap();
+    env.run(&[
+        "firmware",
+        "publish",
+        file.to_str().unwrap(),
+        "--version",
+        "3.1.0",
+    ])
+    .expect(0);
+    let listed = env
+        .run(&["--output", "json", "firmware", "list"])
+        .expect(0)
+        .json();
+    assert_eq!(listed[0]["version"], "3.1.0");
+    assert_eq!(listed[0]["size"], 5000);
+
+    env.run(&[
+        "job",
+        "create",
+        "--firmware",
+        "3.1.0",
+        "--all",
+        "--job-id",
+        "moto-fw",
+        "--rollout-rate",
+        "10",
+        "--abort-after",
+        "20%",
+        "--min-executed",
+        "5",
+        "--timeout",
+        "30m",
+    ])
+    .expect(0);
+    let c = moto.clients();
+    crate::support::block_on(async {
+        let job = c.iot.describe_job().job_id("moto-fw").send().await.unwrap();
+        let job = job.job().unwrap();
+        assert_eq!(job.targets().len(), 2);
+        assert_eq!(
+            job.presigned_url_config().unwrap().role_arn(),
+            Some(role.as_str())
+        );
+        assert_eq!(
+            job.job_executions_rollout_config()
+                .unwrap()
+                .maximum_per_minute(),
+            Some(10)
+        );
+        assert_eq!(
+            job.timeout_config()
+                .unwrap()
+                .in_progress_timeout_in_minutes(),
+            Some(30)
+        );
+        let document = c
+            .iot
+            .get_job_document()
+            .job_id("moto-fw")
+            .send()
+            .await
+            .unwrap();
+        let document: Value = serde_json::from_str(document.document().unwrap()).unwrap();
+        assert_eq!(document["version"], "3.1.0");
+        assert_eq!(
+            document["url"],
+            format!(
+                "${{aws:iot:s3-presigned-url:https://s3.amazonaws.com/{bucket}/firmware/3.1.0/image.bin}}"
+            )
+        );
+    });
+    let jobs = env
+        .run(&["--output", "json", "job", "list"])
+        .expect(0)
+        .json();
+    assert_eq!(jobs.as_array().unwrap().len(), 1, "{jobs}");
+    assert_eq!(jobs[0]["jobId"], "moto-fw");
+    env.run(&["job", "cancel", "moto-fw"]).expect(0);
+    let shown = env
+        .run(&["--output", "json", "job", "show", "moto-fw"])
+        .expect(0)
+        .json();
+    assert_eq!(shown["status"], "CANCELED", "{shown}");
+    env.run(&["job", "delete", "moto-fw"]).expect(0);
+    let jobs = env
+        .run(&["--output", "json", "job", "list"])
+        .expect(0)
+        .json();
+    assert_eq!(jobs, serde_json::json!([]));
+
+    // A second job is left for teardown, which cancels and deletes it and empties the bucket.
+    env.run(&[
+        "job",
+        "create",
+        "--firmware",
+        "3.1.0",
+        "--thing",
+        "s1",
+        "--job-id",
+        "left",
+    ])
+    .expect(0);
+    let torn = env
+        .run(&["--output", "json", "teardown", "--yes"])
+        .expect(0)
+        .json();
+    assert_eq!(torn["nothingLeft"], true, "{torn}");
+    assert_eq!(torn["plan"]["jobs"], serde_json::json!(["left"]));
+    assert_eq!(torn["plan"]["firmwareBucket"], bucket.as_str());
 }

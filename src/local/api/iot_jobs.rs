@@ -43,7 +43,7 @@ fn job_failure(e: JobError) -> Failure {
     Failure::Aws {
         status: e.http_status(),
         code: e.code(),
-        message: e.message().to_owned(),
+        message: e.to_string(),
     }
 }
 
@@ -183,8 +183,8 @@ fn job_document(job: &Job, executions: &[Execution]) -> Value {
     let mut out = json!({
         "jobArn": job_arn(&job.job_id),
         "jobId": job.job_id,
-        "targetSelection": job.target_selection.as_str(),
-        "status": job.status.as_str(),
+        "targetSelection": job.target_selection,
+        "status": job.status,
         "forceCanceled": job.force_canceled,
         "targets": job.targets.iter().map(|t| format!("{}thing/{t}", service::arn_prefix())).collect::<Vec<_>>(),
         "createdAt": job.created_at,
@@ -251,7 +251,7 @@ fn list(local: &Local, req: &Request) -> Answer {
     let status = req.query("status");
     let mut all: Vec<Job> = service::all(&local.registry)?
         .into_iter()
-        .filter(|j| status.is_none_or(|s| j.status.as_str() == s))
+        .filter(|j| status.is_none_or(|s| json!(j.status) == s))
         .collect();
     // Newest first, as AWS lists them.
     all.reverse();
@@ -263,8 +263,8 @@ fn list(local: &Local, req: &Request) -> Answer {
             let mut s = json!({
                 "jobArn": job_arn(&j.job_id),
                 "jobId": j.job_id,
-                "targetSelection": j.target_selection.as_str(),
-                "status": j.status.as_str(),
+                "targetSelection": j.target_selection,
+                "status": j.status,
                 "createdAt": j.created_at,
                 "lastUpdatedAt": j.last_updated_at,
                 "isConcurrent": false,
