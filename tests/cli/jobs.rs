@@ -13,8 +13,15 @@ use crate::support::{Env, venv_bin};
 /// Signing key, one published image of `bytes` bytes at `version`.
 fn published(env: &Env, version: &str, bytes: usize) -> Vec<u8> {
     env.run(&["--local", "signing-key", "create"]).expect(0);
-    let image: Vec<u8> = (0..bytes).map(|i| (i * 7 % 251) as u8).collect();
-    let file = env.path("image.bin");
+    publish(env, version, bytes)
+}
+
+/// Publishes an image of `bytes` bytes at `version` with the stack's key.
+fn publish(env: &Env, version: &str, bytes: usize) -> Vec<u8> {
+    let image: Vec<u8> = (0..bytes)
+        .map(|i| (i * 7 % 251) as u8 ^ bytes as u8)
+        .collect();
+    let file = env.path(&format!("image-{version}.bin"));
     std::fs::write(&file, &image).unwrap();
     env.run(&[
         "--local",
@@ -254,7 +261,7 @@ fn a_rollout_to_20_simulated_devices_counts_tampered_downloads_and_aborts() {
 
     // Every download corrupted, 5 released a minute, abort at 50% after 3: the job is
     // canceled by its abort criteria and the devices never released are canceled.
-    published_again(&env, "2.0.1");
+    publish(&env, "2.0.1", 3000);
     env.run(&[
         "--local",
         "job",
@@ -284,20 +291,6 @@ fn a_rollout_to_20_simulated_devices_counts_tampered_downloads_and_aborts() {
     assert_eq!(p["succeeded"], 0);
     let (code, log) = up.stop();
     assert_eq!(code, 0, "{log}");
-}
-
-fn published_again(env: &Env, version: &str) {
-    let file = env.path("image2.bin");
-    std::fs::write(&file, vec![1u8; 3000]).unwrap();
-    env.run(&[
-        "--local",
-        "firmware",
-        "publish",
-        file.to_str().unwrap(),
-        "--version",
-        version,
-    ])
-    .expect(0);
 }
 
 #[test]

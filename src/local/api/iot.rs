@@ -86,13 +86,7 @@ pub(super) fn thing_id(thing: &ThingRecord) -> String {
 }
 
 fn list_things(registry: &Registry, req: &Request) -> Answer {
-    let size = paging::page_size(
-        "maxResults",
-        req.query("maxResults"),
-        DEFAULT_PAGE,
-        MAX_PAGE,
-    )?;
-    let after = paging::after(req.query("nextToken"))?;
+    let (size, after) = paging::max_results(req, DEFAULT_PAGE, MAX_PAGE)?;
     let wanted = match (req.query("attributeName"), req.query("attributeValue")) {
         (Some(name), Some(value)) => Some((name, value)),
         (None, None) => None,

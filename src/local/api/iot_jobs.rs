@@ -241,13 +241,7 @@ fn document(local: &Local, id: &str) -> Answer {
 }
 
 fn list(local: &Local, req: &Request) -> Answer {
-    let size = paging::page_size(
-        "maxResults",
-        req.query("maxResults"),
-        DEFAULT_PAGE,
-        MAX_PAGE,
-    )?;
-    let after = paging::after(req.query("nextToken"))?;
+    let (size, after) = paging::max_results(req, DEFAULT_PAGE, MAX_PAGE)?;
     let status = req.query("status");
     let mut all: Vec<Job> = service::all(&local.registry)?
         .into_iter()
@@ -301,13 +295,7 @@ fn page_of_executions(
     entry: impl Fn(&Execution) -> Value,
     key: impl Fn(&Execution) -> String,
 ) -> Answer {
-    let size = paging::page_size(
-        "maxResults",
-        req.query("maxResults"),
-        DEFAULT_PAGE,
-        MAX_PAGE,
-    )?;
-    let after = paging::after(req.query("nextToken"))?;
+    let (size, after) = paging::max_results(req, DEFAULT_PAGE, MAX_PAGE)?;
     let status = req.query("status");
     let executions: Vec<Execution> = executions
         .into_iter()

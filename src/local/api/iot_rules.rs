@@ -114,13 +114,7 @@ fn get(registry: &Registry, name: &str) -> Answer {
 }
 
 fn list(registry: &Registry, req: &Request) -> Answer {
-    let size = paging::page_size(
-        "maxResults",
-        req.query("maxResults"),
-        DEFAULT_PAGE,
-        MAX_PAGE,
-    )?;
-    let after = paging::after(req.query("nextToken"))?;
+    let (size, after) = paging::max_results(req, DEFAULT_PAGE, MAX_PAGE)?;
     let disabled = match req.query("ruleDisabled") {
         None => None,
         Some("true") => Some(true),

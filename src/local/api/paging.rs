@@ -23,6 +23,17 @@ pub(super) fn page_size(
     }
 }
 
+/// A request's `maxResults` (checked against the operation's bounds) and the sort key its
+/// `nextToken` names: what most AWS IoT listings take.
+pub(super) fn max_results(
+    req: &super::Request,
+    default: usize,
+    max: usize,
+) -> Result<(usize, Option<String>), Failure> {
+    let size = page_size("maxResults", req.query("maxResults"), default, max)?;
+    Ok((size, after(req.query("nextToken"))?))
+}
+
 /// The sort key a token given by [`page`] names.
 pub(super) fn after(token: Option<&str>) -> Result<Option<String>, Failure> {
     match token.filter(|t| !t.is_empty()) {
