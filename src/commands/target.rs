@@ -78,3 +78,93 @@ fn local_settings(
         http_client,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The clients a `--local` command gets when no `local up` runs: the endpoint's router in
+    /// this process, with no socket.
+    async fn clients(dir: &std::path::Path) -> crate::aws::Clients {
+        let state = StateDir::new(dir.join("state"));
+        let printer = crate::printer::Printer::new(2, 0, crate::printer::Format::Text);
+        let resolved = resolve(&Target::Local(state), &printer).await.unwrap();
+        assert!(resolved.aws.http_client.is_some());
+        crate::aws::load(&resolved.aws).await.unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sdk_clients_get_aws_iot_answers_and_errors_with_no_socket() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = clients(dir.path()).await;
+        c.iot.create_thing().thing_name("s1").send().await.unwrap();
+        let thing = c
+            .iot
+            .describe_thing()
+            .thing_name("s1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(thing.thing_name(), Some("s1"));
+        let missing = c
+            .iot
+            .describe_thing()
+            .thing_name("nobody")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            missing
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_not_found_exception()),
+            "{missing:?}"
+        );
+        let bad = c.iot.create_thing().thing_name("no spaces").send().await;
+        assert!(bad.is_err());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn s3_objects_round_trip_and_a_missing_bucket_is_no_such_bucket() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = clients(dir.path()).await;
+        c.s3.create_bucket().bucket("archive").send().await.unwrap();
+        let body = vec![7u8; 70_000];
+        c.s3.put_object()
+            .bucket("archive")
+            .key("a/b.json")
+            .body(body.clone().into())
+            .send()
+            .await
+            .unwrap();
+        let got =
+            c.s3.get_object()
+                .bucket("archive")
+                .key("a/b.json")
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(
+            got.body.collect().await.unwrap().into_bytes().as_ref(),
+            &body[..]
+        );
+        let listed =
+            c.s3.list_objects_v2()
+                .bucket("archive")
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(listed.key_count(), Some(1));
+        let missing =
+            c.s3.list_objects_v2()
+                .bucket("nobucket")
+                .send()
+                .await
+                .unwrap_err();
+        assert!(
+            missing
+                .as_service_error()
+                .is_some_and(|e| e.is_no_such_bucket()),
+            "{missing:?}"
+        );
+    }
+}
