@@ -1980,7 +1980,7 @@ _soilctl() {
             return 0
             ;;
         soilctl__subcmd__job__subcmd__create)
-            opts="-q -v -h -V --stack-name --firmware --thing --all --job-id --rollout-rate --abort-after --min-executed --timeout --url-expiry --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
+            opts="-q -v -h -V --stack-name --firmware --thing --all --job-id --rollout-rate --rollout-factor --rollout-every --abort-after --min-executed --timeout --url-expiry --profile --region --endpoint-url --output --quiet --verbose --local --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2003,6 +2003,14 @@ _soilctl() {
                     return 0
                     ;;
                 --rollout-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rollout-factor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rollout-every)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

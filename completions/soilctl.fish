@@ -596,7 +596,9 @@ complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_sub
 complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l firmware -d 'The firmware version to install (see `firmware publish`)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l thing -d 'A thing to update (repeat for more)' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l job-id -d 'The job\'s id [default: firmware-<version>-<time>]' -r
-complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l rollout-rate -d 'At most this many devices notified a minute (1 to 1000) [default: all at once]' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l rollout-rate -d 'At most this many devices notified a minute (1 to 1000) [default: AWS\'s 1000]' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l rollout-factor -d 'An exponential rollout: --rollout-rate is the starting rate, multiplied by this factor (1.1 to 5, one decimal) each time --rollout-every more devices were notified' -r
+complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l rollout-every -d 'With --rollout-factor: how many more devices notified raise the rate' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l abort-after -d 'Cancel the job once this share of the finished executions failed, such as 20%' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l min-executed -d 'How many executions must have finished before --abort-after applies' -r
 complete -c soilctl -n "__fish_soilctl_using_subcommand job; and __fish_seen_subcommand_from create" -l timeout -d 'An execution still in progress this long after it started times out (1m to 7d)' -r

@@ -122,9 +122,18 @@ pub struct JobCreateArgs {
     #[arg(long, value_name = "ID")]
     pub job_id: Option<String>,
 
-    /// At most this many devices notified a minute (1 to 1000) [default: all at once].
+    /// At most this many devices notified a minute (1 to 1000) [default: AWS's 1000].
     #[arg(long, value_name = "N")]
     pub rollout_rate: Option<i32>,
+
+    /// An exponential rollout: --rollout-rate is the starting rate, multiplied by this factor
+    /// (1.1 to 5, one decimal) each time --rollout-every more devices were notified.
+    #[arg(long, value_name = "F", requires_all = ["rollout_rate", "rollout_every"])]
+    pub rollout_factor: Option<f64>,
+
+    /// With --rollout-factor: how many more devices notified raise the rate.
+    #[arg(long, value_name = "N", requires = "rollout_factor")]
+    pub rollout_every: Option<i32>,
 
     /// Cancel the job once this share of the finished executions failed, such as 20%.
     #[arg(long, value_name = "P%", requires = "min_executed")]

@@ -445,7 +445,7 @@ async fn rollout(
             version: DEMO_VERSION.into(),
             things: Vec::new(),
             job_id: Some(job_id.clone()),
-            rollout_rate: None,
+            rollout: None,
             abort: None,
             timeout_minutes: None,
             url_expiry_secs: 3600,

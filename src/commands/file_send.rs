@@ -94,7 +94,7 @@ pub async fn run(
             "url": presigned_placeholder(&backend.bucket, &key),
         }),
         targets,
-        rollout_rate: None,
+        rollout: None,
         abort: None,
         timeout_minutes: None,
         url_expiry_secs: s.url_expiry_secs,

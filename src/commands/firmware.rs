@@ -198,7 +198,7 @@ pub struct JobCreateSettings {
     /// Empty: every thing of the stack.
     pub things: Vec<String>,
     pub job_id: Option<String>,
-    pub rollout_rate: Option<i32>,
+    pub rollout: Option<aws::jobs::Rollout>,
     pub abort: Option<aws::jobs::Abort>,
     pub timeout_minutes: Option<i64>,
     pub url_expiry_secs: i64,
@@ -241,7 +241,7 @@ pub async fn create_job(
         ),
         document: firmware_document(&manifest, &backend.bucket),
         targets,
-        rollout_rate: s.rollout_rate,
+        rollout: s.rollout.clone(),
         abort: s.abort.clone(),
         timeout_minutes: s.timeout_minutes,
         url_expiry_secs: s.url_expiry_secs,

@@ -403,6 +403,30 @@ fn job_create_settings(
             "--rollout-rate must be from 1 to 1000 devices a minute (AWS IoT's bounds), not {rate}"
         )));
     }
+    let rollout = match (args.rollout_rate, args.rollout_factor, args.rollout_every) {
+        (None, _, _) => None,
+        (Some(rate), None, _) => Some(crate::aws::jobs::Rollout::Constant(rate)),
+        (Some(base), Some(factor), Some(every)) => {
+            let tenths = factor * 10.0;
+            if !(1.1..=5.0).contains(&factor) || (tenths - tenths.round()).abs() > 1e-9 {
+                return Err(bad_input(format!(
+                    "--rollout-factor must be from 1.1 to 5 with one decimal (AWS IoT's bounds), not {factor}"
+                )));
+            }
+            if every < 1 {
+                return Err(bad_input("--rollout-every must be at least 1"));
+            }
+            Some(crate::aws::jobs::Rollout::Exponential {
+                base,
+                factor,
+                after_notified: Some(every),
+                after_succeeded: None,
+            })
+        }
+        (Some(_), Some(_), None) => {
+            return Err(bad_input("--rollout-factor needs --rollout-every"));
+        }
+    };
     let abort = match (args.abort_after, args.min_executed) {
         (Some(p), Some(n)) => {
             if n < 1 {
@@ -424,7 +448,7 @@ fn job_create_settings(
         version: args.firmware,
         things: if args.all { Vec::new() } else { args.things },
         job_id: args.job_id,
-        rollout_rate: args.rollout_rate,
+        rollout,
         abort,
         timeout_minutes: args
             .timeout

@@ -417,6 +417,22 @@ fn job_commands_refuse_bad_input_with_one_line() {
                 "--firmware",
                 "1.0.0",
                 "--all",
+                "--rollout-rate",
+                "5",
+                "--rollout-factor",
+                "7",
+                "--rollout-every",
+                "3",
+            ],
+            "--rollout-factor",
+        ),
+        (
+            &[
+                "job",
+                "create",
+                "--firmware",
+                "1.0.0",
+                "--all",
                 "--job-id",
                 "a b",
             ],
@@ -590,7 +606,8 @@ fn on_moto_firmware_jobs_are_created_listed_canceled_deleted_and_torn_down() {
         .json();
     assert_eq!(jobs, serde_json::json!([]));
 
-    // A second job is left for teardown, which cancels and deletes it and empties the bucket.
+    // A second job, with an exponential rollout, is left for teardown, which cancels and
+    // deletes it and empties the bucket.
     env.run(&[
         "job",
         "create",
@@ -600,8 +617,27 @@ fn on_moto_firmware_jobs_are_created_listed_canceled_deleted_and_torn_down() {
         "s1",
         "--job-id",
         "left",
+        "--rollout-rate",
+        "5",
+        "--rollout-factor",
+        "2",
+        "--rollout-every",
+        "10",
     ])
     .expect(0);
+    crate::support::block_on(async {
+        let job = c.iot.describe_job().job_id("left").send().await.unwrap();
+        let rollout = job.job().unwrap().job_executions_rollout_config().unwrap();
+        let rate = rollout.exponential_rate().expect("an exponential rate");
+        assert_eq!(rate.base_rate_per_minute(), 5);
+        assert_eq!(rate.increment_factor(), 2.0);
+        assert_eq!(
+            rate.rate_increase_criteria()
+                .unwrap()
+                .number_of_notified_things(),
+            Some(10)
+        );
+    });
     let torn = env
         .run(&["--output", "json", "teardown", "--yes"])
         .expect(0)
@@ -609,4 +645,60 @@ fn on_moto_firmware_jobs_are_created_listed_canceled_deleted_and_torn_down() {
     assert_eq!(torn["nothingLeft"], true, "{torn}");
     assert_eq!(torn["plan"]["jobs"], serde_json::json!(["left"]));
     assert_eq!(torn["plan"]["firmwareBucket"], bucket.as_str());
+}
+
+/// A battery device asleep when the job is created picks it up on a later wake: it asks for
+/// its next job on every wake, on its persistent session.
+#[test]
+fn a_sleeping_device_carries_out_a_job_created_while_it_slept() {
+    let env = Env::new(None);
+    deployed(&env, &["s1"]);
+    published(&env, "4.0.0", 2000);
+    let up = LocalUp::start(&env);
+    let mut fleet = env
+        .command(&[
+            "--local",
+            "simulate",
+            "--devices",
+            "1",
+            "--prefix",
+            "s",
+            "--sleep",
+            "2s",
+            "--duration",
+            "40s",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first wake is over before the job exists.
+    up.wait_for_log("s1 disconnected");
+    env.run(&[
+        "--local",
+        "job",
+        "create",
+        "--firmware",
+        "4.0.0",
+        "--all",
+        "--job-id",
+        "asleep",
+    ])
+    .expect(0);
+    let watched = env.run(&[
+        "--local",
+        "--output",
+        "json",
+        "job",
+        "watch",
+        "asleep",
+        "--timeout",
+        "30s",
+    ]);
+    let _ = fleet.kill();
+    let _ = fleet.wait();
+    assert_eq!(watched.code, 0, "{}\n{}", watched.stdout, watched.stderr);
+    assert_eq!(watched.json()["progress"]["succeeded"], 1);
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
 }
