@@ -24,10 +24,9 @@ use crate::sensor::{Model, Reading};
 /// What a sleeping device keeps from one wake to the next.
 struct Memory {
     session: Session,
-    /// The first wake subscribed (whether or not the broker granted it).
+    /// The first wake subscribed, to the shadow and jobs topics (whether or not the broker
+    /// granted it).
     asked_to_subscribe: bool,
-    /// The first wake subscribed to the jobs topics.
-    asked_for_jobs: bool,
     /// The broker granted the shadow subscriptions: the device follows its shadow.
     follows_shadow: bool,
     /// The broker granted the jobs subscriptions: the device asks for its next job each wake.
@@ -67,7 +66,6 @@ pub(super) async fn run(
     let mut memory = Memory {
         session: Session::new(),
         asked_to_subscribe: false,
-        asked_for_jobs: false,
         follows_shadow: false,
         follows_jobs: false,
         readings: HashSet::new(),
@@ -141,31 +139,35 @@ async fn awake(
     if conn.session_present() {
         Counters::add(&counters.resumed, 1);
     }
-    if plan.follow_shadow && !memory.asked_to_subscribe {
-        let filters = shadow::subscriptions(name);
-        let wanted: Vec<(&str, QoS)> = filters
+    if !memory.asked_to_subscribe && (plan.follow_shadow || plan.jobs.is_some()) {
+        // One SUBSCRIBE on the first wake, for the shadow and the jobs topics; the persistent
+        // session keeps it.
+        let shadow_filters: Vec<String> = match plan.follow_shadow {
+            true => shadow::subscriptions(name).to_vec(),
+            false => Vec::new(),
+        };
+        let job_filters: Vec<String> = match plan.jobs {
+            Some(_) => super::jobs::subscriptions(name).to_vec(),
+            None => Vec::new(),
+        };
+        let wanted: Vec<(&str, QoS)> = shadow_filters
             .iter()
+            .chain(&job_filters)
             .map(|f| (f.as_str(), QoS::AtLeastOnce))
             .collect();
         let granted = conn.subscribe(&wanted).await?;
         memory.asked_to_subscribe = true;
-        // A policy without shadow rights refuses, and the device goes on without commands.
-        memory.follows_shadow = granted.iter().all(Option::is_some);
+        // A policy without shadow (or jobs) rights refuses, and the device goes on without.
+        let (for_shadow, for_jobs) = granted.split_at(shadow_filters.len().min(granted.len()));
+        memory.follows_shadow =
+            !shadow_filters.is_empty() && for_shadow.iter().all(Option::is_some);
+        memory.follows_jobs = !job_filters.is_empty() && for_jobs.iter().all(Option::is_some);
         if memory.follows_shadow {
             ask_for_shadow(conn, name).await?;
         }
     } else if memory.follows_shadow && !conn.session_present() {
         // The broker lost the session, and with it what was queued: catch up.
         ask_for_shadow(conn, name).await?;
-    }
-    if plan.jobs.is_some() && !memory.asked_for_jobs {
-        let filters = super::jobs::subscriptions(name);
-        let wanted: Vec<(&str, QoS)> = filters
-            .iter()
-            .map(|f| (f.as_str(), QoS::AtLeastOnce))
-            .collect();
-        memory.asked_for_jobs = true;
-        memory.follows_jobs = conn.subscribe(&wanted).await?.iter().all(Option::is_some);
     }
     if memory.follows_jobs {
         // What was queued while the device slept: asked for on every wake.
