@@ -64,7 +64,12 @@ t1=$(now)
 succeeded=$(json 'd["progress"]["succeeded"]' <"$work/watch.json")
 
 # curl downloads the same object from the same server, with a URL the service presigned for
-# one device (asked for as the operator, through the jobs API on MQTT).
+# one device: a job of its own for d1, asked for as the operator through the jobs API on MQTT
+# while no device runs (a finished execution of a finished job is not described any more).
+kill -INT "$sim_pid"
+wait "$sim_pid" 2>/dev/null || true
+sim_pid=""
+"$bin" -q --local job create --firmware 1.0.0 --thing d1 --job-id bench-curl >/dev/null
 state=$work/state
 url=$("$venv/bin/python" - "$state" <<'PY'
 import json, ssl, sys, threading
@@ -82,9 +87,9 @@ c.tls_set(ca_certs=f"{state}/ca/ca.pem", certfile=f"{state}/operator/certificate
 c.on_message = on_message
 c.connect("localhost", port)
 c.loop_start()
-c.subscribe("$aws/things/d1/jobs/bench-unlimited/get/accepted", 1)[1]
+c.subscribe("$aws/things/d1/jobs/bench-curl/get/accepted", 1)
 import time; time.sleep(0.5)
-c.publish("$aws/things/d1/jobs/bench-unlimited/get", "{}", 1).wait_for_publish()
+c.publish("$aws/things/d1/jobs/bench-curl/get", "{}", 1).wait_for_publish()
 done.wait(10)
 print(got["doc"]["execution"]["jobDocument"]["url"])
 PY
@@ -94,9 +99,14 @@ seq 1 "$curl_downloads" | xargs -P "$curl_parallel" -I{} \
   curl -s -f -o /dev/null --cacert "$state/ca/ca.pem" "$url"
 c1=$(now)
 
-# The rollout rate: a second image, released RATE a minute.
+# The rollout rate: a second image, released RATE a minute, to the fleet running again.
+"$bin" -q --local job cancel bench-curl >/dev/null
 head -c 4096 /dev/urandom >"$work/image2.bin"
 "$bin" -q --local firmware publish "$work/image2.bin" --version 1.0.1 >/dev/null
+"$bin" -q --local simulate --devices "$devices" --prefix d --interval 60s --duration 3600s \
+  >"$work/sim2.log" 2>&1 &
+sim_pid=$!
+sleep 10
 r0=$(now)
 "$bin" -q --local job create --firmware 1.0.1 --all --job-id bench-rate --rollout-rate "$rate" >/dev/null
 sleep "$window"

@@ -396,7 +396,15 @@ fn serve(
         return Ok(out);
     }
     out.extend(commit(tx, &[], &handled.changes, &[], presign)?);
-    let job_ids: BTreeSet<&str> = handled.changes.iter().map(|e| e.job_id.as_str()).collect();
+    // Only an execution that ended can trip an abort criterion or complete its job; the
+    // clock releases and times out the rest, so a start or a progress update reads no more
+    // than the thing's own executions.
+    let job_ids: BTreeSet<&str> = handled
+        .changes
+        .iter()
+        .filter(|e| e.status.is_terminal())
+        .map(|e| e.job_id.as_str())
+        .collect();
     for id in job_ids {
         if let Some(job) = tx.job(id)? {
             out.extend(advance(tx, &job, presign)?);
