@@ -339,6 +339,15 @@ pub async fn executions_with_reasons(
     Ok(executions)
 }
 
+/// The executions as a table: thing, status and the device's reason.
+pub fn executions_table(executions: &[jobs::Execution]) -> String {
+    let rows: Vec<Vec<String>> = executions
+        .iter()
+        .map(|e| vec![e.thing_name.clone(), e.status.clone(), reason(e)])
+        .collect();
+    table(&["THING", "STATUS", "REASON"], &rows)
+}
+
 /// A device's reason, from its status details.
 pub fn reason(e: &jobs::Execution) -> String {
     e.status_details
@@ -378,12 +387,7 @@ pub async fn show(
         if let Some(v) = shown.document.get("version").and_then(|v| v.as_str()) {
             text.push_str(&format!("firmware {v}\n"));
         }
-        let rows: Vec<Vec<String>> = shown
-            .executions
-            .iter()
-            .map(|e| vec![e.thing_name.clone(), e.status.clone(), reason(e)])
-            .collect();
-        text.push_str(&table(&["THING", "STATUS", "REASON"], &rows));
+        text.push_str(&executions_table(&shown.executions));
         text
     })?;
     Ok(ExitCode::SUCCESS)

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::job::{executions_with_reasons, progress_line, reason, stack_job};
+use super::job::{executions_table, executions_with_reasons, progress_line, stack_job};
 use crate::aws::jobs::{Execution, Job};
 use crate::aws::{self, AwsSettings};
-use crate::printer::{Printer, table};
+use crate::printer::Printer;
 use crate::progress::Progress;
 
 /// Exit code when `--timeout` comes first.
@@ -96,12 +96,7 @@ pub async fn run(
             text.push_str(&format!("reason: {reason}\n"));
         }
         if !summary.unsuccessful.is_empty() {
-            let rows: Vec<Vec<String>> = summary
-                .unsuccessful
-                .iter()
-                .map(|e| vec![e.thing_name.clone(), e.status.clone(), reason(e)])
-                .collect();
-            text.push_str(&table(&["THING", "STATUS", "REASON"], &rows));
+            text.push_str(&executions_table(&summary.unsuccessful));
         }
         text
     })?;
