@@ -427,6 +427,23 @@ fn report(printer: &Printer, summary: &Summary, qos: QoS) -> anyhow::Result<()> 
                 ""
             }
         );
+        if summary.jobs_succeeded + summary.jobs_failed > 0 {
+            text.push_str(&format!(
+                "\nJobs: {} execution(s) carried out, {} succeeded, {} failed or rejected",
+                summary.jobs_succeeded + summary.jobs_failed,
+                summary.jobs_succeeded,
+                summary.jobs_failed
+            ));
+        }
+        if let Some(d) = &summary.downloads {
+            text.push_str(&format!(
+                "\nDownloads: {} of {:.1} MB in {:.1}s, {:.1} MB/s together",
+                d.count,
+                d.bytes as f64 / 1e6,
+                d.seconds,
+                d.megabytes_per_second
+            ));
+        }
         for f in &summary.failed {
             text.push_str(&format!("\n  {}: {}", f.device, f.error));
         }

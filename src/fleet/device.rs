@@ -366,7 +366,11 @@ pub(super) async fn run_job(
         .map(|k| k.serialize_pem())
         .unwrap_or_default();
     let tamper = tampers(index, jobs_plan.tamper_rate);
-    let outcome = jobs::perform(document, &plan.trust, jobs_plan, &key_pem, tamper).await;
+    let (outcome, download) =
+        jobs::perform(document, &plan.trust, jobs_plan, &key_pem, tamper).await;
+    if let Some(d) = download {
+        counters.downloaded(d.bytes, d.started, d.ended);
+    }
     if outcome.status == "SUCCEEDED" {
         Counters::add(&counters.jobs_succeeded, 1);
     } else {

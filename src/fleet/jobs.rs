@@ -14,6 +14,7 @@
 //! abort criteria can be seen.
 
 use std::collections::BTreeMap;
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use serde_json::{Value, json};
@@ -199,33 +200,50 @@ pub fn check_file(document: &Value, sealed: &[u8], key_pem: &str) -> Outcome {
     }
 }
 
-/// Carries out one execution: download, check, and the outcome to report.
+/// One download a device made: how many bytes, and when it started and ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Download {
+    pub bytes: u64,
+    pub started: SystemTime,
+    pub ended: SystemTime,
+}
+
+/// Carries out one execution: download, check, and the outcome to report, with the download
+/// when there was one.
 pub async fn perform(
     document: &Value,
     trust: &ServerTrust,
     plan: &JobsPlan,
     key_pem: &str,
     tamper: bool,
-) -> Outcome {
+) -> (Outcome, Option<Download>) {
     let operation = document.get("operation").and_then(Value::as_str);
     let Some(url) = document.get("url").and_then(Value::as_str) else {
-        return Outcome::failed("REJECTED", "the job document has no url");
+        return (
+            Outcome::failed("REJECTED", "the job document has no url"),
+            None,
+        );
     };
     if !matches!(operation, Some("install-firmware") | Some("receive-file")) {
-        return Outcome::failed(
-            "REJECTED",
-            format!("unknown operation {}", operation.unwrap_or("(none)")),
-        );
+        let reason = format!("unknown operation {}", operation.unwrap_or("(none)"));
+        return (Outcome::failed("REJECTED", reason), None);
     }
     let limit = firmware::MAX_IMAGE_BYTES + 4096;
+    let started = SystemTime::now();
     let body = match super::download::fetch(url, trust, limit).await {
-        Ok(b) => tampered(b.to_vec(), tamper),
-        Err(e) => return Outcome::failed("FAILED", e),
+        Ok(b) => tampered(b.into(), tamper),
+        Err(e) => return (Outcome::failed("FAILED", e), None),
     };
-    match operation {
+    let download = Download {
+        bytes: body.len() as u64,
+        started,
+        ended: SystemTime::now(),
+    };
+    let outcome = match operation {
         Some("install-firmware") => check_firmware(document, &body, plan.signing_cert.as_deref()),
         _ => check_file(document, &body, key_pem),
-    }
+    };
+    (outcome, Some(download))
 }
 
 #[cfg(test)]

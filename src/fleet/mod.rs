@@ -33,7 +33,7 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 pub use plan::{DeviceSpec, FleetPlan, Stop};
-pub use stats::{Counters, DeviceFailure, FleetEvent, Summary};
+pub use stats::{Counters, DeviceFailure, DownloadSummary, FleetEvent, Summary};
 
 /// Runs the fleet until every device is done or `cancel` fires; returns the summary.
 /// `events` is told about refusals, drops and reconnections as they happen.

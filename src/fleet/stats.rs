@@ -2,7 +2,7 @@
 //! the summary printed at the end (also as JSON).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
@@ -28,6 +28,12 @@ pub struct Counters {
     pub jobs_failed: AtomicU64,
     /// Milliseconds from the start until every device was connected at once (0: not yet).
     pub all_connected_ms: AtomicU64,
+    /// Jobs' file downloads: how many, their bytes, and the first start and the last end
+    /// (microseconds since the Unix epoch; 0: none yet).
+    pub downloads: AtomicU64,
+    pub download_bytes: AtomicU64,
+    pub download_first_us: AtomicU64,
+    pub download_last_us: AtomicU64,
 }
 
 /// A moment's copy of the counters.
@@ -62,6 +68,45 @@ impl Counters {
                 self.all_connected_ms
                     .compare_exchange(0, ms, Ordering::Relaxed, Ordering::Relaxed);
         }
+    }
+
+    /// One download of `bytes` that ran from `started` to `ended`.
+    pub(crate) fn downloaded(&self, bytes: u64, started: SystemTime, ended: SystemTime) {
+        let us = |t: SystemTime| {
+            t.duration_since(UNIX_EPOCH)
+                .map_or(1, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+                .max(1)
+        };
+        let (start, end) = (us(started), us(ended));
+        self.downloads.fetch_add(1, Ordering::Relaxed);
+        self.download_bytes.fetch_add(bytes, Ordering::Relaxed);
+        let _ = self
+            .download_first_us
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |first| {
+                (first == 0 || start < first).then_some(start)
+            });
+        self.download_last_us.fetch_max(end, Ordering::Relaxed);
+    }
+
+    fn download_summary(&self) -> Option<DownloadSummary> {
+        let count = self.downloads.load(Ordering::Relaxed);
+        if count == 0 {
+            return None;
+        }
+        let bytes = self.download_bytes.load(Ordering::Relaxed);
+        let first = self.download_first_us.load(Ordering::Relaxed);
+        let last = self.download_last_us.load(Ordering::Relaxed);
+        let seconds = last.saturating_sub(first) as f64 / 1e6;
+        Some(DownloadSummary {
+            count,
+            bytes,
+            seconds,
+            megabytes_per_second: if seconds > 0.0 {
+                bytes as f64 / seconds / 1e6
+            } else {
+                0.0
+            },
+        })
     }
 
     pub(crate) fn disconnected(&self) {
@@ -109,6 +154,7 @@ impl Counters {
             resumed: s.resumed,
             jobs_succeeded: self.jobs_succeeded.load(Ordering::Relaxed),
             jobs_failed: self.jobs_failed.load(Ordering::Relaxed),
+            downloads: self.download_summary(),
             seconds,
             messages_per_second: if seconds > 0.0 {
                 s.sent as f64 / seconds
@@ -119,6 +165,17 @@ impl Counters {
             failed,
         }
     }
+}
+
+/// The devices' downloads together: `seconds` runs from the first one's start to the last
+/// one's end, so `megabytes_per_second` is the fleet's aggregate throughput while it
+/// downloaded.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct DownloadSummary {
+    pub count: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub megabytes_per_second: f64,
 }
 
 /// A device that stopped for good, and why.
@@ -201,6 +258,8 @@ pub struct Summary {
     /// Job executions reported SUCCEEDED, and FAILED or REJECTED.
     pub jobs_succeeded: u64,
     pub jobs_failed: u64,
+    /// The jobs' file downloads, when there were any.
+    pub downloads: Option<DownloadSummary>,
     pub seconds: f64,
     pub messages_per_second: f64,
     /// Stopped by Ctrl-C rather than by --count or --duration.

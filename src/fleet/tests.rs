@@ -367,3 +367,21 @@ async fn sleeping_devices_publish_one_reading_per_wake_and_every_one_is_archived
     // Clean disconnects: no last will among the archived messages.
     assert_eq!(stats.archived, 6);
 }
+
+#[test]
+fn downloads_are_summed_over_the_span_from_the_first_start_to_the_last_end() {
+    let counters = Counters::default();
+    assert_eq!(counters.summary(1, Duration::ZERO, false, vec![]).downloads, None);
+    let t0 = std::time::UNIX_EPOCH + Duration::from_secs(1_000);
+    let s = Duration::from_secs(1);
+    counters.downloaded(2_000_000, t0 + s, t0 + 3 * s);
+    counters.downloaded(1_000_000, t0, t0 + 2 * s);
+    counters.downloaded(1_000_000, t0 + 2 * s, t0 + 4 * s);
+    let d = counters
+        .summary(3, Duration::ZERO, false, vec![])
+        .downloads
+        .unwrap();
+    assert_eq!((d.count, d.bytes), (3, 4_000_000));
+    assert!((d.seconds - 4.0).abs() < 1e-9, "{d:?}");
+    assert!((d.megabytes_per_second - 1.0).abs() < 1e-9, "{d:?}");
+}

@@ -1,5 +1,7 @@
 //! A job's own transitions: CreateJob's executions, CancelJob, DeleteJob and completion.
 
+use std::collections::HashSet;
+
 use super::model::{Execution, ExecutionStatus, Job, JobStatus, TargetSelection};
 use super::validate::{JobError, validate_cancel, validate_job};
 
@@ -121,11 +123,11 @@ pub fn delete(job: &Job, force: bool, now_secs: u64) -> Result<Job, JobError> {
 pub fn complete(job: &Job, executions: &[Execution], now_secs: u64) -> Option<Job> {
     let done = job.status == JobStatus::InProgress
         && job.target_selection == TargetSelection::Snapshot
-        && job
-            .targets
-            .iter()
-            .all(|t| executions.iter().any(|e| &e.thing_name == t))
-        && executions.iter().all(|e| e.status.is_terminal());
+        && executions.iter().all(|e| e.status.is_terminal())
+        && {
+            let things: HashSet<&str> = executions.iter().map(|e| e.thing_name.as_str()).collect();
+            job.targets.iter().all(|t| things.contains(t.as_str()))
+        };
     done.then(|| {
         let mut next = job.clone();
         next.status = JobStatus::Completed;

@@ -56,6 +56,8 @@ pub mod validate;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
+
 pub use details::{ProcessDetails, process_details};
 pub use device::{Handled, RejectCode, Rejection};
 pub use lifecycle::Outcome;
@@ -81,17 +83,17 @@ pub struct Advance {
 /// [`events`] has the documents for the job's and the executions' new statuses.
 pub fn advance(job: &Job, executions: &[Execution], now_secs: u64) -> Advance {
     let mut working = executions.to_vec();
-    let mut touched: Vec<usize> = Vec::new();
+    let at: HashMap<(&str, u64), usize> = executions
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ((e.thing_name.as_str(), e.execution_number), i))
+        .collect();
+    let mut touched = vec![false; executions.len()];
     let mut merge = |working: &mut Vec<Execution>, changed: Vec<Execution>| {
         for c in changed {
-            let at = working.iter().position(|e| {
-                e.thing_name == c.thing_name && e.execution_number == c.execution_number
-            });
-            if let Some(i) = at {
+            if let Some(&i) = at.get(&(c.thing_name.as_str(), c.execution_number)) {
                 working[i] = c;
-                if !touched.contains(&i) {
-                    touched.push(i);
-                }
+                touched[i] = true;
             }
         }
     };
@@ -106,9 +108,12 @@ pub fn advance(job: &Job, executions: &[Execution], now_secs: u64) -> Advance {
     } else if let Some(done) = lifecycle::complete(job, &working, now_secs) {
         next_job = Some(done);
     }
-    touched.sort_unstable();
     Advance {
         job: next_job,
-        changes: touched.into_iter().map(|i| working[i].clone()).collect(),
+        changes: working
+            .into_iter()
+            .zip(touched)
+            .filter_map(|(e, t)| t.then_some(e))
+            .collect(),
     }
 }
