@@ -80,11 +80,11 @@ impl Counters {
         let (start, end) = (us(started), us(ended));
         self.downloads.fetch_add(1, Ordering::Relaxed);
         self.download_bytes.fetch_add(bytes, Ordering::Relaxed);
-        let _ = self
-            .download_first_us
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |first| {
-                (first == 0 || start < first).then_some(start)
-            });
+        let _ =
+            self.download_first_us
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |first| {
+                    (first == 0 || start < first).then_some(start)
+                });
         self.download_last_us.fetch_max(end, Ordering::Relaxed);
     }
 

@@ -371,7 +371,10 @@ async fn sleeping_devices_publish_one_reading_per_wake_and_every_one_is_archived
 #[test]
 fn downloads_are_summed_over_the_span_from_the_first_start_to_the_last_end() {
     let counters = Counters::default();
-    assert_eq!(counters.summary(1, Duration::ZERO, false, vec![]).downloads, None);
+    assert_eq!(
+        counters.summary(1, Duration::ZERO, false, vec![]).downloads,
+        None
+    );
     let t0 = std::time::UNIX_EPOCH + Duration::from_secs(1_000);
     let s = Duration::from_secs(1);
     counters.downloaded(2_000_000, t0 + s, t0 + 3 * s);
