@@ -6,28 +6,49 @@
 use serde_json::json;
 
 use super::lifecycle::{self, Outcome};
-use super::model::{AbortCriterion, Execution, Job, JobStatus};
+use super::model::{
+    AbortCriterion, Execution, ExecutionStatus, Job, JobStatus, StatusCounts, TargetSelection,
+};
 
 /// The reason code an abort sets (AWS documents that it sets one, not its value).
 pub const ABORT_REASON_CODE: &str = "ABORT_CRITERIA_MET";
 
 /// Executed things (terminal executions) and, of them, the failures `criterion` counts.
 pub fn counts(criterion: &AbortCriterion, executions: &[Execution]) -> (u64, u64) {
-    let executed = executions.iter().filter(|e| e.status.is_terminal()).count() as u64;
-    let failed = executions
-        .iter()
-        .filter(|e| criterion.failure_type.counts(e.status))
-        .count() as u64;
-    (executed, failed)
+    counted(criterion, &StatusCounts::of(executions))
+}
+
+fn counted(criterion: &AbortCriterion, counts: &StatusCounts) -> (u64, u64) {
+    let failed = ExecutionStatus::ALL
+        .into_iter()
+        .filter(|s| criterion.failure_type.counts(*s))
+        .map(|s| counts.get(s))
+        .sum();
+    (counts.terminal(), failed)
 }
 
 /// Whether `criterion` trips: at least `minNumberOfExecutedThings` executed, and failures make
 /// at least `thresholdPercentage` percent of them.
 pub fn trips(criterion: &AbortCriterion, executions: &[Execution]) -> bool {
-    let (executed, failed) = counts(criterion, executions);
+    trips_by_count(criterion, &StatusCounts::of(executions))
+}
+
+fn trips_by_count(criterion: &AbortCriterion, counts: &StatusCounts) -> bool {
+    let (executed, failed) = counted(criterion, counts);
     executed > 0
         && executed >= criterion.min_number_of_executed_things
         && failed as f64 * 100.0 >= criterion.threshold_percentage * executed as f64
+}
+
+/// Whether an IN_PROGRESS job whose executions number `counts` could be canceled by an abort
+/// criterion or completed by [`super::advance`] now: a cheap check from the counts alone, so
+/// that a store need not read every execution after each device's update. `false` means
+/// neither can happen; `true` that `advance` should run (it decides).
+pub fn may_settle(job: &Job, counts: &StatusCounts) -> bool {
+    job.status == JobStatus::InProgress
+        && (job.abort.iter().any(|c| trips_by_count(c, counts))
+            || (job.target_selection == TargetSelection::Snapshot
+                && counts.terminal() == counts.total()))
 }
 
 /// The first criterion of an IN_PROGRESS job that trips.

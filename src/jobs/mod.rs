@@ -63,7 +63,7 @@ pub use device::{Handled, RejectCode, Rejection};
 pub use lifecycle::Outcome;
 pub use model::{
     AbortCriterion, Entry, Execution, ExecutionStatus, Job, JobStatus, PresignedUrlConfig, Rollout,
-    TargetSelection,
+    StatusCounts, TargetSelection,
 };
 pub use notify::Notifications;
 pub use topic::{JobsTopic, Operation};

@@ -135,6 +135,41 @@ impl FailureType {
     }
 }
 
+/// How many executions are in each status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StatusCounts([u64; 8]);
+
+impl StatusCounts {
+    pub fn of(executions: &[Execution]) -> StatusCounts {
+        let mut counts = StatusCounts::default();
+        for e in executions {
+            counts.add(e.status, 1);
+        }
+        counts
+    }
+
+    pub fn add(&mut self, status: ExecutionStatus, n: u64) {
+        self.0[status as usize] += n;
+    }
+
+    pub fn get(&self, status: ExecutionStatus) -> u64 {
+        self.0[status as usize]
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// Executions in a terminal status.
+    pub fn terminal(&self) -> u64 {
+        ExecutionStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_terminal())
+            .map(|s| self.get(s))
+            .sum()
+    }
+}
+
 /// The only abort action AWS has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

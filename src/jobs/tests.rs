@@ -662,6 +662,39 @@ fn an_abort_criterion_trips_exactly_at_its_threshold() {
     assert!(trips(&third(33.33), &[R, OK, OK]));
 }
 
+/// The counts-only check never says "nothing can happen" where `advance` cancels or completes
+/// the job: every mix of four executions' statuses, with and without an abort criterion.
+#[test]
+fn may_settle_is_true_wherever_advance_settles_the_job() {
+    let targets = ["t0", "t1", "t2", "t3"];
+    let mut settled = 0;
+    for abort in [vec![], vec![criterion(FailureType::All, 2, 50.0)]] {
+        for code in 0..8usize.pow(4) {
+            let statuses: Vec<S> = (0..4)
+                .map(|i| S::ALL[code / 8usize.pow(i) % 8])
+                .filter(|s| *s != S::Removed)
+                .collect();
+            if statuses.is_empty() {
+                continue;
+            }
+            let mut j = job("j", &targets[..statuses.len()]);
+            j.abort = abort.clone();
+            let execs = with_statuses("j", &statuses);
+            let settles = advance(&j, &execs, T0).job.is_some();
+            let may = abort::may_settle(&j, &StatusCounts::of(&execs));
+            assert!(may || !settles, "{statuses:?} {:?}", j.abort);
+            settled += usize::from(settles);
+            if statuses.iter().all(|s| s.is_pending()) {
+                assert!(!may, "{statuses:?}: nothing ended, nothing to settle");
+            }
+        }
+    }
+    assert!(
+        settled > 1000,
+        "the mixes exercise both outcomes ({settled})"
+    );
+}
+
 fn changed(executions: &[Execution]) -> Vec<(&str, S)> {
     let pairs = executions.iter().map(|e| (e.thing_name.as_str(), e.status));
     pairs.collect()

@@ -396,9 +396,9 @@ fn serve(
         return Ok(out);
     }
     out.extend(commit(tx, &[], &handled.changes, &[], presign)?);
-    // Only an execution that ended can trip an abort criterion or complete its job; the
-    // clock releases and times out the rest, so a start or a progress update reads no more
-    // than the thing's own executions.
+    // Only an execution that ended can trip an abort criterion or complete its job, and only
+    // when the job's counts by status say it may is every execution read; the clock releases
+    // and times out the rest, so a device's update reads no more than its own executions.
     let job_ids: BTreeSet<&str> = handled
         .changes
         .iter()
@@ -406,7 +406,9 @@ fn serve(
         .map(|e| e.job_id.as_str())
         .collect();
     for id in job_ids {
-        if let Some(job) = tx.job(id)? {
+        if let Some(job) = tx.job(id)?
+            && jobs::abort::may_settle(&job, &tx.status_counts(id)?)
+        {
             out.extend(advance(tx, &job, presign)?);
         }
     }

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::error::Result;
 use super::{Registry, now_ms};
-use crate::jobs::{Execution, Job};
+use crate::jobs::{Execution, ExecutionStatus, Job, StatusCounts};
 
 /// The jobs tables inside one transaction.
 pub struct JobsTx<'a> {
@@ -18,9 +18,8 @@ impl JobsTx<'_> {
     pub fn job(&self, job_id: &str) -> Result<Option<Job>> {
         let record: Option<String> = self
             .tx
-            .query_row("SELECT record FROM jobs WHERE job_id = ?1", [job_id], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT record FROM jobs WHERE job_id = ?1")?
+            .query_row([job_id], |r| r.get(0))
             .optional()?;
         Ok(record.map(|r| serde_json::from_str(&r)).transpose()?)
     }
@@ -84,16 +83,37 @@ impl JobsTx<'_> {
         )
     }
 
-    pub fn put_execution(&self, execution: &Execution) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO job_executions (job_id, thing, record) VALUES (?1, ?2, ?3)
-             ON CONFLICT (job_id, thing) DO UPDATE SET record = excluded.record",
-            params![
-                execution.job_id,
-                execution.thing_name,
-                serde_json::to_string(execution)?
-            ],
+    /// The job's executions counted by status.
+    pub fn status_counts(&self, job_id: &str) -> Result<StatusCounts> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT status, count(*) FROM job_executions WHERE job_id = ?1 GROUP BY status",
         )?;
+        let rows = stmt
+            .query_map([job_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut counts = StatusCounts::default();
+        for (status, n) in rows {
+            if let Some(status) = ExecutionStatus::parse(&status) {
+                counts.add(status, u64::try_from(n).unwrap_or_default());
+            }
+        }
+        Ok(counts)
+    }
+
+    pub fn put_execution(&self, execution: &Execution) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO job_executions (job_id, thing, record, status) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (job_id, thing) DO UPDATE
+             SET record = excluded.record, status = excluded.status",
+        )?;
+        stmt.execute(params![
+            execution.job_id,
+            execution.thing_name,
+            serde_json::to_string(execution)?,
+            execution.status.as_str()
+        ])?;
         Ok(())
     }
 

@@ -160,6 +160,13 @@ CREATE TABLE IF NOT EXISTS job_executions (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS job_executions_by_thing ON job_executions(thing);
 "#,
+    // Version 8: each execution's status beside its record, so that a job's counts by status
+    // are read without decoding every execution.
+    r#"
+ALTER TABLE job_executions ADD COLUMN status TEXT NOT NULL DEFAULT '';
+UPDATE job_executions SET status = coalesce(json_extract(record, '$.status'), '');
+CREATE INDEX IF NOT EXISTS job_executions_by_status ON job_executions(job_id, status);
+"#,
 ];
 
 /// Writes a registry at `path` as the first soilctl left it (schema version 1), with
