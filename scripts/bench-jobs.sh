@@ -113,22 +113,29 @@ sleep 10
 r0=$(now)
 "$bin" -q --local job create --firmware 1.0.1 --all --job-id bench-rate --rollout-rate "$rate" >/dev/null
 sleep "$window"
-released=$("$bin" --local --output json job show bench-rate | json 'sum(1 for e in d["executions"] if e["status"] != "QUEUED")')
+# The rollout releases its allowance at the start of each minute of the job's life, so the rate
+# is counted over whole minutes: executions released (queuedAt moves to the release) before
+# the end of the last whole minute in the window, per minute.
+"$bin" --local --output json job show bench-rate >"$work/rate.json"
 r1=$(now)
+released=$(json 'sum(1 for e in d["executions"] if e["status"] != "QUEUED" and e["queuedAt"] < d["createdAt"] + 60 * (int('"$window"') // 60))' <"$work/rate.json")
+per_minute=$(json '" ".join(str(sum(1 for e in d["executions"] if e["status"] != "QUEUED" and (e["queuedAt"] - d["createdAt"]) // 60 == m)) for m in range(int('"$window"') // 60 + 1))' <"$work/rate.json")
 
 "$venv/bin/python" - "$devices" "$image_bytes" "$t0" "$t1" "$succeeded" "$c0" "$c1" \
-  "$curl_downloads" "$curl_parallel" "$r0" "$r1" "$released" "$rate" "$downloaded" <<'PY'
+  "$curl_downloads" "$curl_parallel" "$r0" "$r1" "$released" "$rate" "$downloaded" "$window" \
+  "$per_minute" <<'PY'
 import sys
-(devices, size, t0, t1, ok, c0, c1, n, par, r0, r1, released, rate, downloaded) = sys.argv[1:]
+(devices, size, t0, t1, ok, c0, c1, n, par, r0, r1, released, rate, downloaded, window,
+ per_minute) = sys.argv[1:]
 devices, size, ok, n, par, released, rate = map(int, (devices, size, ok, n, par, released, rate))
 t0, t1, c0, c1, r0, r1, downloaded = map(float, (t0, t1, c0, c1, r0, r1, downloaded))
 rollout = t1 - t0
 ours = devices * size / rollout / 1e6
 theirs = n * size / (c1 - c0) / 1e6
-minutes = (r1 - r0) / 60
+minutes = int(window) // 60
 print(f"rollout to {devices} devices, {size} byte image, unlimited rate: {ok} SUCCEEDED in {rollout:.1f} s ({devices / rollout:.0f} devices/s)")
 print(f"curl: {theirs:.1f} MB/s ({n} downloads, {par} at a time)")
 print(f"download throughput while the devices downloaded: {downloaded:.1f} MB/s = {downloaded / theirs:.2f}x curl")
 print(f"bytes over the whole rollout (with MQTT, checks and reports): {ours:.1f} MB/s = {ours / theirs:.2f}x curl")
-print(f"--rollout-rate {rate}: {released} executions released in {minutes:.2f} min = {released / minutes:.1f} a minute ({released / minutes / rate:.2f}x the configured rate)")
+print(f"--rollout-rate {rate}: {released} executions released in the first {minutes} whole minutes = {released / minutes:.1f} a minute ({released / minutes / rate:.2f}x the configured rate); released in each minute of the job: {per_minute} (the last one had begun when the window closed, {r1 - r0:.0f} s after job create)")
 PY
