@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Why a device cannot connect or publish: a checklist of its certificate and policies')
             [CompletionResult]::new('shadow', 'shadow', [CompletionResultType]::ParameterValue, 'Device shadows: read, update or delete a thing''s classic or named shadow')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Your own CA, for devices that register themselves on first connection (JITR)')
+            [CompletionResult]::new('claim', 'claim', [CompletionResultType]::ParameterValue, 'Fleet provisioning by claim: claim certificates, and the serial numbers allowed')
             [CompletionResult]::new('device-cert', 'device-cert', [CompletionResultType]::ParameterValue, 'Device certificates signed by your own CA, registered by the backend on first connection')
             [CompletionResult]::new('signing-key', 'signing-key', [CompletionResultType]::ParameterValue, 'The stack''s code-signing key, which signs firmware images')
             [CompletionResult]::new('firmware', 'firmware', [CompletionResultType]::ParameterValue, 'Firmware images: publish (signed, into the stack''s firmware bucket) and list')
@@ -60,6 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Address that receives humidity alerts (required for a new stack)')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Alert on readings with humidity below this percentage (0 to 100)')
             [CompletionResult]::new('--jitr', '--jitr', [CompletionResultType]::ParameterName, 'Just-in-time registration: a device whose certificate comes from your registered CA becomes a thing on its first connection (`--jitr=false` switches it off again)')
+            [CompletionResult]::new('--fleet-provisioning', '--fleet-provisioning', [CompletionResultType]::ParameterName, 'Fleet provisioning by claim: devices that hold only a claim certificate (`claim create`) get their own certificate and thing on first connection, if their serial number was allowed (`claim allow`); `--fleet-provisioning=false` switches it off again')
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'CloudFormation template to deploy instead of the built-in one')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
@@ -308,6 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
         'soilctl;local;up' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1')
             [CompletionResult]::new('--api-port', '--api-port', [CompletionResultType]::ParameterName, 'TCP port of the AWS API endpoint (HTTP) on 127.0.0.1, for the AWS CLI, boto3 and the SDKs (`soilctl local env`); 0 picks a free port')
+            [CompletionResult]::new('--https-port', '--https-port', [CompletionResultType]::ParameterName, 'TCP port on 127.0.0.1 where devices publish over HTTPS with their certificates (AWS IoT Core''s port 8443); 0 picks a free port (`soilctl local env` says which)')
             [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'How long a persistent session outlives its connection, as AWS IoT Core''s account setting (1 second to 7 days; MQTT 5 clients may ask for less)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
@@ -372,9 +375,12 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--devices-dir', '--devices-dir', [CompletionResultType]::ParameterName, 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]')
             [CompletionResult]::new('--key-algorithm', '--key-algorithm', [CompletionResultType]::ParameterName, 'Key algorithm for devices that have to be created')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Highest rate of calls per AWS IoT API, per second, when creating devices')
+            [CompletionResult]::new('--onboard', '--onboard', [CompletionResultType]::ParameterName, 'Devices that have no identity yet join as a factory-fresh device does: by claim, each with the claim certificate of --claim, asking for its own certificate (a key it makes, CreateCertificateFromCsr) and registering its serial number (its device name) with the stack''s provisioning template. The serial numbers must be allowed (`claim allow`)')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'The claim certificate --onboard claim uses (`claim create --name`)')
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA that issues the --jitr devices'' certificates [default: ~/.local/share/soilctl/ca]')
             [CompletionResult]::new('--tamper-rate', '--tamper-rate', [CompletionResultType]::ParameterName, 'Corrupt this share of the devices'' job downloads (such as 10%), so that failed executions and a job''s abort criteria can be seen')
             [CompletionResult]::new('--signing-dir', '--signing-dir', [CompletionResultType]::ParameterName, 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'How the devices send their readings: MQTT (with shadows and jobs), or HTTPS POSTs with their own certificates at QoS 1 (port 8443 of the iot:Data-ATS endpoint on AWS, the running `local up`''s HTTPS port locally), without shadows or jobs')
             [CompletionResult]::new('--mqtt-endpoint', '--mqtt-endpoint', [CompletionResultType]::ParameterName, 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)')
             [CompletionResult]::new('--mqtt-ca', '--mqtt-ca', [CompletionResultType]::ParameterName, 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
@@ -383,6 +389,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
             [CompletionResult]::new('--jitr', '--jitr', [CompletionResultType]::ParameterName, 'Devices with certificates from your own CA (`soilctl ca create` and `ca register`) that AWS IoT does not know yet: each device''s first connection registers its certificate (just-in-time registration), the stack''s JITR function activates it, and a retry gets in')
+            [CompletionResult]::new('--service-keys', '--service-keys', [CompletionResultType]::ParameterName, 'With --onboard claim: CreateKeysAndCertificate (AWS IoT makes each device''s key and sends it) instead of a CSR for a key the device makes')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
@@ -695,6 +702,128 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             break
         }
         'soilctl;ca;help;help' {
+            break
+        }
+        'soilctl;claim' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a claim certificate for a key made here (CSR), attached to the stack''s claim policy: it may do nothing but ask for a device''s own identity')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stack''s claim certificates, and how many serial numbers may be provisioned')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Deactivate and delete a claim certificate (devices already provisioned keep theirs)')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Allow serial numbers to be provisioned by claim (the pre-provisioning hook refuses any other, and any whose thing has a certificate already)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;claim;create' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The batch this claim certificate is for (the factory run that flashes it)')
+            [CompletionResult]::new('--devices-dir', '--devices-dir', [CompletionResultType]::ParameterName, 'Directory of device files; claim certificates go under <DIR>/claims/<NAME>/ [default: ~/.local/share/soilctl/devices]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;claim;list' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--devices-dir', '--devices-dir', [CompletionResultType]::ParameterName, 'Directory of device files; claim certificates go under <DIR>/claims/<NAME>/ [default: ~/.local/share/soilctl/devices]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;claim;revoke' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--devices-dir', '--devices-dir', [CompletionResultType]::ParameterName, 'Directory of device files; claim certificates go under <DIR>/claims/<NAME>/ [default: ~/.local/share/soilctl/devices]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;claim;allow' {
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'Name of the CloudFormation stack')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read more serial numbers from this file, one a line (`-`: standard input)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS API call to this endpoint instead of AWS''s')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How to print results on stdout')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory of the local backend [default: ~/.local/state/soilctl/local]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (twice: only errors)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr (each AWS call with -vv)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'soilctl;claim;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a claim certificate for a key made here (CSR), attached to the stack''s claim policy: it may do nothing but ask for a device''s own identity')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stack''s claim certificates, and how many serial numbers may be provisioned')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Deactivate and delete a claim certificate (devices already provisioned keep theirs)')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Allow serial numbers to be provisioned by claim (the pre-provisioning hook refuses any other, and any whose thing has a certificate already)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'soilctl;claim;help;create' {
+            break
+        }
+        'soilctl;claim;help;list' {
+            break
+        }
+        'soilctl;claim;help;revoke' {
+            break
+        }
+        'soilctl;claim;help;allow' {
+            break
+        }
+        'soilctl;claim;help;help' {
             break
         }
         'soilctl;device-cert' {
@@ -1110,6 +1239,7 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Why a device cannot connect or publish: a checklist of its certificate and policies')
             [CompletionResult]::new('shadow', 'shadow', [CompletionResultType]::ParameterValue, 'Device shadows: read, update or delete a thing''s classic or named shadow')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Your own CA, for devices that register themselves on first connection (JITR)')
+            [CompletionResult]::new('claim', 'claim', [CompletionResultType]::ParameterValue, 'Fleet provisioning by claim: claim certificates, and the serial numbers allowed')
             [CompletionResult]::new('device-cert', 'device-cert', [CompletionResultType]::ParameterValue, 'Device certificates signed by your own CA, registered by the backend on first connection')
             [CompletionResult]::new('signing-key', 'signing-key', [CompletionResultType]::ParameterValue, 'The stack''s code-signing key, which signs firmware images')
             [CompletionResult]::new('firmware', 'firmware', [CompletionResultType]::ParameterValue, 'Firmware images: publish (signed, into the stack''s firmware bucket) and list')
@@ -1208,6 +1338,25 @@ Register-ArgumentCompleter -Native -CommandName 'soilctl' -ScriptBlock {
             break
         }
         'soilctl;help;ca;delete' {
+            break
+        }
+        'soilctl;help;claim' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a claim certificate for a key made here (CSR), attached to the stack''s claim policy: it may do nothing but ask for a device''s own identity')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stack''s claim certificates, and how many serial numbers may be provisioned')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Deactivate and delete a claim certificate (devices already provisioned keep theirs)')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Allow serial numbers to be provisioned by claim (the pre-provisioning hook refuses any other, and any whose thing has a certificate already)')
+            break
+        }
+        'soilctl;help;claim;create' {
+            break
+        }
+        'soilctl;help;claim;list' {
+            break
+        }
+        'soilctl;help;claim;revoke' {
+            break
+        }
+        'soilctl;help;claim;allow' {
             break
         }
         'soilctl;help;device-cert' {

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand doctor 'Why a device cannot connect or publish: a checklist of its certificate and policies'
             cand shadow 'Device shadows: read, update or delete a thing''s classic or named shadow'
             cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
+            cand claim 'Fleet provisioning by claim: claim certificates, and the serial numbers allowed'
             cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
             cand signing-key 'The stack''s code-signing key, which signs firmware images'
             cand firmware 'Firmware images: publish (signed, into the stack''s firmware bucket) and list'
@@ -56,6 +57,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --email 'Address that receives humidity alerts (required for a new stack)'
             cand --threshold 'Alert on readings with humidity below this percentage (0 to 100)'
             cand --jitr 'Just-in-time registration: a device whose certificate comes from your registered CA becomes a thing on its first connection (`--jitr=false` switches it off again)'
+            cand --fleet-provisioning 'Fleet provisioning by claim: devices that hold only a claim certificate (`claim create`) get their own certificate and thing on first connection, if their serial number was allowed (`claim allow`); `--fleet-provisioning=false` switches it off again'
             cand --template 'CloudFormation template to deploy instead of the built-in one'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
@@ -285,6 +287,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         &'soilctl;local;up'= {
             cand --port 'TCP port of the MQTT broker (mutual TLS) on 127.0.0.1'
             cand --api-port 'TCP port of the AWS API endpoint (HTTP) on 127.0.0.1, for the AWS CLI, boto3 and the SDKs (`soilctl local env`); 0 picks a free port'
+            cand --https-port 'TCP port on 127.0.0.1 where devices publish over HTTPS with their certificates (AWS IoT Core''s port 8443); 0 picks a free port (`soilctl local env` says which)'
             cand --session-expiry 'How long a persistent session outlives its connection, as AWS IoT Core''s account setting (1 second to 7 days; MQTT 5 clients may ask for less)'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
@@ -343,9 +346,12 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --devices-dir 'Directory of device files, one <DIR>/<thing>/ each [default: ~/.local/share/soilctl/devices]'
             cand --key-algorithm 'Key algorithm for devices that have to be created'
             cand --rate 'Highest rate of calls per AWS IoT API, per second, when creating devices'
+            cand --onboard 'Devices that have no identity yet join as a factory-fresh device does: by claim, each with the claim certificate of --claim, asking for its own certificate (a key it makes, CreateCertificateFromCsr) and registering its serial number (its device name) with the stack''s provisioning template. The serial numbers must be allowed (`claim allow`)'
+            cand --claim 'The claim certificate --onboard claim uses (`claim create --name`)'
             cand --ca 'The CA that issues the --jitr devices'' certificates [default: ~/.local/share/soilctl/ca]'
             cand --tamper-rate 'Corrupt this share of the devices'' job downloads (such as 10%), so that failed executions and a job''s abort criteria can be seen'
             cand --signing-dir 'Where code-signing keys are kept, one <DIR>/<stack>/ each [default: ~/.local/share/soilctl/signing]'
+            cand --protocol 'How the devices send their readings: MQTT (with shadows and jobs), or HTTPS POSTs with their own certificates at QoS 1 (port 8443 of the iot:Data-ATS endpoint on AWS, the running `local up`''s HTTPS port locally), without shadows or jobs'
             cand --mqtt-endpoint 'Connect to this MQTT endpoint (HOST:PORT) instead of the account''s iot:Data-ATS endpoint or the running `local up` (a custom domain, a test broker)'
             cand --mqtt-ca 'Trust this CA file for the MQTT server''s certificate (with --mqtt-endpoint) [default: Amazon Root CA 1 on AWS, the backend''s CA locally]'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
@@ -354,6 +360,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --output 'How to print results on stdout'
             cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
             cand --jitr 'Devices with certificates from your own CA (`soilctl ca create` and `ca register`) that AWS IoT does not know yet: each device''s first connection registers its certificate (just-in-time registration), the stack''s JITR function activates it, and a retry gets in'
+            cand --service-keys 'With --onboard claim: CreateKeysAndCertificate (AWS IoT makes each device''s key and sends it) instead of a CSR for a key the device makes'
             cand -q 'Print less on stderr (twice: only errors)'
             cand --quiet 'Print less on stderr (twice: only errors)'
             cand -v 'Print more on stderr (each AWS call with -vv)'
@@ -642,6 +649,117 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         &'soilctl;ca;help;delete'= {
         }
         &'soilctl;ca;help;help'= {
+        }
+        &'soilctl;claim'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Make a claim certificate for a key made here (CSR), attached to the stack''s claim policy: it may do nothing but ask for a device''s own identity'
+            cand list 'The stack''s claim certificates, and how many serial numbers may be provisioned'
+            cand revoke 'Deactivate and delete a claim certificate (devices already provisioned keep theirs)'
+            cand allow 'Allow serial numbers to be provisioned by claim (the pre-provisioning hook refuses any other, and any whose thing has a certificate already)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;claim;create'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --name 'The batch this claim certificate is for (the factory run that flashes it)'
+            cand --devices-dir 'Directory of device files; claim certificates go under <DIR>/claims/<NAME>/ [default: ~/.local/share/soilctl/devices]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;claim;list'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --devices-dir 'Directory of device files; claim certificates go under <DIR>/claims/<NAME>/ [default: ~/.local/share/soilctl/devices]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;claim;revoke'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --devices-dir 'Directory of device files; claim certificates go under <DIR>/claims/<NAME>/ [default: ~/.local/share/soilctl/devices]'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;claim;allow'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --from 'Read more serial numbers from this file, one a line (`-`: standard input)'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;claim;help'= {
+            cand create 'Make a claim certificate for a key made here (CSR), attached to the stack''s claim policy: it may do nothing but ask for a device''s own identity'
+            cand list 'The stack''s claim certificates, and how many serial numbers may be provisioned'
+            cand revoke 'Deactivate and delete a claim certificate (devices already provisioned keep theirs)'
+            cand allow 'Allow serial numbers to be provisioned by claim (the pre-provisioning hook refuses any other, and any whose thing has a certificate already)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;claim;help;create'= {
+        }
+        &'soilctl;claim;help;list'= {
+        }
+        &'soilctl;claim;help;revoke'= {
+        }
+        &'soilctl;claim;help;allow'= {
+        }
+        &'soilctl;claim;help;help'= {
         }
         &'soilctl;device-cert'= {
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
@@ -1019,6 +1137,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand doctor 'Why a device cannot connect or publish: a checklist of its certificate and policies'
             cand shadow 'Device shadows: read, update or delete a thing''s classic or named shadow'
             cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
+            cand claim 'Fleet provisioning by claim: claim certificates, and the serial numbers allowed'
             cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
             cand signing-key 'The stack''s code-signing key, which signs firmware images'
             cand firmware 'Firmware images: publish (signed, into the stack''s firmware bucket) and list'
@@ -1091,6 +1210,20 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         &'soilctl;help;ca;list'= {
         }
         &'soilctl;help;ca;delete'= {
+        }
+        &'soilctl;help;claim'= {
+            cand create 'Make a claim certificate for a key made here (CSR), attached to the stack''s claim policy: it may do nothing but ask for a device''s own identity'
+            cand list 'The stack''s claim certificates, and how many serial numbers may be provisioned'
+            cand revoke 'Deactivate and delete a claim certificate (devices already provisioned keep theirs)'
+            cand allow 'Allow serial numbers to be provisioned by claim (the pre-provisioning hook refuses any other, and any whose thing has a certificate already)'
+        }
+        &'soilctl;help;claim;create'= {
+        }
+        &'soilctl;help;claim;list'= {
+        }
+        &'soilctl;help;claim;revoke'= {
+        }
+        &'soilctl;help;claim;allow'= {
         }
         &'soilctl;help;device-cert'= {
             cand issue 'Make a device key and a certificate signed by your CA, with the thing name as CN'

@@ -15,7 +15,13 @@
 #     backend's AWS API endpoint in one run (scripts/bench-api.sh: COUNT, BENCH_DIR).
 #   - `bash scripts/bench.sh jobs`: a firmware rollout to 1,000 simulated devices on `local up`,
 #     download throughput beside curl, and the observed rollout rate (scripts/bench-jobs.sh).
-# Usage: bash scripts/bench.sh [local|fleet|api|jobs]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
+#   - `bash scripts/bench.sh https`: CLIENTS devices (default 50) publishing at QoS 1 over HTTPS
+#     and over MQTT to one `local up`, messages per second of each and their ratio
+#     (scripts/bench-https.sh: CLIENTS, COUNT, BENCH_BIN, BENCH_DIR).
+#   - `bash scripts/bench.sh onboard`: 1,000 devices on-boarded by claim on `local up`, devices
+#     per second from first connect to first reading, beside `thing create --local --count
+#     1000` in the same run (scripts/bench-onboard.sh: DEVICES, BENCH_BIN, BENCH_DIR).
+# Usage: bash scripts/bench.sh [local|fleet|api|jobs|https|onboard]   (RUNS=20 COUNT=200 RATE=10 to change the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = local ]; then
@@ -29,6 +35,12 @@ if [ "${1:-}" = api ]; then
 fi
 if [ "${1:-}" = jobs ]; then
   exec bash scripts/bench-jobs.sh
+fi
+if [ "${1:-}" = onboard ]; then
+  exec bash scripts/bench-onboard.sh
+fi
+if [ "${1:-}" = https ]; then
+  exec bash scripts/bench-https.sh
 fi
 if [ "${1:-}" = fleet ]; then
   bash scripts/setup-test-tools.sh

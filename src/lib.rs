@@ -26,6 +26,7 @@ pub mod policy;
 pub mod printer;
 pub mod progress;
 pub mod provision;
+pub mod provisioning;
 pub mod ratelimit;
 pub mod sensor;
 pub mod settings;

@@ -25,6 +25,8 @@ pub struct DeploySettings {
     pub threshold: Option<String>,
     /// Just-in-time registration on or off; `None` keeps the stack's (or the default).
     pub jitr: Option<bool>,
+    /// Fleet provisioning by claim on or off; `None` keeps the stack's (or the default).
+    pub fleet_provisioning: Option<bool>,
     pub template: Option<PathBuf>,
     pub yes: bool,
     pub wait: bool,
@@ -78,12 +80,29 @@ pub struct SimulateSettings {
     pub ramp: Option<u32>,
     /// Devices with certificates from the user's CA, registered just in time; the CA's folder.
     pub jitr_ca: Option<PathBuf>,
+    /// Devices without an identity are on-boarded by claim with this claim certificate
+    /// (its name), and whether AWS IoT makes their keys.
+    pub onboard_claim: Option<(String, bool)>,
     pub mqtt_endpoint: Option<String>,
     pub mqtt_ca: Option<PathBuf>,
     /// Where the stack's code-signing certificate is (firmware images verify against it).
     pub signing_dir: PathBuf,
     /// Share of job downloads the devices corrupt on purpose, 0 to 1.
     pub tamper_rate: f64,
+    /// MQTT, or HTTPS POSTs (no shadows, no jobs).
+    pub protocol: crate::cli::Protocol,
+}
+
+/// `local up`: where each part listens and how long persistent sessions last.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalUpSettings {
+    /// The MQTT broker's port.
+    pub port: u16,
+    /// The AWS API endpoint's port (0: any free one).
+    pub api_port: u16,
+    /// The device HTTPS endpoint's port (0: any free one).
+    pub https_port: u16,
+    pub session_expiry_secs: u32,
 }
 
 #[derive(Clone)]

@@ -17,6 +17,8 @@ const JITR_RULE_OUTPUT: &str = "JitrRuleName";
 /// The outputs that name the firmware bucket and the role that presigns its URLs.
 pub const FIRMWARE_BUCKET_OUTPUT: &str = "FirmwareBucketName";
 pub const DOWNLOAD_ROLE_OUTPUT: &str = "JobsDownloadRoleArn";
+pub const CLAIM_POLICY_OUTPUT: &str = "ClaimPolicyName";
+pub const PROVISIONING_TEMPLATE_OUTPUT: &str = "ProvisioningTemplateName";
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -132,7 +134,15 @@ pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Opti
             DOWNLOAD_ROLE_OUTPUT,
         ]
         .iter()
-        .all(|k| out(k).is_some());
+        .all(|k| out(k).is_some())
+        && (stack
+            .parameters
+            .get("EnableFleetProvisioning")
+            .map(String::as_str)
+            != Some("true")
+            || [CLAIM_POLICY_OUTPUT, PROVISIONING_TEMPLATE_OUTPUT]
+                .iter()
+                .all(|k| out(k).is_some()));
     if !complete && !stack.status.starts_with("REVIEW") {
         // Outputs can be missing (a template without them, a stack mid-deploy): read the
         // stack's resources instead.
@@ -196,10 +206,50 @@ pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Opti
             backend.rules = physical("AWS::IoT::TopicRule");
         }
         if backend.device_policy.is_none() {
-            backend.device_policy = physical("AWS::IoT::Policy")
-                .into_iter()
-                .next()
+            backend.device_policy = by_logical_id("DevicePolicy")
+                .or_else(|| {
+                    let policies = physical("AWS::IoT::Policy");
+                    (policies.len() == 1).then(|| policies[0].clone())
+                })
                 .map(|v| policy_name_from(&v));
+        }
+        // Fleet provisioning's claim policy and template, when the stack has them (the
+        // template names its provisioning template `<stack>-claim`).
+        let has = |id: &str| {
+            resources
+                .iter()
+                .any(|r| r.logical_id == id && !r.status.starts_with("DELETE_COMPLETE"))
+        };
+        let fleet_provisioning = stack
+            .parameters
+            .get("EnableFleetProvisioning")
+            .is_some_and(|v| v == "true");
+        if out(CLAIM_POLICY_OUTPUT).is_none() && has("ClaimPolicy") {
+            let policy = match by_logical_id("ClaimPolicy").filter(|p| !p.is_empty()) {
+                Some(p) => Some(policy_name_from(&p)),
+                None => {
+                    // As for the device policy: `<stack>-<logicalId>-<suffix>`.
+                    let prefix = format!("{}-ClaimPolicy-", stack.name);
+                    let found = iot::policies_with_prefix(&clients.iot, &prefix).await?;
+                    (found.len() == 1).then(|| found[0].clone())
+                }
+            };
+            if let Some(policy) = policy {
+                backend
+                    .outputs
+                    .insert(CLAIM_POLICY_OUTPUT.to_string(), policy);
+            }
+        }
+        if out(PROVISIONING_TEMPLATE_OUTPUT).is_none()
+            && (has("ProvisioningTemplate") || (fleet_provisioning && has("ClaimPolicy")))
+        {
+            // The template names its provisioning template `<stack>-claim`.
+            let name = by_logical_id("ProvisioningTemplate")
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| format!("{}-claim", stack.name));
+            backend
+                .outputs
+                .insert(PROVISIONING_TEMPLATE_OUTPUT.to_string(), name);
         }
         if backend.device_policy.is_none()
             && resources.iter().any(|r| r.logical_id == "DevicePolicy")

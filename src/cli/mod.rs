@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod claim;
 mod jobs;
 
+pub use claim::*;
 pub use jobs::*;
 
 pub const EXIT_CODES: &str = "\
@@ -116,6 +118,9 @@ pub enum Command {
     /// Your own CA, for devices that register themselves on first connection (JITR).
     #[command(subcommand)]
     Ca(CaCommand),
+    /// Fleet provisioning by claim: claim certificates, and the serial numbers allowed.
+    #[command(subcommand)]
+    Claim(ClaimCommand),
     /// Device certificates signed by your own CA, registered by the backend on first connection.
     #[command(subcommand)]
     DeviceCert(DeviceCertCommand),
@@ -166,6 +171,18 @@ pub struct DeployArgs {
         default_missing_value = "true"
     )]
     pub jitr: Option<bool>,
+
+    /// Fleet provisioning by claim: devices that hold only a claim certificate (`claim
+    /// create`) get their own certificate and thing on first connection, if their serial
+    /// number was allowed (`claim allow`); `--fleet-provisioning=false` switches it off again.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    pub fleet_provisioning: Option<bool>,
 
     /// CloudFormation template to deploy instead of the built-in one.
     #[arg(long, value_name = "FILE")]
@@ -584,6 +601,8 @@ Examples:
   soilctl simulate --devices 100 --interval 10s --duration 30m --seed 7
   soilctl simulate --local --devices 3 --sleep 30s --count 10   # wake, publish, sleep
   soilctl simulate --local --jitr --devices 3 --count 2   # after `ca create` and `ca register`
+  soilctl simulate --local --onboard claim --devices 50 --count 1   # after `claim create` and `claim allow`
+  soilctl simulate --local --protocol https --devices 3 --count 2   # HTTPS POSTs, QoS 1
 
 Things that are missing are created (with keys made here); existing ones are reused.
 Ctrl-C stops cleanly and prints the summary.
@@ -660,6 +679,27 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub jitr: bool,
 
+    /// Devices that have no identity yet join as a factory-fresh device does: by claim, each
+    /// with the claim certificate of --claim, asking for its own certificate (a key it makes,
+    /// CreateCertificateFromCsr) and registering its serial number (its device name) with the
+    /// stack's provisioning template. The serial numbers must be allowed (`claim allow`).
+    #[arg(long, value_enum, value_name = "HOW", conflicts_with = "jitr")]
+    pub onboard: Option<Onboard>,
+
+    /// The claim certificate --onboard claim uses (`claim create --name`).
+    #[arg(
+        long,
+        default_value = "default",
+        value_name = "NAME",
+        requires = "onboard"
+    )]
+    pub claim: String,
+
+    /// With --onboard claim: CreateKeysAndCertificate (AWS IoT makes each device's key and
+    /// sends it) instead of a CSR for a key the device makes.
+    #[arg(long, requires = "onboard")]
+    pub service_keys: bool,
+
     /// The CA that issues the --jitr devices' certificates [default: ~/.local/share/soilctl/ca]
     #[arg(long, env = "SOILCTL_CA_DIR", value_name = "DIR", requires = "jitr")]
     pub ca: Option<PathBuf>,
@@ -672,8 +712,30 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub signing: SigningDirArg,
 
+    /// How the devices send their readings: MQTT (with shadows and jobs), or HTTPS POSTs with
+    /// their own certificates at QoS 1 (port 8443 of the iot:Data-ATS endpoint on AWS, the
+    /// running `local up`'s HTTPS port locally), without shadows or jobs.
+    #[arg(long, value_enum, default_value_t = Protocol::Mqtt)]
+    pub protocol: Protocol,
+
     #[command(flatten)]
     pub endpoint: MqttEndpointArgs,
+}
+
+/// How simulated devices without an identity get one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Onboard {
+    /// Fleet provisioning by claim.
+    Claim,
+}
+
+/// How simulated devices talk to the backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Protocol {
+    /// MQTT over mutual TLS (port 8883).
+    Mqtt,
+    /// HTTPS with the device certificate (port 8443).
+    Https,
 }
 
 pub const TAIL_HELP: &str = "\
@@ -769,8 +831,10 @@ pub enum LocalCommand {
 pub const LOCAL_ENV_HELP: &str = "\
 Prints shell `export` lines (or, with --output json, one JSON object):
 AWS_ENDPOINT_URL (the running `local up`'s AWS API endpoint), AWS_REGION and
-AWS_DEFAULT_REGION (`local`), and an access key pair. The endpoint accepts any
-well-formed SigV4 signature, which is why it listens on 127.0.0.1 only. Served so far:
+AWS_DEFAULT_REGION (`local`), an access key pair, and SOILCTL_IOT_HTTPS_ENDPOINT
+(https://localhost:PORT, where devices publish over HTTPS with their certificates).
+The API endpoint accepts any well-formed SigV4 signature, which is why it listens on
+127.0.0.1 only. Served so far:
 AWS IoT's things, certificates (create-certificate-from-csr signs your CSR with the
 backend's CA), policies, their attachments and describe-endpoint; CloudFormation's
 describe-stacks and list-stack-resources.
@@ -801,6 +865,13 @@ with --local use this endpoint while it runs. A rule's Lambda function runs its 
 Python code when python3 with boto3 is found (SOILCTL_PYTHON=PATH picks one, =none turns
 it off); else the two built-in functions run natively.
 
+Devices also publish over HTTPS with their certificates, as on AWS IoT Core's port 8443
+(POST /topics/TOPIC?qos=1; the Device Shadow REST API on /things/NAME/shadow), on
+127.0.0.1:--https-port (any free port unless given; `local env` prints it):
+  curl --cacert DIR/NAME/root-ca.pem --cert DIR/NAME/certificate.pem.crt \\
+      --key DIR/NAME/private.pem.key -d '{\"name\":\"NAME\",\"humidity\":20}' \\
+      \"$SOILCTL_IOT_HTTPS_ENDPOINT/topics/device%2FNAME%2FdevicePayload?qos=1\"
+
 Exit codes:
   0  stopped by Ctrl-C or SIGTERM after a clean shutdown
   1  the backend failed (the port is taken, the state directory is unusable)
@@ -816,6 +887,11 @@ pub struct LocalUpArgs {
     /// SDKs (`soilctl local env`); 0 picks a free port.
     #[arg(long, default_value_t = 4580, value_name = "PORT")]
     pub api_port: u16,
+
+    /// TCP port on 127.0.0.1 where devices publish over HTTPS with their certificates (AWS
+    /// IoT Core's port 8443); 0 picks a free port (`soilctl local env` says which).
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub https_port: u16,
 
     /// How long a persistent session outlives its connection, as AWS IoT Core's account
     /// setting (1 second to 7 days; MQTT 5 clients may ask for less).

@@ -130,6 +130,7 @@ async fn story(
         &state,
         0,
         Some(0),
+        None,
         crate::local::broker::SessionSettings::default(),
         observers(printer, emails.clone(), text),
     )
@@ -263,6 +264,7 @@ async fn run_steps(
             email: Some(EMAIL.into()),
             threshold: Some(s.threshold.to_string()),
             jitr: None,
+            fleet_provisioning: None,
             template: None,
             yes: true,
             wait: true,

@@ -19,6 +19,7 @@ use crate::template::Template;
 const EMAIL_PARAM: &str = "AlertEmail";
 const THRESHOLD_PARAM: &str = "HumidityThreshold";
 const JITR_PARAM: &str = "EnableJustInTimeRegistration";
+const FLEET_PROVISIONING_PARAM: &str = "EnableFleetProvisioning";
 
 /// How often the stack is polled while it changes.
 #[derive(Debug, Serialize)]
@@ -55,6 +56,13 @@ pub(crate) fn check_flags(s: &DeploySettings, template: &Template) -> anyhow::Re
     if let Some(jitr) = s.jitr {
         template.check_value(JITR_PARAM, &jitr.to_string(), "--jitr")?;
     }
+    if let Some(on) = s.fleet_provisioning {
+        template.check_value(
+            FLEET_PROVISIONING_PARAM,
+            &on.to_string(),
+            "--fleet-provisioning",
+        )?;
+    }
     Ok(())
 }
 
@@ -74,6 +82,9 @@ pub(crate) fn parameters(
     }
     if let Some(jitr) = s.jitr {
         params.insert(JITR_PARAM.into(), Some(jitr.to_string()));
+    }
+    if let Some(on) = s.fleet_provisioning {
+        params.insert(FLEET_PROVISIONING_PARAM.into(), Some(on.to_string()));
     }
     for name in template.required_parameters() {
         if !params.contains_key(name) {
@@ -523,6 +534,7 @@ mod tests {
             email: email.map(str::to_string),
             threshold: threshold.map(str::to_string),
             jitr: None,
+            fleet_provisioning: None,
             template: None,
             yes: true,
             wait: true,

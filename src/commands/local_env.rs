@@ -1,5 +1,6 @@
 //! `soilctl local env`: the environment that points a user's own AWS tools (the AWS CLI, boto3,
-//! the SDKs) at the running `local up`'s API endpoint.
+//! the SDKs) at the running `local up`'s API endpoint, and tells devices' own HTTPS clients
+//! (curl) where the device HTTPS endpoint is (`SOILCTL_IOT_HTTPS_ENDPOINT`).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -21,7 +22,10 @@ pub fn run(state: &StateDir, printer: &Printer) -> anyhow::Result<ExitCode> {
             state.root().display()
         ))
     })?;
-    let vars = variables(&endpoint);
+    let mut vars = variables(&endpoint);
+    if let Some(https) = running.https_endpoint {
+        vars.insert("SOILCTL_IOT_HTTPS_ENDPOINT", https);
+    }
     printer.result(&vars, || {
         vars.iter()
             .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))

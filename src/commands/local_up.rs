@@ -15,21 +15,27 @@ use crate::local::rules::RuleEvent;
 use crate::local::server::{Observers, Server};
 use crate::local::state::StateDir;
 use crate::printer::Printer;
+use crate::settings::LocalUpSettings;
 
 pub async fn run(
     state: &StateDir,
-    port: u16,
-    api_port: u16,
-    session_expiry_secs: u32,
+    s: &LocalUpSettings,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
     let printer = Arc::new(printer.clone());
     let sessions = SessionSettings {
-        max_expiry_secs: session_expiry_secs,
+        max_expiry_secs: s.session_expiry_secs,
         ..SessionSettings::default()
     };
-    let server =
-        Server::start_with(state, port, Some(api_port), sessions, observers(&printer)).await?;
+    let server = Server::start_with(
+        state,
+        s.port,
+        Some(s.api_port),
+        Some(s.https_port),
+        sessions,
+        observers(&printer),
+    )
+    .await?;
     let addr = server.local_addr();
     printer.info(format!(
         "{} mqtts://{LOCAL_HOST}:{} (mutual TLS; CA {})",
@@ -40,6 +46,12 @@ pub async fn run(
     if let Some(api) = server.api_addr() {
         printer.info(format!(
             "  AWS APIs on http://{api} (eval \"$(soilctl local env)\" points the AWS CLI and boto3 there)"
+        ));
+    }
+    if let Some(https) = server.https_addr() {
+        printer.info(format!(
+            "  devices' HTTPS on https://{LOCAL_HOST}:{} (POST /topics/TOPIC?qos=1 and /things/NAME/shadow, with the device's certificate)",
+            https.port()
         ));
     }
     printer.info(format!(

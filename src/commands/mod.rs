@@ -1,6 +1,7 @@
 //! One module per command; each takes plain settings and the printer and returns an exit code.
 
 pub mod ca;
+pub mod claim;
 pub mod demo;
 pub mod deploy;
 pub mod device_cert;
@@ -13,6 +14,7 @@ pub mod job;
 pub mod job_watch;
 pub mod local_env;
 pub mod local_up;
+pub mod onboard;
 pub mod rules;
 pub mod shadow;
 pub mod simulate;
@@ -26,8 +28,8 @@ use std::process::ExitCode;
 
 use crate::aws::AwsSettings;
 use crate::cli::{
-    CaCommand, Cli, Command, DeviceCertCommand, FileCommand, FirmwareCommand, JobCommand,
-    LocalCommand, RulesCommand, SigningKeyCommand, ThingCommand,
+    CaCommand, ClaimCommand, Cli, Command, DeviceCertCommand, FileCommand, FirmwareCommand,
+    JobCommand, LocalCommand, RulesCommand, SigningKeyCommand, ThingCommand,
 };
 use crate::names::check_stack_name;
 use crate::printer::Printer;
@@ -84,6 +86,7 @@ async fn dispatch(
                 email: args.email,
                 threshold: args.threshold,
                 jitr: args.jitr,
+                fleet_provisioning: args.fleet_provisioning,
                 template: args.template,
                 yes: args.yes,
                 wait: !args.no_wait,
@@ -209,8 +212,14 @@ async fn dispatch(
         }
         Command::Local(LocalCommand::Up(args)) => {
             let state = settings::state_dir(&cli.global);
-            let expiry_secs = u32::try_from(args.session_expiry.as_secs()).unwrap_or(u32::MAX);
-            local_up::run(&state, args.port, args.api_port, expiry_secs, &printer).await
+            let s = settings::LocalUpSettings {
+                port: args.port,
+                api_port: args.api_port,
+                https_port: args.https_port,
+                session_expiry_secs: u32::try_from(args.session_expiry.as_secs())
+                    .unwrap_or(u32::MAX),
+            };
+            local_up::run(&state, &s, &printer).await
         }
         Command::Local(LocalCommand::Env) => {
             let state = settings::state_dir(&cli.global);
@@ -255,6 +264,7 @@ async fn dispatch(
             device_cert::issue(&s, target, &printer)
         }
         Command::Job(cmd) => run_job(cmd, aws, &printer).await,
+        Command::Claim(cmd) => run_claim(cmd, aws, &printer).await,
         Command::SigningKey(SigningKeyCommand::Create(args)) => {
             check_stack_name(&args.stack.stack_name)?;
             let dir = settings::signing_dir(args.dir.signing_dir);
@@ -282,6 +292,35 @@ async fn dispatch(
             file_send::run(&s, aws, &printer).await
         }
         Command::Generate(cmd) => generate::run(cmd),
+    }
+}
+
+async fn run_claim(
+    cmd: ClaimCommand,
+    aws: &AwsSettings,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    match cmd {
+        ClaimCommand::Create(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let dir = settings::devices_dir(args.dir.devices_dir);
+            claim::create(&args.stack.stack_name, &args.name, &dir, aws, printer).await
+        }
+        ClaimCommand::List(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let dir = settings::devices_dir(args.dir.devices_dir);
+            claim::list(&args.stack.stack_name, &dir, aws, printer).await
+        }
+        ClaimCommand::Revoke(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let dir = settings::devices_dir(args.dir.devices_dir);
+            claim::revoke(&args.stack.stack_name, &args.claim, &dir, aws, printer).await
+        }
+        ClaimCommand::Allow(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let from = args.from.as_deref();
+            claim::allow(&args.stack.stack_name, &args.serials, from, aws, printer).await
+        }
     }
 }
 
@@ -339,6 +378,18 @@ fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings:
     if args.count == Some(0) {
         return Err(bad_input("--count must be at least 1"));
     }
+    if args.protocol == crate::cli::Protocol::Https {
+        if args.sleep.is_some() {
+            return Err(bad_input(
+                "--sleep needs MQTT persistent sessions: it does not go with --protocol https",
+            ));
+        }
+        if args.endpoint.mqtt_endpoint.is_some() {
+            return Err(bad_input(
+                "--mqtt-endpoint names an MQTT endpoint: with --protocol https devices use port 8443 of the iot:Data-ATS endpoint (the running `local up`'s HTTPS port with --local)",
+            ));
+        }
+    }
     if !(0.0..=100.0).contains(&args.threshold) {
         return Err(bad_input("--threshold must be between 0 and 100"));
     }
@@ -373,8 +424,12 @@ fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings:
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or_else(crate::byoca::default_ca_dir)
         }),
+        onboard_claim: args
+            .onboard
+            .map(|crate::cli::Onboard::Claim| (args.claim.clone(), args.service_keys)),
         mqtt_endpoint: args.endpoint.mqtt_endpoint,
         mqtt_ca: args.endpoint.mqtt_ca,
+        protocol: args.protocol,
         signing_dir: settings::signing_dir(args.signing.signing_dir),
         tamper_rate: match &args.tamper_rate {
             None => 0.0,

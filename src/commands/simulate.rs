@@ -1,6 +1,8 @@
 //! `soilctl simulate`: makes sure every simulated device has its thing and certificate (created
 //! through the target's control plane when missing), then runs the fleet with a live display on
-//! stderr and prints the summary on stdout.
+//! stderr and prints the summary on stdout. With `--protocol https` the devices POST their
+//! readings to the HTTPS endpoint (port 8443 of the iot:Data-ATS endpoint on AWS, the running
+//! `local up`'s HTTPS port locally) instead of publishing over MQTT.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
+use crate::cli::Protocol;
 use crate::commands::endpoint::{self, MqttServer};
 use crate::commands::thing::CreateResult;
 use crate::fleet::{self, Counters, DeviceSpec, FleetEvent, FleetPlan, Stop, Summary};
@@ -34,9 +37,12 @@ pub async fn run(
     aws: &crate::aws::AwsSettings,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
-    let (devices, server, aws) = match &s.jitr_ca {
-        Some(ca_dir) => jitr_devices(s, ca_dir, target, printer).await?,
-        None => {
+    let (devices, server, aws) = match (&s.jitr_ca, &s.onboard_claim) {
+        (Some(ca_dir), _) => jitr_devices(s, ca_dir, target, printer).await?,
+        (None, Some((claim, service_keys))) => {
+            crate::commands::onboard::devices(s, claim, *service_keys, target, printer).await?
+        }
+        (None, None) => {
             let (created, server, aws) = prepare(s, target, aws, printer).await?;
             if let Some(first) = created.failed.first() {
                 anyhow::bail!(
@@ -55,9 +61,17 @@ pub async fn run(
             (devices, server, aws)
         }
     };
+    let server = match s.protocol {
+        Protocol::Mqtt => server,
+        Protocol::Https => https_server(target, server)?,
+    };
     let plan = plan(s, &devices, server, aws)?;
     let summary = run_fleet(plan, s, printer).await;
     report(printer, &summary, s.qos)?;
+    if s.protocol == Protocol::Https && summary.failed.iter().any(|f| f.error.contains("HTTP 403"))
+    {
+        printer.warn(HTTPS_POLICY_HINT);
+    }
     Ok(exit_code(&summary, s.qos))
 }
 
@@ -203,6 +217,39 @@ async fn jitr_devices(
     Ok((devices, server, matches!(target, Target::Aws(_))))
 }
 
+/// Why a device's HTTPS publish is refused when its MQTT publish is not.
+const HTTPS_POLICY_HINT: &str = "over HTTPS there is no client id, so AWS IoT resolves no ${iot:Connection.Thing.*} policy variable and the stack's device policy allows no HTTPS publish: attach to each device's certificate a policy that names its own topic (iot:Publish on topic/device/NAME/devicePayload)";
+
+/// AWS IoT Core's port for HTTPS with a client certificate.
+const AWS_HTTPS_PORT: u16 = 8443;
+
+/// Where devices POST over HTTPS: port 8443 of the same iot:Data-ATS endpoint on AWS, the
+/// running `local up`'s device HTTPS port locally; the server's certificate is trusted as the
+/// MQTT server's is.
+fn https_server(target: &Target, mqtt: MqttServer) -> anyhow::Result<MqttServer> {
+    match target {
+        Target::Aws(_) => Ok(MqttServer {
+            port: AWS_HTTPS_PORT,
+            ..mqtt
+        }),
+        Target::Local(state) => {
+            let running = crate::local::server::find_running(state)?;
+            let port = running
+                .https_endpoint
+                .as_deref()
+                .and_then(|url| url.rsplit_once(':'))
+                .and_then(|(_, port)| port.parse::<u16>().ok())
+                .ok_or_else(|| {
+                    crate::error::bad_input(format!(
+                        "the `local up` running for {} serves no HTTPS for devices: restart it with this soilctl",
+                        state.root().display()
+                    ))
+                })?;
+            Ok(MqttServer { port, ..mqtt })
+        }
+    }
+}
+
 fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
 }
@@ -246,8 +293,9 @@ fn plan(
         max_backoff: Duration::from_secs(30),
         // A just-in-time registration takes a refusal and the function's run on AWS (seconds).
         refusals_before_giving_up: if s.jitr_ca.is_some() { 8 } else { 3 },
-        follow_shadow: true,
-        jobs: Some(crate::fleet::jobs::JobsPlan {
+        // Over HTTPS a device only publishes.
+        follow_shadow: s.protocol == Protocol::Mqtt,
+        jobs: (s.protocol == Protocol::Mqtt).then(|| crate::fleet::jobs::JobsPlan {
             signing_cert: std::fs::read_to_string(
                 crate::commands::firmware::signing_dir(&s.signing_dir, &s.stack_name)
                     .join(crate::firmware::SIGNING_CERT_FILE),
@@ -271,8 +319,12 @@ async fn run_fleet(plan: FleetPlan, s: &SimulateSettings, printer: &Printer) -> 
             humantime::format_duration(plan.effective_interval())
         ),
     };
+    let scheme = match s.protocol {
+        Protocol::Mqtt => "mqtts",
+        Protocol::Https => "https",
+    };
     printer.info(format!(
-        "Simulating {n} device(s) against mqtts://{}:{}: {cadence}, at QoS {}, {}; Ctrl-C stops",
+        "Simulating {n} device(s) against {scheme}://{}:{}: {cadence}, at QoS {}, {}; Ctrl-C stops",
         plan.host,
         plan.port,
         if plan.qos == QoS::AtLeastOnce { 1 } else { 0 },
@@ -304,7 +356,10 @@ async fn run_fleet(plan: FleetPlan, s: &SimulateSettings, printer: &Printer) -> 
             }
         })
     };
-    let summary = fleet::run(plan, counters, cancel.clone(), events).await;
+    let summary = match s.protocol {
+        Protocol::Mqtt => fleet::run(plan, counters, cancel.clone(), events).await,
+        Protocol::Https => fleet::run_over_https(plan, counters, cancel.clone(), events).await,
+    };
     ctrl_c.abort();
     display.abort();
     bar.finish();

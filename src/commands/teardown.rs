@@ -34,6 +34,9 @@ pub(crate) struct Plan {
     /// The stack's code-signing key folder, when this machine has one.
     pub(crate) signing_dir: Option<std::path::PathBuf>,
     pub(crate) device_policy: Option<String>,
+    /// Fleet provisioning's claim policy and the claim certificates attached to it.
+    pub(crate) claim_policy: Option<String>,
+    pub(crate) claims: Vec<String>,
     pub(crate) alert_topic: Option<String>,
     /// CA certificates registered for just-in-time registration (from the CA folder's
     /// records for this backend).
@@ -72,6 +75,11 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<String> {
             "deactivate and delete CA certificate {ca} (just-in-time registration) and any certificate it still has"
         ));
     }
+    for claim in &plan.claims {
+        lines.push(format!(
+            "deactivate and delete claim certificate {claim} (fleet provisioning)"
+        ));
+    }
     for job in &plan.jobs {
         lines.push(format!("cancel and delete job {job} (force)"));
     }
@@ -80,10 +88,8 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<String> {
             "empty bucket {bucket} (every version and delete marker)"
         ));
     }
-    if let Some(policy) = &plan.device_policy {
-        lines.push(format!(
-            "detach and delete device policy {policy} (all versions)"
-        ));
+    for policy in plan.device_policy.iter().chain(&plan.claim_policy) {
+        lines.push(format!("detach and delete policy {policy} (all versions)"));
     }
     if let Some(status) = &plan.stack_status {
         lines.push(format!(
@@ -128,6 +134,22 @@ pub async fn run(
             .into_iter()
             .map(|t| t.name)
             .collect();
+    let claim_policy = backend.as_ref().and_then(|b| {
+        b.outputs
+            .get(crate::commands::claim::CLAIM_POLICY_OUTPUT)
+            .filter(|v| !v.is_empty())
+            .cloned()
+    });
+    let claims = match &claim_policy {
+        Some(policy) => iot::list_targets_for_policy(&clients.iot, policy)
+            .await
+            .context("listing the stack's claim certificates")?
+            .unwrap_or_default()
+            .iter()
+            .map(|arn| crate::aws::iot::certificate_id(arn).to_owned())
+            .collect(),
+        None => Vec::new(),
+    };
     let plan = Plan {
         stack_name: s.stack_name.clone(),
         stack_status: backend.as_ref().map(|b| b.status.clone()),
@@ -155,6 +177,8 @@ pub async fn run(
         ))
         .filter(|d| d.exists()),
         device_policy: backend.as_ref().and_then(|b| b.device_policy.clone()),
+        claim_policy: claim_policy.clone(),
+        claims,
         alert_topic: backend.as_ref().and_then(|b| b.topic_arn.clone()),
         cas: registered_cas(&s.ca_dir, &crate::commands::ca::aws_place(&clients))?,
     };
@@ -242,6 +266,26 @@ pub async fn run(
         }
     }
 
+    // Fleet provisioning's claim certificates, and their files on this machine.
+    if let Some(policy) = &plan.claim_policy {
+        for claim in &plan.claims {
+            match crate::commands::claim::remove_claim_certificate(&clients, policy, claim).await {
+                Ok(()) => {
+                    printer.info(format!("deleted claim certificate {claim}"));
+                    certificates_deleted.push(claim.clone());
+                }
+                Err(e) => errors.push(format!(
+                    "claim certificate {claim}: {}",
+                    crate::error::one_line(&e)
+                )),
+            }
+        }
+        for files in crate::commands::claim::local_claims(&s.devices_dir, &s.stack_name) {
+            let dir = crate::commands::claim::claim_dir(&s.devices_dir, &files.name);
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+
     // The jobs: canceled (devices stop at once) and deleted, with their executions.
     for job in &plan.jobs {
         match remove_job(&clients, job).await {
@@ -259,11 +303,11 @@ pub async fn run(
         }
     }
 
-    // 4. Free the policy so that CloudFormation can delete it.
-    if let Some(policy) = &plan.device_policy
-        && let Err(e) = free_policy(&prov, policy).await
-    {
-        errors.push(format!("policy {policy}: {}", crate::error::one_line(&e)));
+    // 4. Free the policies so that CloudFormation can delete them.
+    for policy in plan.device_policy.iter().chain(&plan.claim_policy) {
+        if let Err(e) = free_policy(&prov, policy).await {
+            errors.push(format!("policy {policy}: {}", crate::error::one_line(&e)));
+        }
     }
 
     // 5. The stack.
@@ -274,10 +318,10 @@ pub async fn run(
     }
 
     // 6. Whatever the stack left behind, then the check.
-    if let Some(policy) = &plan.device_policy
-        && let Err(e) = delete_policy(&prov, policy).await
-    {
-        errors.push(format!("policy {policy}: {}", crate::error::one_line(&e)));
+    for policy in plan.device_policy.iter().chain(&plan.claim_policy) {
+        if let Err(e) = delete_policy(&prov, policy).await {
+            errors.push(format!("policy {policy}: {}", crate::error::one_line(&e)));
+        }
     }
     for bucket in plan.bucket.iter().chain(&plan.firmware_bucket) {
         match s3::delete_bucket(&clients.s3, bucket).await {
@@ -666,6 +710,12 @@ async fn verify(
     if let Some(policy) = &plan.device_policy {
         checks.push(Check {
             what: format!("device policy {policy}"),
+            gone: !iot::policy_exists(&clients.iot, policy).await?,
+        });
+    }
+    if let Some(policy) = &plan.claim_policy {
+        checks.push(Check {
+            what: format!("claim policy {policy}"),
             gone: !iot::policy_exists(&clients.iot, policy).await?,
         });
     }

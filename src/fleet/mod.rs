@@ -12,13 +12,17 @@
 //! - `shadow`: following the desired state in the device's shadow and reporting it.
 //! - `jobs` and `download`: obeying jobs (firmware images, encrypted files): notify-next,
 //!   start-next, the presigned download, the checks, the update.
+//! - `https`: devices that POST their readings over HTTPS instead ([`run_over_https`]), with
+//!   no shadow and no jobs.
 //!
 //! Nothing here knows about AWS or the local backend: the command resolves the endpoint and
-//! the identities; this module only speaks MQTT.
+//! the identities; this module only speaks MQTT (or HTTPS publish).
 
 mod device;
 pub(crate) mod download;
+pub mod https;
 pub mod jobs;
+pub mod onboard;
 mod plan;
 mod retry;
 pub mod shadow;
@@ -43,6 +47,27 @@ pub async fn run(
     cancel: CancellationToken,
     events: Arc<dyn Fn(FleetEvent) + Send + Sync>,
 ) -> Summary {
+    run_as(false, plan, counters, cancel, events).await
+}
+
+/// [`run`] with devices that POST each reading over HTTPS (`plan.host:plan.port`, AWS IoT
+/// Core's port 8443) instead of publishing over MQTT; shadows, jobs and sleep do not apply.
+pub async fn run_over_https(
+    plan: FleetPlan,
+    counters: Arc<Counters>,
+    cancel: CancellationToken,
+    events: Arc<dyn Fn(FleetEvent) + Send + Sync>,
+) -> Summary {
+    run_as(true, plan, counters, cancel, events).await
+}
+
+async fn run_as(
+    over_https: bool,
+    plan: FleetPlan,
+    counters: Arc<Counters>,
+    cancel: CancellationToken,
+    events: Arc<dyn Fn(FleetEvent) + Send + Sync>,
+) -> Summary {
     let started = std::time::Instant::now();
     let t0 = tokio::time::Instant::now();
     let plan = Arc::new(plan);
@@ -53,7 +78,9 @@ pub async fn run(
         let cancel = cancel.clone();
         let events = events.clone();
         tasks.spawn(async move {
-            if plan.sleep.is_some() {
+            if over_https {
+                https::run(index, &plan, &counters, &cancel, &*events, t0).await
+            } else if plan.sleep.is_some() {
                 sleeper::run(index, &plan, &counters, &cancel, &*events, t0).await
             } else {
                 device::run(index, &plan, &counters, &cancel, &*events, t0).await

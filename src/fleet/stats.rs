@@ -200,6 +200,13 @@ pub enum FleetEvent {
         error: String,
         retry_in: Duration,
     },
+    /// A request was answered with a refusal (HTTPS devices); it is tried again after
+    /// `retry_in`.
+    Refused {
+        device: String,
+        error: String,
+        retry_in: Duration,
+    },
     /// Connected again after a failure or a drop.
     Reconnected { device: String, attempts: u32 },
     /// The device stopped trying: the error is not one a retry can fix.
@@ -225,6 +232,15 @@ impl std::fmt::Display for FleetEvent {
             } => write!(
                 f,
                 "{device}: connection lost: {error}; reconnecting in {:.1}s",
+                retry_in.as_secs_f64()
+            ),
+            FleetEvent::Refused {
+                device,
+                error,
+                retry_in,
+            } => write!(
+                f,
+                "{device}: refused: {error}; trying again in {:.1}s",
                 retry_in.as_secs_f64()
             ),
             FleetEvent::Reconnected { device, attempts } => {

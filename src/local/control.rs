@@ -223,6 +223,19 @@ impl Local {
                     }
                 }
             }
+            "AWS::IoT::ProvisioningTemplate" => {
+                let body = r
+                    .properties
+                    .get("TemplateBody")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default();
+                crate::provisioning::Template::parse(body).with_context(|| {
+                    format!(
+                        "provisioning template {} ({}) cannot be used",
+                        r.physical_id, r.logical_id
+                    )
+                })?;
+            }
             "AWS::IoT::Thing" if self.registry.thing(&r.physical_id)?.is_none() => {
                 let attributes = r
                     .properties

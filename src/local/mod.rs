@@ -10,6 +10,7 @@
 //! - `authority`: the gate's implementation over the registry and the policy evaluator.
 //! - `rules`: the rules engine: IoT SQL and the S3, Lambda, republish, SNS and error actions.
 //! - `api`: the AWS APIs on one loopback HTTP port, for the AWS CLI, boto3 and the SDKs.
+//! - `device_https`: HTTPS for devices (publish, Device Shadow REST API) with their certificates.
 //! - `server`: the broker, the engine and the registry watcher started and stopped together.
 //! - `state`: where everything lives on disk.
 //! - `hold`: a QoS 1 acknowledgement held until the work it promises is done.
@@ -20,11 +21,13 @@ pub mod authority;
 pub mod broker;
 pub mod ca;
 pub mod control;
+pub mod device_https;
 pub mod downloads;
 pub mod gate;
 pub mod hold;
 pub mod jobs;
 pub mod journal;
+pub mod provisioning;
 pub mod registry;
 pub mod rules;
 pub mod server;

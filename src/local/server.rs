@@ -25,10 +25,12 @@ use crate::local::authority::Authority;
 use crate::local::broker::BrokerEvent;
 use crate::local::broker::{self, BrokerConfig, BrokerHandle, EventSink, Publisher};
 use crate::local::control::{LOCAL_HOST, Local, deployed_everything};
+use crate::local::device_https::DeviceHttpsServer;
 use crate::local::downloads::DownloadServer;
 use crate::local::gate::Inbound;
 use crate::local::jobs::RegistryJobs;
 use crate::local::journal::{Journal, JournalError};
+use crate::local::provisioning::RegistryProvisioning;
 use crate::local::registry::{ConnectivityChange, Registry};
 use crate::local::rules::{self, Engine, EngineStats, RuleEvent};
 use crate::local::state::StateDir;
@@ -55,6 +57,8 @@ pub struct Server {
     api: Option<ApiServer>,
     /// The presigned downloads of jobs, beside the API endpoint.
     downloads: Option<DownloadServer>,
+    /// HTTPS for devices (publish, Device Shadow REST API), when asked for.
+    device_https: Option<DeviceHttpsServer>,
     /// Moves jobs on with time: rollouts, timeouts.
     jobs_clock: tokio::task::JoinHandle<()>,
     shutdown: CancellationToken,
@@ -73,18 +77,21 @@ impl Server {
             state,
             port,
             None,
+            None,
             broker::SessionSettings::default(),
             observers,
         )
         .await
     }
 
-    /// [`Server::start`] with the AWS API endpoint on 127.0.0.1:`api_port` (0 picks a free
-    /// port; `None`: no endpoint) and other persistent-session settings (`local up`).
+    /// [`Server::start`] with the AWS API endpoint on 127.0.0.1:`api_port` and HTTPS for
+    /// devices on 127.0.0.1:`https_port` (0 picks a free port; `None`: not served) and other
+    /// persistent-session settings (`local up`).
     pub async fn start_with(
         state: &StateDir,
         port: u16,
         api_port: Option<u16>,
+        https_port: Option<u16>,
         sessions: broker::SessionSettings,
         observers: Observers,
     ) -> anyhow::Result<Self> {
@@ -220,7 +227,28 @@ impl Server {
             signer: downloads.as_ref().map(DownloadServer::signer),
         });
         handle.serve_jobs_from(jobs.clone());
-        let jobs_clock = tokio::spawn(run_jobs_clock(jobs, handle.publisher(), shutdown.clone()));
+        let provisioning = Arc::new(RegistryProvisioning::new(
+            Registry::open(&state.registry())?,
+            crate::local::ca::LocalCa::load_or_create(&state.ca_dir())?,
+            state.clone(),
+            api_endpoint.clone(),
+        ));
+        handle.serve_provisioning_from(provisioning.clone());
+        let jobs_clock = tokio::spawn(run_jobs_clock(
+            jobs,
+            provisioning,
+            handle.publisher(),
+            shutdown.clone(),
+        ));
+        // HTTPS for devices, with the broker's certificate and its handshake.
+        let device_https = match https_port {
+            None => None,
+            Some(https_port) => Some(
+                start_device_https(state, &local, &handle, https_port, observers.broker.clone())
+                    .await?,
+            ),
+        };
+        let https_addr = device_https.as_ref().map(DeviceHttpsServer::local_addr);
         let _ = broker_cell.set(handle.publisher());
         if let Some(api_local) = &api_local {
             let _ = api_local.broker.set(handle.publisher());
@@ -229,6 +257,7 @@ impl Server {
             state,
             handle.local_addr(),
             api.as_ref().map(ApiServer::local_addr),
+            https_addr,
             generation,
         )?;
 
@@ -236,6 +265,7 @@ impl Server {
             state.clone(),
             handle.local_addr(),
             api.as_ref().map(ApiServer::local_addr),
+            https_addr,
             generation,
             local.registry,
             authority,
@@ -248,6 +278,7 @@ impl Server {
             handle,
             api,
             downloads,
+            device_https,
             jobs_clock,
             shutdown,
             engine_task,
@@ -267,6 +298,13 @@ impl Server {
         self.api.as_ref().map(ApiServer::local_addr)
     }
 
+    /// Where devices publish over HTTPS, when they can.
+    pub fn https_addr(&self) -> Option<SocketAddr> {
+        self.device_https
+            .as_ref()
+            .map(DeviceHttpsServer::local_addr)
+    }
+
     /// Where the presigned downloads of jobs are served, when they are.
     pub fn downloads_addr(&self) -> Option<SocketAddr> {
         self.downloads.as_ref().map(DownloadServer::local_addr)
@@ -283,6 +321,10 @@ impl Server {
         self.shutdown.cancel();
         let _ = self.watcher.await;
         let _ = self.jobs_clock.await;
+        // Before the broker closes: requests in progress finish their hand-over.
+        if let Some(device_https) = self.device_https {
+            device_https.stop().await;
+        }
         if let Some(downloads) = self.downloads {
             downloads.stop().await;
         }
@@ -303,11 +345,42 @@ impl Server {
     }
 }
 
+/// HTTPS for devices on 127.0.0.1:`port`, with the broker's certificate and handshake.
+async fn start_device_https(
+    state: &StateDir,
+    local: &Local,
+    handle: &BrokerHandle,
+    port: u16,
+    events: EventSink,
+) -> anyhow::Result<DeviceHttpsServer> {
+    let (chain, key) = local
+        .ca
+        .server_identity(&state.ca_dir())
+        .context("preparing the device HTTPS endpoint's certificate")?;
+    let tls = handle
+        .device_tls(chain, key)
+        .context("preparing the device HTTPS endpoint's TLS")?;
+    let bind = SocketAddr::from(([127, 0, 0, 1], port));
+    DeviceHttpsServer::start(bind, tls, handle.publisher(), events)
+        .await
+        .map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                format!(": another program uses port {port}; pick another with --https-port")
+            } else {
+                String::new()
+            };
+            anyhow::anyhow!("cannot listen on {bind} for devices' HTTPS: {e}{hint}")
+        })
+}
+
 /// How often running jobs are moved on (rollout minutes, timeouts).
 const JOBS_EVERY: Duration = Duration::from_secs(1);
 
+/// Every second: jobs' rollouts and timeouts; and fleet provisioning's certificates whose
+/// ownership tokens expired unused are deleted.
 async fn run_jobs_clock(
     jobs: Arc<RegistryJobs>,
+    provisioning: Arc<RegistryProvisioning>,
     publisher: Publisher,
     shutdown: CancellationToken,
 ) {
@@ -317,8 +390,12 @@ async fn run_jobs_clock(
             _ = shutdown.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let jobs = jobs.clone();
-        if let Ok(published) = tokio::task::spawn_blocking(move || jobs.tick()).await
+        let (jobs, provisioning) = (jobs.clone(), provisioning.clone());
+        if let Ok(published) = tokio::task::spawn_blocking(move || {
+            let _ = provisioning.sweep();
+            jobs.tick()
+        })
+        .await
             && !published.is_empty()
         {
             publisher.publish_as_service(published);
@@ -331,6 +408,7 @@ async fn watch_registry(
     state: StateDir,
     addr: SocketAddr,
     api: Option<SocketAddr>,
+    https: Option<SocketAddr>,
     mut generation: u64,
     registry: Registry,
     authority: Arc<Authority>,
@@ -374,7 +452,7 @@ async fn watch_registry(
         }
         generation = now;
         // Tells other soilctl commands that what they changed is now in effect.
-        if let Err(e) = write_broker_file(&state, addr, api, generation) {
+        if let Err(e) = write_broker_file(&state, addr, api, https, generation) {
             reloaded(Err(format!(
                 "updating {}: {e}",
                 state.broker_file().display()
@@ -448,6 +526,7 @@ fn write_broker_file(
     state: &StateDir,
     addr: SocketAddr,
     api: Option<SocketAddr>,
+    https: Option<SocketAddr>,
     generation: u64,
 ) -> anyhow::Result<()> {
     let mut info = serde_json::json!({
@@ -462,6 +541,10 @@ fn write_broker_file(
     if let Some(api) = api {
         info["apiPort"] = api.port().into();
         info["apiEndpoint"] = format!("http://{api}").into();
+    }
+    if let Some(https) = https {
+        info["httpsPort"] = https.port().into();
+        info["httpsEndpoint"] = format!("https://{LOCAL_HOST}:{}", https.port()).into();
     }
     crate::pki::write_file(
         &state.broker_file(),
@@ -480,6 +563,8 @@ pub struct Running {
     pub generation: u64,
     /// The AWS API endpoint (`http://127.0.0.1:PORT`), when it runs.
     pub api_endpoint: Option<String>,
+    /// HTTPS for devices (`https://localhost:PORT`), when it runs.
+    pub https_endpoint: Option<String>,
 }
 
 /// The `local up` serving `state`, or a one-line error saying how to start one.
@@ -516,6 +601,7 @@ pub fn find_running(state: &StateDir) -> anyhow::Result<Running> {
             .unwrap_or_else(|| state.ca_dir().join("ca.pem")),
         generation: info["generation"].as_u64().unwrap_or(0),
         api_endpoint: info["apiEndpoint"].as_str().map(str::to_owned),
+        https_endpoint: info["httpsEndpoint"].as_str().map(str::to_owned),
     })
 }
 

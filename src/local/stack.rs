@@ -44,6 +44,10 @@ pub const SUPPORTED: &[(&str, &str)] = &[
     ("AWS::IoT::TopicRule", "run by the rules engine"),
     ("AWS::IoT::Policy", "evaluated by the broker"),
     ("AWS::IoT::Thing", "a thing in the registry"),
+    (
+        "AWS::IoT::ProvisioningTemplate",
+        "served on the fleet provisioning topics by the broker",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -115,6 +119,9 @@ pub fn arn(resource_type: &str, physical_id: &str) -> Option<String> {
         "AWS::IoT::TopicRule" => format!("arn:aws:iot:{r}:{a}:rule/{physical_id}"),
         "AWS::IoT::Policy" => format!("arn:aws:iot:{r}:{a}:policy/{physical_id}"),
         "AWS::IoT::Thing" => format!("arn:aws:iot:{r}:{a}:thing/{physical_id}"),
+        "AWS::IoT::ProvisioningTemplate" => {
+            format!("arn:aws:iot:{r}:{a}:provisioningtemplate/{physical_id}")
+        }
         _ => return None,
     })
 }
@@ -130,6 +137,7 @@ fn name_property(resource_type: &str) -> Option<&'static str> {
         "AWS::IoT::TopicRule" => "RuleName",
         "AWS::IoT::Policy" => "PolicyName",
         "AWS::IoT::Thing" => "ThingName",
+        "AWS::IoT::ProvisioningTemplate" => "TemplateName",
         _ => return None,
     })
 }

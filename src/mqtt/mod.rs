@@ -35,4 +35,5 @@ pub use connection::Connection;
 pub use endpoint::{Endpoint, Identity, ServerTrust, server_only_config};
 pub use error::MqttError;
 pub use session::Session;
+pub(crate) use transport::mtls_stream;
 pub use types::{ConnectOptions, Event, Message, QoS, Will};

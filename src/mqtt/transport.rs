@@ -72,6 +72,18 @@ pub(super) async fn open(endpoint: &Endpoint, phase: &mut Phase) -> Result<Trans
     }
 }
 
+/// A mutual TLS stream to `host:port` with `identity`, with this module's error words (the
+/// devices' HTTPS client uses it too).
+pub(crate) async fn mtls_stream(
+    host: &str,
+    port: u16,
+    trust: &super::ServerTrust,
+    identity: &super::Identity,
+) -> Result<TlsStream<TcpStream>, MqttError> {
+    let config = mtls_config(trust, identity, None)?;
+    tls(host, port, config, &mut Phase::Tcp).await
+}
+
 async fn tls(
     host: &str,
     port: u16,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-/// The MQTT policy actions the broker checks.
+/// The policy actions the broker checks (MQTT), and the device HTTPS server's shadow actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// `iot:Connect`, checked on CONNECT against `client/<client id>`.
@@ -16,6 +16,13 @@ pub enum Action {
     Receive,
     /// `iot:RetainPublish`, checked on PUBLISH with RETAIN against `topic/<topic>`.
     RetainPublish,
+    /// `iot:GetThingShadow`, checked on the Device Shadow REST API against
+    /// `thing/<thing>` (`thing/<thing>/<shadow>` for a named shadow).
+    GetThingShadow,
+    /// `iot:UpdateThingShadow`, as `GetThingShadow`.
+    UpdateThingShadow,
+    /// `iot:DeleteThingShadow`, as `GetThingShadow`.
+    DeleteThingShadow,
 }
 
 impl Action {
@@ -27,6 +34,9 @@ impl Action {
             Action::Subscribe => "iot:Subscribe",
             Action::Receive => "iot:Receive",
             Action::RetainPublish => "iot:RetainPublish",
+            Action::GetThingShadow => "iot:GetThingShadow",
+            Action::UpdateThingShadow => "iot:UpdateThingShadow",
+            Action::DeleteThingShadow => "iot:DeleteThingShadow",
         }
     }
 
@@ -36,6 +46,9 @@ impl Action {
             Action::Connect => "client",
             Action::Subscribe => "topicfilter",
             Action::Publish | Action::Receive | Action::RetainPublish => "topic",
+            Action::GetThingShadow | Action::UpdateThingShadow | Action::DeleteThingShadow => {
+                "thing"
+            }
         }
     }
 }
@@ -76,7 +89,7 @@ impl Context {
 pub struct Request<'a> {
     pub action: Action,
     /// The client id for Connect, the topic for Publish, Receive and RetainPublish, the
-    /// topic filter for Subscribe.
+    /// topic filter for Subscribe, `<thing>` or `<thing>/<shadow>` for the shadow actions.
     pub target: &'a str,
 }
 

@@ -77,7 +77,8 @@ impl Variable {
     pub(crate) fn resolve(&self, ctx: &Context) -> Option<String> {
         let thing = ctx.connection_thing();
         match self {
-            Variable::ClientId => Some(ctx.client_id.clone()),
+            // HTTPS has no client id (AWS: "not available when using HTTPS").
+            Variable::ClientId => (!ctx.client_id.is_empty()).then(|| ctx.client_id.clone()),
             Variable::DomainName | Variable::CertificateIssuer(_) => None,
             Variable::CertificateId => ctx.certificate_id.clone(),
             Variable::CertificateSubject(attr) => ctx.certificate_subject.get(attr).cloned(),

@@ -363,7 +363,7 @@ mod tests {
     }
 
     #[test]
-    fn the_registration_part_is_made_only_when_switched_on() {
+    fn the_registration_and_provisioning_parts_are_made_only_when_switched_on() {
         let t = Template::builtin().unwrap();
         let jitr = [
             "JitrFunction",
@@ -372,37 +372,65 @@ mod tests {
             "JitrFunctionRole",
             "JitrRule",
         ];
-        for id in jitr {
-            assert_eq!(
-                t.resource_conditions.get(id).map(String::as_str),
-                Some("JustInTimeRegistration"),
-                "{id}"
-            );
+        let claim = [
+            "ClaimPolicy",
+            "PreProvisioningHook",
+            "PreProvisioningHookLogGroup",
+            "PreProvisioningHookPermission",
+            "PreProvisioningHookRole",
+            "ProvisioningRole",
+            "ProvisioningTemplate",
+        ];
+        for (ids, condition) in [
+            (&jitr[..], "JustInTimeRegistration"),
+            (&claim[..], "FleetProvisioning"),
+        ] {
+            for id in ids {
+                assert_eq!(
+                    t.resource_conditions.get(*id).map(String::as_str),
+                    Some(condition),
+                    "{id}"
+                );
+            }
         }
-        let with = |value: &str| {
-            let names = BTreeMap::from([(
-                "EnableJustInTimeRegistration".to_string(),
-                value.to_string(),
-            )]);
+        let with = |jitr: &str, claims: &str| {
+            let names = BTreeMap::from([
+                ("EnableJustInTimeRegistration".to_string(), jitr.to_string()),
+                ("EnableFleetProvisioning".to_string(), claims.to_string()),
+            ]);
             t.conditions(&names).unwrap()
         };
-        let off = with("false");
+        let off = with("false", "false");
         assert_eq!(
             off,
-            Conditions::from([("JustInTimeRegistration".into(), false)])
+            Conditions::from([
+                ("JustInTimeRegistration".into(), false),
+                ("FleetProvisioning".into(), false)
+            ])
         );
         let active = t.active_resources(&off);
-        assert_eq!(active.len(), t.resources.len() - jitr.len());
-        assert!(jitr.iter().all(|id| !active.contains_key(*id)));
+        assert_eq!(active.len(), t.resources.len() - jitr.len() - claim.len());
+        assert!(
+            jitr.iter()
+                .chain(&claim)
+                .all(|id| !active.contains_key(*id))
+        );
         assert!(!t.output_is_active("JitrRuleName", &off));
+        assert!(!t.output_is_active("ClaimPolicyName", &off));
         assert!(t.output_is_active("AlertRuleName", &off));
         // The default is off.
         assert_eq!(t.conditions(&BTreeMap::new()).unwrap(), off);
 
-        let on = with("true");
-        assert_eq!(t.active_resources(&on), t.resources);
+        let on = with("true", "false");
+        assert_eq!(
+            t.active_resources(&on).len(),
+            t.resources.len() - claim.len()
+        );
         assert!(t.output_is_active("JitrRuleName", &on));
         assert!(t.output_is_active("JitrFunctionName", &on));
+        let both = with("true", "true");
+        assert_eq!(t.active_resources(&both), t.resources);
+        assert!(t.output_is_active("ProvisioningTemplateName", &both));
     }
 
     #[test]

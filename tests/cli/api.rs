@@ -180,7 +180,7 @@ fn local_env_needs_a_running_backend_and_prints_shell_lines() {
     let up = LocalUp::start(&env);
     let out = env.run(&["--local", "local", "env"]).expect(0);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 5, "{}", out.stdout);
+    assert_eq!(lines.len(), 6, "{}", out.stdout);
     assert!(
         lines
             .iter()

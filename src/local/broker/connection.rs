@@ -29,6 +29,7 @@ use super::tls::Accepted;
 use super::{PACKET_HEADROOM, Shared, topics};
 use crate::local::gate::{Action, Inbound};
 use crate::local::hold::Hold;
+use crate::provisioning::topic::ProvisioningTopic;
 
 /// AWS IoT Core's limits on subscriptions.
 const MAX_FILTERS_PER_SUBSCRIBE: usize = 8;
@@ -72,7 +73,7 @@ pub(super) fn inbound(
 /// Hands a message to the rules engine, then to the subscribers. A stopped rules engine does
 /// not stop the broker: the message still reaches subscribers. `hold` is released once the
 /// rules engine has journaled the message.
-async fn accept_message(
+pub(super) async fn accept_message(
     shared: &Shared,
     message: Message,
     client_id: &str,
@@ -490,6 +491,22 @@ impl Connection<'_> {
         {
             return Some(refused);
         }
+        if let Some(service) = self.shared.provisioning.get()
+            && let Some(ProvisioningTopic::Request { .. }) = ProvisioningTopic::parse(topic)
+        {
+            // Answered to this connection alone, and to no other subscriber or rule.
+            let hold = (publish.qos == 1).then(|| self.acks.hold(publish.pid));
+            let caller = super::provisioning::Caller {
+                certificate_id: self.session.principal.certificate_id.clone(),
+                client_id: self.session.client_id.to_string(),
+            };
+            let answer = super::provisioning::serve(service, caller, topic, &publish.payload).await;
+            if let Some((topic, payload)) = answer {
+                self.answer_privately(&topic, payload);
+            }
+            drop(hold);
+            return None;
+        }
         let shadow_request = super::shadow::Request::of(topic, &publish.payload);
         let (topic_name, payload) = (topic.to_owned(), publish.payload.clone());
         let message = Message::new(publish.topic, publish.payload, publish.qos, publish.retain);
@@ -510,6 +527,22 @@ impl Connection<'_> {
             super::jobs::serve(self.shared, &topic_name, &payload).await;
         }
         None
+    }
+
+    /// Delivers a service's answer to this connection only, at the QoS of its best matching
+    /// subscription; without one the answer is lost, as on AWS IoT Core.
+    fn answer_privately(&mut self, topic: &str, payload: bytes::Bytes) {
+        let qos = self
+            .subscriptions
+            .iter()
+            .filter(|(filter, _)| crate::iotsql::topic_matches(filter, topic))
+            .map(|(_, qos)| *qos)
+            .max();
+        let (Some(qos), Ok(name)) = (qos, mqtt_proto::TopicName::try_from(topic)) else {
+            return;
+        };
+        let message = Arc::new(Message::new(name, payload, qos, false));
+        self.deliver(Delivery::new(message, qos, false));
     }
 
     fn authorize_publish(&mut self, topic: &str, action: Action, what: &str) -> Option<Ending> {

@@ -80,6 +80,14 @@ pub enum BrokerEvent {
     SessionExpired { client_id: String, queued: usize },
     /// Changes to the broker's saved state (retained messages, sessions) could not be written.
     StoreFailed { changes: usize, reason: String },
+    /// A request to the device HTTPS endpoint was refused (`request`: "POST /topics/...").
+    HttpsRefused {
+        peer: SocketAddr,
+        certificate_id: String,
+        request: String,
+        status: u16,
+        reason: String,
+    },
 }
 
 /// What kind of session a connection has.
@@ -175,6 +183,17 @@ impl fmt::Display for BrokerEvent {
             BrokerEvent::StoreFailed { changes, reason } => write!(
                 f,
                 "{changes} changes to retained messages and sessions could not be saved: {reason}"
+            ),
+            BrokerEvent::HttpsRefused {
+                peer,
+                certificate_id,
+                request,
+                status,
+                reason,
+            } => write!(
+                f,
+                "HTTPS {request} from {peer} (certificate {}) refused with {status}: {reason}",
+                certificate_id.get(..12).unwrap_or(certificate_id)
             ),
         }
     }

@@ -61,18 +61,26 @@ async fn serve(tcp: TcpStream, peer: SocketAddr, slot: Slot, tls: Arc<Tls>, shar
     drop(tls);
     match accepted {
         Ok(accepted) => connection::run(shared, accepted, peer).await,
-        Err(Failed {
+        Err(failed) => handshake_refused(&shared, peer, failed).await,
+    }
+}
+
+/// Reports a refused handshake; one that registered the certificate just in time publishes
+/// the registration event (the device HTTPS server's handshakes end here too).
+pub(super) async fn handshake_refused(shared: &Shared, peer: SocketAddr, failed: Failed) {
+    match failed {
+        Failed {
             registered: Some(registration),
             ..
-        }) => {
+        } => {
             shared.emit(BrokerEvent::Registered {
                 peer,
                 certificate_id: registration.certificate_id.clone(),
                 ca_certificate_id: registration.ca_certificate_id.clone(),
             });
-            connection::publish_event(&shared, &registration.topic, registration.payload).await;
+            connection::publish_event(shared, &registration.topic, registration.payload).await;
         }
-        Err(Failed { reason, .. }) => shared.emit(BrokerEvent::Refused {
+        Failed { reason, .. } => shared.emit(BrokerEvent::Refused {
             peer,
             at: RefusedAt::Tls,
             client_id: None,

@@ -14,11 +14,16 @@
 //! - `topics`: AWS IoT's rules for topic names and filters.
 //! - `jobs`: the Jobs device API on `$aws/things/<thing>/jobs/...`, served by the service
 //!   `local up` gives (get, start-next, describe, update, notify and notify-next, events).
+//! - `provisioning`: the device provisioning API of fleet provisioning by claim
+//!   (CreateKeysAndCertificate, CreateCertificateFromCsr, RegisterThing), answered to the
+//!   connection that asked only.
 //! - `shadow`: the Device Shadow service on `$aws/things/<thing>/shadow/...` (get, update,
 //!   delete, classic and named), answering on the accepted, rejected, delta and documents topics.
 //! - `event`: what the broker reports to the operator's log.
 //! - `presence`: the connected and disconnected lifecycle events and their version numbers.
 //! - `acks`: the PUBACKs a connection owes, released in order as their messages are done.
+//! - `http_publish`: what the device HTTPS endpoint takes from the broker: this TLS handshake,
+//!   and publishing as a certificate's principal with the same checks as an MQTT PUBLISH.
 //! - `store`: what is kept across restarts (retained messages, persistent sessions) and the
 //!   thread that writes it.
 //!
@@ -91,10 +96,12 @@ mod event;
 mod filters;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod http_publish;
 mod jobs;
 mod limits;
 mod listener;
 mod presence;
+mod provisioning;
 mod router;
 mod shadow;
 mod store;
@@ -120,6 +127,7 @@ pub use event::{BrokerEvent, RefusedAt, SessionKind};
 pub use jobs::JobsService;
 pub use limits::Limits;
 pub use presence::{CONNECTED_TOPIC_PREFIX, DISCONNECTED_TOPIC_PREFIX, DisconnectReason};
+pub use provisioning::{Caller, ProvisioningService};
 pub use shadow::{MemoryShadows, ShadowStore};
 pub use store::{BrokerStore, Change, NoStore, Saved, StoredMessage, StoredSession};
 
@@ -233,6 +241,8 @@ struct Shared {
     shadows: shadow::Service,
     /// The Jobs device API, when the broker was given one.
     jobs: jobs::Slot,
+    /// The device provisioning API, when the broker was given one.
+    provisioning: provisioning::Slot,
     runtime: tokio::runtime::Handle,
     /// Never sent on: the broker is closed once every clone (one per task) is dropped.
     _alive: mpsc::Sender<()>,
@@ -310,6 +320,7 @@ pub async fn start_with(
         presence: presence::Versions::default(),
         shadows: shadow::Service::default(),
         jobs: jobs::Slot::default(),
+        provisioning: provisioning::Slot::default(),
         runtime: tokio::runtime::Handle::current(),
         _alive: alive,
     });

@@ -199,8 +199,9 @@ pub(super) async fn serve(shared: &Shared, request: Request) {
 impl Publisher {
     /// Serves a shadow request made outside MQTT (the IoT data plane's HTTP API) through the
     /// broker's own shadow service: the same store, and the same answers published on the
-    /// response topics (`.../accepted`, `.../delta`, `.../documents` or `.../rejected`) to
-    /// subscribers and the rules engine, as if a device had published the request. Returns
+    /// response topics (`.../accepted`, `.../delta`, `.../documents`; a rejection is only
+    /// returned, as AWS emits no MQTT error for a REST request) to subscribers and the rules
+    /// engine, as if a device had published the request. Returns
     /// what was served at once (the publishing follows in a task); blocks on the store, so call
     /// it from a blocking thread. `None` once the broker is gone.
     pub fn serve_shadow(
@@ -222,7 +223,13 @@ impl Publisher {
                 shadow::prefix(thing, shadow_name),
                 operation.as_str()
             );
-            let responses = handled.responses.clone();
+            // AWS: a REST request's error is its HTTP answer; no MQTT error message is emitted.
+            let responses: Vec<_> = handled
+                .responses
+                .iter()
+                .filter(|(suffix, _)| *suffix != "rejected")
+                .cloned()
+                .collect();
             let owned = shared.clone();
             shared.runtime.spawn(async move {
                 for (suffix, document) in responses {

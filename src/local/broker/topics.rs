@@ -4,7 +4,11 @@
 pub(super) const MAX_TOPIC_BYTES: usize = 256;
 
 /// Topics starting with `$` are AWS's own; clients may use only these.
-const OPEN_RESERVED_PREFIXES: &[&str] = &["$aws/things/"];
+const OPEN_RESERVED_PREFIXES: &[&str] = &[
+    "$aws/things/",
+    "$aws/certificates/",
+    "$aws/provisioning-templates/",
+];
 /// ... and may also subscribe to these, where the backend publishes its events (e.g.
 /// `$aws/events/certificates/registered/<caCertificateId>`); publishing there stays refused.
 const EVENT_PREFIXES: &[&str] = &["$aws/events/"];
@@ -49,6 +53,11 @@ pub(super) fn check_topic(topic: &str) -> Result<(), String> {
     if crate::jobs::topic::is_answer(topic) {
         return Err(format!(
             "{topic} is a reserved topic only the jobs service publishes on"
+        ));
+    }
+    if crate::provisioning::topic::is_answer(topic) {
+        return Err(format!(
+            "{topic} is a reserved topic only the provisioning service publishes on"
         ));
     }
     check_reserved(topic)
@@ -103,6 +112,20 @@ mod tests {
                 .unwrap_err()
                 .contains("reserved")
         );
+        assert_eq!(
+            check_topic("$aws/certificates/create-from-csr/json"),
+            Ok(())
+        );
+        assert_eq!(
+            check_topic("$aws/provisioning-templates/t/provision/json"),
+            Ok(())
+        );
+        assert!(
+            check_topic("$aws/certificates/create/json/accepted")
+                .unwrap_err()
+                .contains("provisioning service")
+        );
+        assert_eq!(check_filter("$aws/certificates/create/json/+"), Ok(()));
         assert_eq!(check_topic(&"a".repeat(256)), Ok(()));
         assert!(check_topic(&"a".repeat(257)).is_err());
     }

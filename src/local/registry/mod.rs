@@ -15,6 +15,7 @@ mod connectivity;
 mod error;
 mod jobs;
 mod names;
+mod ownership;
 mod policies;
 mod policy_versions;
 mod records;
@@ -44,6 +45,7 @@ pub use names::{
     ACCOUNT_ID, REGION, arn, certificate_arn, certificate_id_of, check_policy_name,
     check_rule_name, check_stack_name, check_thing_name,
 };
+pub use ownership::Ownership;
 pub use policy_versions::{MAX_POLICY_VERSIONS, PolicyVersionRecord};
 pub use records::{
     CaRecord, CaStatus, CertificateRecord, CertificateStatus, PolicyRecord, StackRecord,

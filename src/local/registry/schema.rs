@@ -167,6 +167,14 @@ ALTER TABLE job_executions ADD COLUMN status TEXT NOT NULL DEFAULT '';
 UPDATE job_executions SET status = coalesce(json_extract(record, '$.status'), '');
 CREATE INDEX IF NOT EXISTS job_executions_by_status ON job_executions(job_id, status);
 "#,
+    // Version 9: fleet provisioning's certificate ownership tokens.
+    r#"
+CREATE TABLE IF NOT EXISTS ownership_tokens (
+    token TEXT PRIMARY KEY,
+    certificate_id TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL
+) STRICT;
+"#,
 ];
 
 /// Writes a registry at `path` as the first soilctl left it (schema version 1), with

@@ -37,6 +37,28 @@ impl Registry {
     }
 
     /// Every stack, by name.
+    /// A value that changes whenever any stack's record does (a hash of the stored records),
+    /// cheaper than reading them: what caches of what the stacks deploy are keyed by.
+    pub fn stacks_fingerprint(&self) -> Result<u64> {
+        use std::hash::{Hash, Hasher};
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached("SELECT name, record FROM stacks ORDER BY name")?;
+            let mut rows = stmt.query([])?;
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            while let Some(row) = rows.next()? {
+                row.get_ref(0)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .hash(&mut hasher);
+                row.get_ref(1)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .hash(&mut hasher);
+            }
+            Ok(hasher.finish())
+        })
+    }
+
     pub fn stacks(&self) -> Result<Vec<StackRecord>> {
         self.read(|tx| {
             let mut stmt = tx.prepare("SELECT record FROM stacks ORDER BY name")?;

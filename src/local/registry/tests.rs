@@ -566,3 +566,66 @@ fn concurrent_first_opens_agree_on_one_schema() {
     }
     assert_eq!(Registry::open(&path).unwrap().things().unwrap().len(), 4);
 }
+
+#[test]
+fn an_ownership_token_works_once_before_it_expires_and_unclaimed_certificates_are_listed() {
+    let (_dir, r) = open();
+    let pending = r
+        .add_certificate(
+            &self_signed("a", false),
+            CertificateStatus::PendingActivation,
+            None,
+        )
+        .unwrap();
+    let claimed = r
+        .add_certificate(
+            &self_signed("b", false),
+            CertificateStatus::PendingActivation,
+            None,
+        )
+        .unwrap();
+    r.add_ownership_token("t-pending", &pending.id, 1_000)
+        .unwrap();
+    r.add_ownership_token("t-claimed", &claimed.id, 1_000)
+        .unwrap();
+    assert_eq!(
+        r.take_ownership_token("t-pending", 1_000).unwrap(),
+        Ownership::Expired
+    );
+    assert_eq!(
+        r.take_ownership_token("t-claimed", 999).unwrap(),
+        Ownership::Certificate(claimed.id.clone())
+    );
+    assert_eq!(
+        r.take_ownership_token("t-claimed", 999).unwrap(),
+        Ownership::Unknown
+    );
+    assert_eq!(
+        r.take_ownership_token("nope", 0).unwrap(),
+        Ownership::Unknown
+    );
+    // Only the certificate whose token ran out unused, still pending and unattached, is
+    // listed; an attached one is kept.
+    assert_eq!(
+        r.expired_unclaimed_certificates(999).unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        r.expired_unclaimed_certificates(1_000).unwrap(),
+        vec![pending.id.clone()]
+    );
+    let kept = r
+        .add_certificate(
+            &self_signed("c", false),
+            CertificateStatus::PendingActivation,
+            None,
+        )
+        .unwrap();
+    r.add_ownership_token("t-kept", &kept.id, 1_000).unwrap();
+    r.create_policy("p", POLICY).unwrap();
+    r.attach_policy("p", &kept.arn).unwrap();
+    assert_eq!(
+        r.expired_unclaimed_certificates(2_000).unwrap(),
+        Vec::<String>::new()
+    );
+}

@@ -17,6 +17,8 @@ use crate::template::Template;
 pub(crate) const ALERT_FUNCTION: &str = "AlertFunction";
 /// The built-in template's just-in-time registration function.
 pub(crate) const REGISTRATION_FUNCTION: &str = "JitrFunction";
+/// The built-in template's pre-provisioning hook of fleet provisioning.
+pub(crate) const PRE_PROVISIONING_FUNCTION: &str = "PreProvisioningHook";
 /// Lambda's default timeout, in seconds.
 const DEFAULT_TIMEOUT_SECS: u64 = 3;
 /// Lambda's default memory size, in MB.
@@ -53,6 +55,9 @@ pub enum Builtin {
         stack_name: String,
         policy_name: String,
     },
+    /// Fleet provisioning's pre-provisioning hook: allows a valid serial number listed in the
+    /// JSON object `bucket`/`key` (`{"serials": [...]}`) whose thing has no certificate yet.
+    PreProvisioning { bucket: String, key: String },
 }
 
 impl Function {
@@ -132,7 +137,7 @@ impl Function {
             .iter()
             .find(|(_, known)| **known == code)
             .map(|(id, _)| *id)
-            .ok_or("its code is not one of the project's functions (the alert function or the just-in-time registration function)")?;
+            .ok_or("its code is not one of the project's functions (the alert function, the just-in-time registration function or the pre-provisioning hook)")?;
         if !self.runtime.starts_with("python3") {
             return Err(format!(
                 "its runtime {:?} is not the project's functions' (python3)",
@@ -154,6 +159,10 @@ impl Function {
         Ok(match builtin {
             ALERT_FUNCTION => Builtin::Alert {
                 topic_arn: variable("TOPIC_ARN")?,
+            },
+            PRE_PROVISIONING_FUNCTION => Builtin::PreProvisioning {
+                bucket: variable("BUCKET")?,
+                key: variable("ALLOWED_KEY")?,
             },
             _ => Builtin::Registration {
                 stack_name: variable("STACK_NAME")?,
@@ -190,20 +199,24 @@ fn builtin_code() -> &'static BTreeMap<&'static str, String> {
         let Ok(template) = Template::builtin() else {
             return BTreeMap::new();
         };
-        [ALERT_FUNCTION, REGISTRATION_FUNCTION]
-            .into_iter()
-            .filter_map(|id| {
-                let code = template
-                    .doc
-                    .get("Resources")?
-                    .get(id)?
-                    .get("Properties")?
-                    .get("Code")?
-                    .get("ZipFile")?
-                    .as_str()?;
-                Some((id, normalize(code)))
-            })
-            .collect()
+        [
+            ALERT_FUNCTION,
+            REGISTRATION_FUNCTION,
+            PRE_PROVISIONING_FUNCTION,
+        ]
+        .into_iter()
+        .filter_map(|id| {
+            let code = template
+                .doc
+                .get("Resources")?
+                .get(id)?
+                .get("Properties")?
+                .get("Code")?
+                .get("ZipFile")?
+                .as_str()?;
+            Some((id, normalize(code)))
+        })
+        .collect()
     })
 }
 

@@ -31,7 +31,7 @@ mod compile;
 mod engine;
 mod error;
 pub(crate) mod fs;
-mod function;
+pub(crate) mod function;
 mod python;
 pub mod runner;
 mod time;

@@ -75,14 +75,17 @@ impl ObjectFiles {
 
     /// The object's bytes; `None` when there is no such bucket or key.
     pub async fn read(&self, bucket: &str, key: &str) -> Option<Bytes> {
-        let (store, bucket, key) = (self.store.clone(), bucket.to_owned(), key.to_owned());
-        tokio::task::spawn_blocking(move || {
-            let folder = store.bucket(&bucket).ok()?;
-            let path = store.object_path(&folder, &key).ok()?;
-            std::fs::read(path).ok().map(Bytes::from)
-        })
-        .await
-        .ok()
-        .flatten()
+        let (files, bucket, key) = (self.clone(), bucket.to_owned(), key.to_owned());
+        tokio::task::spawn_blocking(move || files.read_blocking(&bucket, &key))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// [`ObjectFiles::read`] on the calling thread.
+    pub fn read_blocking(&self, bucket: &str, key: &str) -> Option<Bytes> {
+        let folder = self.store.bucket(bucket).ok()?;
+        let path = self.store.object_path(&folder, key).ok()?;
+        std::fs::read(path).ok().map(Bytes::from)
     }
 }

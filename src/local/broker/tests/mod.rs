@@ -4,6 +4,7 @@
 
 mod client;
 mod connect;
+mod http_publish;
 mod jitr;
 mod lifecycle;
 mod limits;

@@ -72,6 +72,11 @@ impl Lambda {
                 stack_name,
                 policy_name,
             },
+            Way::Native(Builtin::PreProvisioning { .. }) => {
+                return Err(fields.invalid(format!(
+                    "function {name} is a pre-provisioning hook, which fleet provisioning runs, not a topic rule"
+                )));
+            }
         };
         Ok(Lambda { arn, behaviour })
     }
