@@ -5,9 +5,8 @@
 # connection per device, one POST answered before the next) and then over MQTT
 # (`simulate --protocol mqtt`, up to 32 in flight per connection). Prints the messages per
 # second of each (acknowledged readings over the run's time) and HTTPS / MQTT.
-# Over HTTPS there is no client id, so the stack's device policy allows no publish there: the
-# devices get one more policy (iot:Publish on topic/device/*/devicePayload), attached with
-# boto3 through `soilctl local env`.
+# The stack's device policy allows each device its own topic over HTTPS by its certificate's
+# common name.
 # Usage: bash scripts/bench.sh https   (CLIENTS=50 COUNT=200; BENCH_BIN=/path/to/soilctl
 # measures that binary instead of building this checkout's release; BENCH_DIR for the state,
 # default a temp folder)
@@ -40,26 +39,6 @@ json() { "$venv/bin/python" -c "import json,sys; d=json.load(sys.stdin); print($
 up_pid=$!
 for _ in $(seq 1 100); do [ -f "$work/state/broker.json" ] && break; sleep 0.1; done
 [ -f "$work/state/broker.json" ] || { cat "$work/up.log" >&2; exit 1; }
-
-# One policy for HTTPS publishing, attached to every device's certificate.
-(
-eval "$("$bin" --local local env)"
-"$venv/bin/python" - "$work/devices" <<'PY'
-import json, os, sys
-import boto3
-iot = boto3.client("iot")
-document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iot:Publish",
-            "Resource": "arn:aws:iot:*:*:topic/device/*/devicePayload"}]}
-iot.create_policy(policyName="bench-https", policyDocument=json.dumps(document))
-devices = sys.argv[1]
-for name in os.listdir(devices):
-    with open(os.path.join(devices, name, "device.json")) as f:
-        arn = json.load(f)["certificateArn"]
-    iot.attach_policy(policyName="bench-https", target=arn)
-PY
-)
-# The running backend reads registry changes within 200 ms.
-sleep 1
 
 run() {
   "$bin" -q --local --output json simulate --protocol "$1" --devices "$clients" --prefix b \

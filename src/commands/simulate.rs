@@ -218,7 +218,7 @@ async fn jitr_devices(
 }
 
 /// Why a device's HTTPS publish is refused when its MQTT publish is not.
-const HTTPS_POLICY_HINT: &str = "over HTTPS there is no client id, so AWS IoT resolves no ${iot:Connection.Thing.*} policy variable and the stack's device policy allows no HTTPS publish: attach to each device's certificate a policy that names its own topic (iot:Publish on topic/device/NAME/devicePayload)";
+const HTTPS_POLICY_HINT: &str = "over HTTPS there is no client id, so AWS IoT resolves no ${iot:Connection.Thing.*} policy variable: the stack's device policy allows a device's own topic by its certificate's common name (${iot:Certificate.Subject.CommonName}), which must be its thing's name; a stack deployed by an older soilctl needs `soilctl deploy` again";
 
 /// AWS IoT Core's port for HTTPS with a client certificate.
 const AWS_HTTPS_PORT: u16 = 8443;

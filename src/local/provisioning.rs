@@ -37,6 +37,8 @@ use crate::provisioning::{self, Plan, Policy, Template};
 
 /// Days a certificate made by fleet provisioning is valid.
 const CERT_DAYS: u32 = 3650;
+/// The common name of the certificates CreateKeysAndCertificate makes, as AWS IoT's.
+const SERVICE_COMMON_NAME: &str = "AWS IoT Certificate";
 /// A pre-provisioning hook must answer within 5 seconds.
 const HOOK_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -94,11 +96,9 @@ impl RegistryProvisioning {
         let (csr, key) = match csr {
             Some(csr) => (csr.to_owned(), None),
             None => {
-                let made = crate::pki::key_and_csr(
-                    "AWS IoT Certificate",
-                    crate::cli::KeyAlgorithm::Rsa2048,
-                )
-                .map_err(|e| ApiError::internal(format!("{e:#}")))?;
+                let made =
+                    crate::pki::key_and_csr(SERVICE_COMMON_NAME, crate::cli::KeyAlgorithm::Rsa2048)
+                        .map_err(|e| ApiError::internal(format!("{e:#}")))?;
                 (made.csr_pem, Some(made.private_key_pem))
             }
         };
@@ -229,7 +229,8 @@ impl RegistryProvisioning {
         }
     }
 
-    /// The project's hook, natively: a valid serial number on the list in `bucket`/`key`
+    /// The project's hook, natively: a valid serial number on the list in `bucket`/`key`,
+    /// named by the new certificate's common name (or the service's own, for keys it made),
     /// whose thing has no certificate yet.
     fn native_hook(&self, event: &Value, bucket: &str, key: &str) -> Value {
         let serial = event
@@ -243,8 +244,13 @@ impl RegistryProvisioning {
             .and_then(|v| v.get("serials").cloned())
             .and_then(|v| v.as_array().cloned())
             .unwrap_or_default();
+        let common_name = event
+            .get("certificatePem")
+            .and_then(Value::as_str)
+            .and_then(common_name);
         let allowed = device::valid_serial(serial)
             && listed.iter().any(|s| s.as_str() == Some(serial))
+            && common_name.is_some_and(|cn| cn == serial || cn == SERVICE_COMMON_NAME)
             && self
                 .registry
                 .thing_principals(serial)
@@ -424,6 +430,13 @@ impl ProvisioningService for RegistryProvisioning {
     fn request(&self, caller: &Caller, topic: &str, payload: &[u8]) -> Option<(String, Bytes)> {
         self.answer(caller, topic, payload)
     }
+}
+
+/// The subject's common name of a PEM certificate.
+fn common_name(pem: &str) -> Option<String> {
+    let der = crate::local::registry::pem_to_der(pem).ok()?;
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).ok()?;
+    crate::local::registry::subject_fields(&cert).remove("CommonName")
 }
 
 /// The answer of a registry failure: an internal error, without details.

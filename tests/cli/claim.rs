@@ -57,7 +57,7 @@ fn the_aws_iot_device_sdk_is_onboarded_by_claim_and_the_claim_may_do_nothing_els
         .arg(state_dir(&env).join("ca/ca.pem"))
         .arg(dir.join("certificate.pem.crt"))
         .arg(dir.join("private.pem.key"))
-        .args(["iot-backend-claim", "garden-7", "not-allowed-1"])
+        .args(["iot-backend-claim", "garden-7", "not-allowed-1", "garden-8"])
         .arg(&work)
         .stdin(Stdio::null())
         .output()
@@ -82,6 +82,11 @@ fn the_aws_iot_device_sdk_is_onboarded_by_claim_and_the_claim_may_do_nothing_els
     assert_eq!(got["token_again"]["status"], 400);
     assert_eq!(got["refused_serial"]["rejected"], "AccessDenied", "{got}");
     assert_eq!(got["refused_serial"]["status"], 403);
+    // garden-8 is allowed, but a certificate named for garden-7 may not become it.
+    assert_eq!(
+        got["other_common_name"]["rejected"], "AccessDenied",
+        "{got}"
+    );
     assert_eq!(got["claim_publish_disconnected"], true, "{got}");
     assert_eq!(got["published"], "device/garden-7/devicePayload");
 

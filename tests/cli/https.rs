@@ -12,7 +12,6 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::api::aws_json;
 use crate::local::{
     LocalUp, alerts, deployed, device_dir, objects, state_dir, wait_objects, wait_until,
 };
@@ -94,64 +93,6 @@ fn publish_path(topic: &str, qos: u8) -> String {
     format!("/topics/{}?qos={qos}", topic.replace('/', "%2F"))
 }
 
-/// Attaches to `thing`'s certificate a policy of its own for HTTPS: publish on its topics
-/// (`device/<thing>/...`) and `shadow_actions` on its shadow; waits until the running backend
-/// has read it (a publish on `device/<thing>/hello`, which no rule archives, goes through).
-fn allow_https(env: &Env, thing: &str, shadow_actions: &[&str]) {
-    let mut statements = vec![json!({
-        "Effect": "Allow",
-        "Action": "iot:Publish",
-        "Resource": format!("arn:aws:iot:*:*:topic/device/{thing}/*"),
-    })];
-    if !shadow_actions.is_empty() {
-        statements.push(json!({
-            "Effect": "Allow",
-            "Action": shadow_actions,
-            "Resource": format!("arn:aws:iot:*:*:thing/{thing}"),
-        }));
-    }
-    let document = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
-    let policy = format!("https-{thing}");
-    aws_json(
-        env,
-        &[
-            "iot",
-            "create-policy",
-            "--policy-name",
-            &policy,
-            "--policy-document",
-            &document,
-        ],
-    );
-    let files: Value = serde_json::from_str(
-        &std::fs::read_to_string(device_dir(env, thing).join("device.json")).unwrap(),
-    )
-    .unwrap();
-    let arn = files["certificate_arn"]
-        .as_str()
-        .or_else(|| files["certificateArn"].as_str())
-        .expect("device.json names the certificate ARN")
-        .to_owned();
-    crate::api::aws(
-        env,
-        &[
-            "iot",
-            "attach-policy",
-            "--policy-name",
-            &policy,
-            "--target",
-            &arn,
-        ],
-    )
-    .expect(0);
-    let dir = device_dir(env, thing);
-    let hello = publish_path(&format!("device/{thing}/hello"), 0);
-    wait_until("the HTTPS policy to be in effect", || {
-        (curl(env, Some(&dir), "POST", &hello, Some("{}")).status == 200).then_some(())
-    })
-    .unwrap_or_else(|| panic!("the policy of {thing} never took effect"));
-}
-
 #[test]
 fn curl_publishes_with_a_device_certificate_and_the_rules_archive_and_alert() {
     let env = Env::new(None);
@@ -170,13 +111,13 @@ fn curl_publishes_with_a_device_certificate_and_the_rules_archive_and_alert() {
         format!("https://localhost:{}", https_port(&env))
     );
 
-    // AWS resolves no thing policy variable over HTTPS: the stack's policy allows nothing.
-    let own = publish_path("device/sensor-2/devicePayload", 1);
-    let refused = curl(&env, Some(&s2), "POST", &own, Some(r#"{"humidity":20}"#));
+    // The stack's policy names a device's topic by its certificate's common name over
+    // HTTPS: its telemetry topic only.
+    let other = publish_path("device/sensor-2/hello", 1);
+    let refused = curl(&env, Some(&s2), "POST", &other, Some(r#"{"humidity":20}"#));
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert_eq!(refused.json()["message"], "Forbidden");
 
-    allow_https(&env, "sensor-1", &[]);
     let watcher = up.mqtt(&env).subscribe(
         &state_dir(&env).join("operator"),
         "watcher",
@@ -266,15 +207,6 @@ fn the_shadow_rest_api_with_curl_and_the_delta_reaches_mosquitto_sub() {
     deployed(&env, &["sensor-1", "sensor-2"]);
     let up = LocalUp::start(&env);
     let s1 = device_dir(&env, "sensor-1");
-    allow_https(
-        &env,
-        "sensor-1",
-        &[
-            "iot:GetThingShadow",
-            "iot:UpdateThingShadow",
-            "iot:DeleteThingShadow",
-        ],
-    );
     let path = "/things/sensor-1/shadow";
 
     let missing = curl(&env, Some(&s1), "GET", path, None);
@@ -361,20 +293,6 @@ fn simulate_over_https_publishes_and_every_reading_is_archived() {
         ])
     };
 
-    // With the stack's policy alone every device is refused, and told why.
-    let refused = simulate("1");
-    assert_eq!(refused.code, 1, "{}\n{}", refused.stdout, refused.stderr);
-    assert!(refused.stdout.contains("HTTP 403"), "{}", refused.stdout);
-    assert!(
-        refused.stderr.contains("over HTTPS there is no client id"),
-        "{}",
-        refused.stderr
-    );
-    assert!(objects(&bucket).is_empty());
-
-    for name in names {
-        allow_https(&env, name, &[]);
-    }
     let out = simulate("2").expect(0);
     let summary = out.json();
     assert_eq!(summary["sent"], 6, "{summary}");

@@ -3,11 +3,12 @@ iotidentity client), as the SDK's fleet provisioning sample does: connect with t
 certificate, subscribe to every answer, CreateCertificateFromCsr with a key made here,
 RegisterThing with the serial number, then reconnect with the new certificate as the thing and
 publish one reading at QoS 1. Then, still as the claim: the same token a second time, a serial
-number the hook refuses, and a publish on a telemetry topic (the broker must disconnect the
+number the hook refuses, an allowed serial number with a certificate whose common name is
+another device's, and a publish on a telemetry topic (the broker must disconnect the
 claim). Prints what each step got as one JSON document.
 
 Usage: identity_device.py HOST PORT CAFILE CLAIM_CERT CLAIM_KEY TEMPLATE SERIAL REFUSED_SERIAL
-       OUT_DIR
+       OTHER_ALLOWED_SERIAL OUT_DIR
 """
 
 import json
@@ -21,7 +22,8 @@ from concurrent.futures import Future
 from awscrt import mqtt
 from awsiot import iotidentity, mqtt_connection_builder
 
-host, port, cafile, claim_cert, claim_key, template, serial, refused, out_dir = sys.argv[1:10]
+(host, port, cafile, claim_cert, claim_key, template, serial, refused, other_serial,
+ out_dir) = sys.argv[1:11]
 TIMEOUT = 20
 Q = mqtt.QoS.AT_LEAST_ONCE
 out = {}
@@ -106,6 +108,13 @@ out["refused_serial"] = ask(lambda: identity.publish_register_thing(
     iotidentity.RegisterThingRequest(template_name=template,
                                      certificate_ownership_token=other["token"],
                                      parameters={"SerialNumber": refused}), Q))
+
+third = ask(lambda: identity.publish_create_certificate_from_csr(
+    iotidentity.CreateCertificateFromCsrRequest(certificate_signing_request=csr), Q))
+out["other_common_name"] = ask(lambda: identity.publish_register_thing(
+    iotidentity.RegisterThingRequest(template_name=template,
+                                     certificate_ownership_token=third["token"],
+                                     parameters={"SerialNumber": other_serial}), Q))
 
 # The claim may do nothing else: a telemetry publish ends its connection.
 lost = threading.Event()
