@@ -39,7 +39,7 @@ sleep 1
 
 o0=$(now)
 "$bin" -q --local --output json simulate --onboard claim --claim bench --devices "$devices" \
-  --prefix sn- --count 1 --interval 1s >"$work/onboard.json" 2>"$work/onboard.log"
+  --prefix sn- --count 1 --interval 100ms >"$work/onboard.json" 2>"$work/onboard.log"
 o1=$(now)
 sent=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["acknowledged"])' "$work/onboard.json")
 

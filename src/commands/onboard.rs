@@ -79,21 +79,29 @@ pub async fn devices(
         .filter(|name| !onboarded_before(s, name))
         .collect();
     let started = Instant::now();
-    let results: Vec<_> = futures_util::stream::iter(waiting.iter().map(|serial| {
-        let plan = plan.clone();
-        async move { onboard(&plan, serial).await }
-    }))
-    .buffer_unordered(CONCURRENCY)
-    .collect()
-    .await;
+    let root = Arc::new(root_ca(target)?);
+    let (files, settings) = (Arc::new(files), Arc::new(s.clone()));
+    // Each device writes its files (synced, as `thing create` does) as soon as it has its
+    // identity, beside the others.
+    let results: Vec<anyhow::Result<()>> =
+        futures_util::stream::iter(waiting.iter().map(|serial| {
+            let (plan, files, settings, root) =
+                (plan.clone(), files.clone(), settings.clone(), root.clone());
+            async move {
+                let done = onboard(&plan, serial).await?;
+                tokio::task::spawn_blocking(move || write_device(&settings, &files, &root, &done))
+                    .await
+                    .context("writing a device's files")?
+            }
+        }))
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
     let seconds = started.elapsed().as_secs_f64();
-    let mut failures = Vec::new();
-    for result in results {
-        match result {
-            Ok(done) => write_device(s, &files, &root_ca(target)?, &done)?,
-            Err(e) => failures.push(e.to_string()),
-        }
-    }
+    let failures: Vec<String> = results
+        .into_iter()
+        .filter_map(|r| r.err().map(|e| format!("{e:#}")))
+        .collect();
     if let Some(first) = failures.first() {
         anyhow::bail!(
             "{} of {} device(s) could not be on-boarded by claim {claim_name} (first: {first}); nothing was simulated",

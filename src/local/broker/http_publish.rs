@@ -148,6 +148,12 @@ impl Publisher {
                 PublishRefused::InvalidTopic(reason)
             });
         }
+        // Fleet provisioning answers on the connection that asked: MQTT only, as on AWS.
+        if crate::provisioning::topic::is_provisioning_prefix(topic) {
+            return Err(PublishRefused::Reserved(format!(
+                "{topic} is the device provisioning API, which is served over MQTT only"
+            )));
+        }
         let authorize = |action: Action, what: &str| {
             shared
                 .gate
