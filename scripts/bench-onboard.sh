@@ -38,23 +38,25 @@ for _ in $(seq 1 100); do [ -f "$work/state/broker.json" ] && break; sleep 0.1; 
 sleep 1
 
 o0=$(now)
-"$bin" -q --local --output json simulate --onboard claim --claim bench --devices "$devices" \
+"$bin" --local --output json simulate --onboard claim --claim bench --devices "$devices" \
   --prefix sn- --count 1 --interval 100ms >"$work/onboard.json" 2>"$work/onboard.log"
 o1=$(now)
+phase=$(grep -o "on-boarded by claim bench in [0-9.]*s ([0-9]*/s)" "$work/onboard.log" || true)
 sent=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["acknowledged"])' "$work/onboard.json")
 
 c0=$(now)
 "$bin" -q --local thing create --count "$devices" --prefix made- >/dev/null
 c1=$(now)
 
-"$venv/bin/python" - "$devices" "$o0" "$o1" "$sent" "$c0" "$c1" <<'PY'
+"$venv/bin/python" - "$devices" "$o0" "$o1" "$sent" "$c0" "$c1" "$phase" <<'PY'
 import sys
-devices, o0, o1, sent, c0, c1 = sys.argv[1:]
+devices, o0, o1, sent, c0, c1, phase = sys.argv[1:]
 devices, sent = int(devices), int(sent)
 o0, o1, c0, c1 = map(float, (o0, o1, c0, c1))
 onboard = devices / (o1 - o0)
 made = devices / (c1 - c0)
 print(f"on-boarding by claim: {devices} devices, first connect to first reading acknowledged ({sent}) in {o1 - o0:.1f} s = {onboard:.0f} devices/s")
+print(f"  of which the identities (claim connect, CreateCertificateFromCsr, RegisterThing, files written): {phase}")
 print(f"thing create --local --count {devices}: {c1 - c0:.1f} s = {made:.0f} things/s")
 print(f"ratio on-boarding / thing create: {onboard / made:.2f}")
 PY

@@ -285,11 +285,7 @@ pub async fn list(
     let backend = claim_backend(&clients, stack_name).await?;
     let local = local_claims(devices_dir, stack_name);
     let mut claims = Vec::new();
-    for arn in iot::list_targets_for_policy(&clients.iot, &backend.policy)
-        .await?
-        .unwrap_or_default()
-    {
-        let id = arn.rsplit('/').next().unwrap_or_default().to_owned();
+    for id in claim_certificate_ids(&clients, &backend.policy).await? {
         let status = iot::describe_certificate(&clients.iot, &id)
             .await?
             .map(|c| c.status);
@@ -343,6 +339,16 @@ pub fn local_claims(devices_dir: &Path, stack_name: &str) -> Vec<ClaimFiles> {
     found
 }
 
+/// The ids of the certificates the claim policy is attached to: the stack's claims.
+pub async fn claim_certificate_ids(clients: &Clients, policy: &str) -> anyhow::Result<Vec<String>> {
+    Ok(iot::list_targets_for_policy(&clients.iot, policy)
+        .await?
+        .unwrap_or_default()
+        .iter()
+        .map(|arn| iot::certificate_id(arn).to_owned())
+        .collect())
+}
+
 /// Deactivates, detaches and deletes claim certificate `id`.
 pub async fn remove_claim_certificate(
     clients: &Clients,
@@ -372,20 +378,15 @@ pub async fn revoke(
         .find(|c| c.name == claim || c.certificate_id == claim);
     let id = match &files {
         Some(f) => f.certificate_id.clone(),
-        None => {
-            let attached = iot::list_targets_for_policy(&clients.iot, &backend.policy)
-                .await?
-                .unwrap_or_default();
-            attached
-                .iter()
-                .map(|arn| arn.rsplit('/').next().unwrap_or_default().to_owned())
-                .find(|id| id == claim)
-                .ok_or_else(|| {
-                    bad_input(format!(
-                        "no claim {claim} in stack {stack_name}: `soilctl claim list` shows them"
-                    ))
-                })?
-        }
+        None => claim_certificate_ids(&clients, &backend.policy)
+            .await?
+            .into_iter()
+            .find(|id| id == claim)
+            .ok_or_else(|| {
+                bad_input(format!(
+                    "no claim {claim} in stack {stack_name}: `soilctl claim list` shows them"
+                ))
+            })?,
     };
     remove_claim_certificate(&clients, &backend.policy, &id).await?;
     if let Some(f) = &files {

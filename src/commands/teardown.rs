@@ -141,13 +141,9 @@ pub async fn run(
             .cloned()
     });
     let claims = match &claim_policy {
-        Some(policy) => iot::list_targets_for_policy(&clients.iot, policy)
+        Some(policy) => crate::commands::claim::claim_certificate_ids(&clients, policy)
             .await
-            .context("listing the stack's claim certificates")?
-            .unwrap_or_default()
-            .iter()
-            .map(|arn| crate::aws::iot::certificate_id(arn).to_owned())
-            .collect(),
+            .context("listing the stack's claim certificates")?,
         None => Vec::new(),
     };
     let plan = Plan {
