@@ -59,6 +59,20 @@ impl Registry {
     /// Certificates still PENDING_ACTIVATION whose every token expired before `now_ms`, with
     /// no policy or thing attached; their tokens are forgotten.
     pub fn expired_unclaimed_certificates(&self, now_ms: i64) -> Result<Vec<String>> {
+        // Read first: a write bumps the generation, which makes a running backend reload.
+        let any_expired = self.read(|tx| {
+            Ok(tx
+                .query_row(
+                    "SELECT 1 FROM ownership_tokens WHERE expires_ms <= ?1 LIMIT 1",
+                    [now_ms],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some())
+        })?;
+        if !any_expired {
+            return Ok(Vec::new());
+        }
         self.write(|tx| {
             let mut stmt = tx.prepare(
                 "SELECT DISTINCT o.certificate_id FROM ownership_tokens o

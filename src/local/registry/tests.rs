@@ -605,11 +605,14 @@ fn an_ownership_token_works_once_before_it_expires_and_unclaimed_certificates_ar
         Ownership::Unknown
     );
     // Only the certificate whose token ran out unused, still pending and unattached, is
-    // listed; an attached one is kept.
+    // listed; an attached one is kept. Before anything expires nothing is written (a write
+    // would make a running backend reload).
+    let generation = r.generation().unwrap();
     assert_eq!(
         r.expired_unclaimed_certificates(999).unwrap(),
         Vec::<String>::new()
     );
+    assert_eq!(r.generation().unwrap(), generation);
     assert_eq!(
         r.expired_unclaimed_certificates(1_000).unwrap(),
         vec![pending.id.clone()]
