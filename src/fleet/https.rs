@@ -159,6 +159,10 @@ impl HttpsClient {
         path_and_query: &str,
         body: Bytes,
     ) -> Result<Answer, HttpsError> {
+        // A connection the server closed since the last answer is not reused.
+        if self.sender.as_ref().is_some_and(|s| s.is_closed()) {
+            self.sender = None;
+        }
         self.connect().await?;
         let Some(sender) = self.sender.as_mut() else {
             return Err(HttpsError::Lost("no connection".to_owned()));
