@@ -225,10 +225,7 @@ async fn serve(
         _ => wanted,
     };
     let mut interval = limited(progress.control.interval);
-    let wants_more = |made: u64| match plan.stop {
-        Stop::Count(m) => made < m,
-        Stop::After(_) => true,
-    };
+    let wants_more = |made: u64| plan.wants_more(made);
     let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
     loop {
         if !wants_more(progress.made) && progress.unacked.is_empty() {

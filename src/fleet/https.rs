@@ -22,7 +22,7 @@ use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use super::device::ACK_GRACE;
-use super::plan::{FleetPlan, Stop};
+use super::plan::FleetPlan;
 use super::retry::{FIRST_BACKOFF, pause};
 use super::stats::{Counters, DeviceFailure, FleetEvent};
 use crate::mqtt::{Identity, MqttError, QoS, ServerTrust};
@@ -356,15 +356,8 @@ pub(super) async fn run(
         _ = cancel.cancelled() => return None,
         _ = sleep_until(started + plan.ramp_slot(index)) => {}
     }
-    let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
-    let end = match plan.stop {
-        Stop::After(d) => started + d,
-        Stop::Count(_) => far,
-    };
-    let wants_more = |made: u64| match plan.stop {
-        Stop::Count(m) => made < m,
-        Stop::After(_) => true,
-    };
+    let end = plan.end(started);
+    let wants_more = |made: u64| plan.wants_more(made);
     let mut client = HttpsClient::new(
         &plan.host,
         plan.port,

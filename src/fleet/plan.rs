@@ -80,6 +80,22 @@ impl FleetPlan {
         }
     }
 
+    /// Whether a device that has made `made` readings makes another.
+    pub fn wants_more(&self, made: u64) -> bool {
+        match self.stop {
+            Stop::Count(m) => made < m,
+            Stop::After(_) => true,
+        }
+    }
+
+    /// When a run that began at `started` ends by the clock (a year away for a count).
+    pub fn end(&self, started: tokio::time::Instant) -> tokio::time::Instant {
+        match self.stop {
+            Stop::After(d) => started + d,
+            Stop::Count(_) => tokio::time::Instant::now() + Duration::from_secs(365 * 24 * 3600),
+        }
+    }
+
     /// When device `index` may open its connection, counted from the run's start.
     pub fn ramp_slot(&self, index: usize) -> Duration {
         let rate = self.ramp_per_second.max(1) as f64;

@@ -7,14 +7,13 @@
 //! the device asks for its shadow to catch up.
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use super::device::{ACK_GRACE, connection_for};
-use super::plan::{FleetPlan, Stop};
+use super::plan::FleetPlan;
 use super::retry::{Retry, pause};
 use super::shadow::{self, Control};
 use super::stats::{Counters, DeviceFailure, FleetEvent};
@@ -50,15 +49,8 @@ pub(super) async fn run(
         _ = cancel.cancelled() => return None,
         _ = sleep_until(started + plan.ramp_slot(index)) => {}
     }
-    let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
-    let end = match plan.stop {
-        Stop::After(d) => started + d,
-        Stop::Count(_) => far,
-    };
-    let wants_more = |made: u64| match plan.stop {
-        Stop::Count(m) => made < m,
-        Stop::After(_) => true,
-    };
+    let end = plan.end(started);
+    let wants_more = |made: u64| plan.wants_more(made);
     let (endpoint, mut options) = connection_for(plan, index);
     options.clean_session = false;
     let mut model = Model::new(plan.seed, index, plan.threshold);
