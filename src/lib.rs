@@ -21,6 +21,7 @@ pub mod local;
 pub mod mqtt;
 pub mod names;
 pub mod outcome;
+pub mod pairing;
 pub mod pki;
 pub mod policy;
 pub mod printer;

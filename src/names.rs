@@ -4,9 +4,18 @@ use crate::error::bad_input;
 
 /// A thing name: 1 to 128 of `a-z A-Z 0-9 : _ -` (AWS IoT's rule).
 pub fn check_thing_name(name: &str) -> anyhow::Result<()> {
+    check_iot_name("thing", name)
+}
+
+/// A thing group's name follows the same rule as a thing's.
+pub fn check_group_name(name: &str) -> anyhow::Result<()> {
+    check_iot_name("thing group", name)
+}
+
+fn check_iot_name(kind: &str, name: &str) -> anyhow::Result<()> {
     if name.is_empty() || name.len() > 128 {
         return Err(bad_input(format!(
-            "thing name {name:?} must be 1 to 128 characters long"
+            "{kind} name {name:?} must be 1 to 128 characters long"
         )));
     }
     if let Some(c) = name
@@ -14,7 +23,7 @@ pub fn check_thing_name(name: &str) -> anyhow::Result<()> {
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-')))
     {
         return Err(bad_input(format!(
-            "thing name {name:?} has {c:?}: AWS IoT allows only letters, digits, ':', '_' and '-'"
+            "{kind} name {name:?} has {c:?}: AWS IoT allows only letters, digits, ':', '_' and '-'"
         )));
     }
     Ok(())

@@ -27,6 +27,8 @@ pub struct DeploySettings {
     pub jitr: Option<bool>,
     /// Fleet provisioning by claim on or off; `None` keeps the stack's (or the default).
     pub fleet_provisioning: Option<bool>,
+    /// How long pairing codes last; `None` keeps the stack's (or the default).
+    pub pairing_code_lifetime: Option<std::time::Duration>,
     pub template: Option<PathBuf>,
     pub yes: bool,
     pub wait: bool,

@@ -14,6 +14,7 @@ pub const STATES_IN_PROGRESS_SUFFIX: &str = "_IN_PROGRESS";
 const ARCHIVE_RULE_OUTPUT: &str = "ArchiveRuleName";
 const ALERT_RULE_OUTPUT: &str = "AlertRuleName";
 const JITR_RULE_OUTPUT: &str = "JitrRuleName";
+const PAIRING_RULE_OUTPUT: &str = "PairingRuleName";
 /// The outputs that name the firmware bucket and the role that presigns its URLs.
 pub const FIRMWARE_BUCKET_OUTPUT: &str = "FirmwareBucketName";
 pub const DOWNLOAD_ROLE_OUTPUT: &str = "JobsDownloadRoleArn";
@@ -117,10 +118,15 @@ pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Opti
         topic_arn: out("AlertTopicArn"),
         device_policy: out("DevicePolicyName").map(|v| policy_name_from(&v)),
         // The just-in-time registration rule is there only when the stack switched it on.
-        rules: [ARCHIVE_RULE_OUTPUT, ALERT_RULE_OUTPUT, JITR_RULE_OUTPUT]
-            .iter()
-            .filter_map(|k| out(k))
-            .collect(),
+        rules: [
+            ARCHIVE_RULE_OUTPUT,
+            ALERT_RULE_OUTPUT,
+            JITR_RULE_OUTPUT,
+            PAIRING_RULE_OUTPUT,
+        ]
+        .iter()
+        .filter_map(|k| out(k))
+        .collect(),
         alert_function: out("AlertFunctionName"),
         outputs: stack.outputs.clone(),
     };

@@ -12,6 +12,8 @@ pub struct Thing {
     pub name: String,
     pub arn: String,
     pub attributes: BTreeMap<String, String>,
+    /// The registry's version of the thing, where the API gives it (SearchIndex does not).
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +57,7 @@ pub async fn describe_thing(client: &Client, name: &str) -> Result<Option<Thing>
                     .attributes()
                     .map(|a| a.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                     .unwrap_or_default(),
+                version: Some(out.version()),
             })
             .map_err(|e| ApiError::from_sdk("DescribeThing", e)),
     )
@@ -104,6 +107,7 @@ pub async fn list_things_with_attribute(
                     .attributes()
                     .map(|a| a.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                     .unwrap_or_default(),
+                version: Some(t.version()),
             });
         }
         token = out
@@ -194,6 +198,7 @@ pub async fn search_things(
                     name: doc.thing_name().unwrap_or_default().to_string(),
                     arn: String::new(),
                     attributes: string_map(doc.attributes()),
+                    version: None,
                 },
                 thing_type_name: doc
                     .thing_type_name()
@@ -246,6 +251,7 @@ pub async fn list_things_filtered(
                     name: t.thing_name().unwrap_or_default().to_string(),
                     arn: t.thing_arn().unwrap_or_default().to_string(),
                     attributes: string_map(t.attributes()),
+                    version: Some(t.version()),
                 },
                 thing_type_name: t
                     .thing_type_name()
@@ -940,4 +946,27 @@ mod tests {
             ["other", "soilSensor1", "soilSensor2", "soilSensor10"]
         );
     }
+}
+
+/// UpdateThing with attributes merged (an empty value removes that attribute), only while
+/// the thing is still at `expected_version` when one is given.
+pub async fn merge_thing_attributes(
+    client: &Client,
+    name: &str,
+    changes: &BTreeMap<String, String>,
+    expected_version: Option<i64>,
+) -> Result<(), ApiError> {
+    let payload = AttributePayload::builder()
+        .set_attributes(Some(changes.clone().into_iter().collect()))
+        .merge(true)
+        .build();
+    client
+        .update_thing()
+        .thing_name(name)
+        .attribute_payload(payload)
+        .set_expected_version(expected_version)
+        .send()
+        .await
+        .map(drop)
+        .map_err(|e| ApiError::from_sdk("UpdateThing", e))
 }

@@ -3,6 +3,7 @@
 
 pub mod cfn;
 pub mod error;
+pub mod groups;
 pub mod iot;
 pub mod iotdata;
 pub mod jobs;

@@ -101,7 +101,7 @@ pub enum JobCommand {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("targets").args(["things", "all"]).required(true)))]
+#[command(group(clap::ArgGroup::new("targets").args(["things", "all", "group"]).required(true)))]
 pub struct JobCreateArgs {
     #[command(flatten)]
     pub stack: StackArg,
@@ -117,6 +117,15 @@ pub struct JobCreateArgs {
     /// Every thing of the stack.
     #[arg(long)]
     pub all: bool,
+
+    /// Every thing in this thing group of the stack (see `soilctl group`).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+
+    /// With --group: also every thing that joins the group later (paired or added), for as
+    /// long as the job runs (a continuous job).
+    #[arg(long, requires = "group")]
+    pub continuous: bool,
 
     /// The job's id [default: firmware-<version>-<time>].
     #[arg(long, value_name = "ID")]

@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod claim;
+mod groups;
 mod jobs;
 
 pub use claim::*;
+pub use groups::*;
 pub use jobs::*;
 
 pub const EXIT_CODES: &str = "\
@@ -121,6 +123,15 @@ pub enum Command {
     /// Fleet provisioning by claim: claim certificates, and the serial numbers allowed.
     #[command(subcommand)]
     Claim(ClaimCommand),
+    /// Thing groups: owners' gardens and sites, and the devices in them.
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Pair a device with its owner's group by the code the device shows.
+    #[command(after_help = PAIR_HELP)]
+    Pair(PairArgs),
+    /// Undo a pairing: the device leaves its owner's group and may be paired again.
+    #[command(after_help = EXIT_CODES)]
+    Unpair(UnpairArgs),
     /// Device certificates signed by your own CA, registered by the backend on first connection.
     #[command(subcommand)]
     DeviceCert(DeviceCertCommand),
@@ -183,6 +194,11 @@ pub struct DeployArgs {
         default_missing_value = "true"
     )]
     pub fleet_provisioning: Option<bool>,
+
+    /// How long a device's pairing code lasts once it asked for one (1s to 24h, whole
+    /// seconds) [default: the stack's, at first 10m].
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub pairing_code_lifetime: Option<std::time::Duration>,
 
     /// CloudFormation template to deploy instead of the built-in one.
     #[arg(long, value_name = "FILE")]
@@ -291,6 +307,10 @@ pub struct ThingListArgs {
     /// Only things not connected now (on AWS this needs fleet indexing with connectivity).
     #[arg(long)]
     pub disconnected: bool,
+
+    /// Only things in this thing group (an owner's garden, a site: see `soilctl group`).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
 }
 
 /// Parses `KEY=VALUE` for `thing list --attribute`.
@@ -433,6 +453,27 @@ pub struct TeardownArgs {
     #[arg(long, env = "SOILCTL_CA_DIR", value_name = "DIR")]
     pub ca: Option<PathBuf>,
 }
+
+pub const PAIR_HELP: &str = "\
+A device of the stack asks for a pairing code by publishing to device/<thing>/pairing/request;
+the stack answers it alone on device/<thing>/pairing/code with {\"code\": \"7KQF-2M9D\",
+\"expiresAt\": <epoch seconds>}, and the device shows the code. The owner confirms with the
+code: the device is marked as the group's (its `owner` attribute, which its policy's
+owner-facing topics garden/<group>/<thing>/... name), added to the group (so the group's
+continuous jobs reach it), and its shadow's desired state gets {\"owner\": <group>}. A code
+lasts the stack's PairingCodeLifetime (600 s by default) and pairs once; a newer request
+replaces it.
+
+Examples:
+  soilctl group create ana-garden --description \"Ana's allotment\"
+  soilctl pair 7KQF-2M9D --group ana-garden
+  soilctl thing list --group ana-garden
+
+Exit codes:
+  0  paired
+  1  AWS refused a call, or the endpoint is unreachable
+  2  bad input: a code no device is waiting with, an expired code, a device already paired,
+     a group that is not the stack's";
 
 pub const DOCTOR_HELP: &str = "\
 Checks, in order: the thing exists; a certificate is attached; it is ACTIVE; its CA (if any)

@@ -20,6 +20,7 @@ const EMAIL_PARAM: &str = "AlertEmail";
 const THRESHOLD_PARAM: &str = "HumidityThreshold";
 const JITR_PARAM: &str = "EnableJustInTimeRegistration";
 const FLEET_PROVISIONING_PARAM: &str = "EnableFleetProvisioning";
+const PAIRING_LIFETIME_PARAM: &str = "PairingCodeLifetime";
 
 /// How often the stack is polled while it changes.
 #[derive(Debug, Serialize)]
@@ -63,7 +64,24 @@ pub(crate) fn check_flags(s: &DeploySettings, template: &Template) -> anyhow::Re
             "--fleet-provisioning",
         )?;
     }
+    if let Some(lifetime) = pairing_lifetime(s)? {
+        template.check_value(PAIRING_LIFETIME_PARAM, &lifetime, "--pairing-code-lifetime")?;
+    }
     Ok(())
+}
+
+/// `--pairing-code-lifetime` in whole seconds, the template parameter's unit.
+fn pairing_lifetime(s: &DeploySettings) -> anyhow::Result<Option<String>> {
+    let Some(lifetime) = s.pairing_code_lifetime else {
+        return Ok(None);
+    };
+    if lifetime.subsec_nanos() != 0 || lifetime.as_secs() == 0 {
+        return Err(bad_input(format!(
+            "--pairing-code-lifetime must be whole seconds, at least 1s, not {}",
+            humantime::format_duration(lifetime)
+        )));
+    }
+    Ok(Some(lifetime.as_secs().to_string()))
 }
 
 /// The parameters to send: the flags given, and for an update the previous values of the rest.
@@ -85,6 +103,9 @@ pub(crate) fn parameters(
     }
     if let Some(on) = s.fleet_provisioning {
         params.insert(FLEET_PROVISIONING_PARAM.into(), Some(on.to_string()));
+    }
+    if let Some(lifetime) = pairing_lifetime(s)? {
+        params.insert(PAIRING_LIFETIME_PARAM.into(), Some(lifetime));
     }
     for name in template.required_parameters() {
         if !params.contains_key(name) {
@@ -535,6 +556,7 @@ mod tests {
             threshold: threshold.map(str::to_string),
             jitr: None,
             fleet_provisioning: None,
+            pairing_code_lifetime: None,
             template: None,
             yes: true,
             wait: true,

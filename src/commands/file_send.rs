@@ -94,6 +94,7 @@ pub async fn run(
             "url": presigned_placeholder(&backend.bucket, &key),
         }),
         targets,
+        continuous: false,
         rollout: None,
         abort: None,
         timeout_minutes: None,

@@ -195,8 +195,12 @@ pub async fn list(
 pub struct JobCreateSettings {
     pub stack_name: String,
     pub version: String,
-    /// Empty: every thing of the stack.
+    /// Empty (and no group): every thing of the stack.
     pub things: Vec<String>,
+    /// A thing group of the stack to target instead.
+    pub group: Option<String>,
+    /// The job also reaches things that join the group later.
+    pub continuous: bool,
     pub job_id: Option<String>,
     pub rollout: Option<aws::jobs::Rollout>,
     pub abort: Option<aws::jobs::Abort>,
@@ -231,7 +235,14 @@ pub async fn create_job(
     let clients = aws::load(aws_settings).await?;
     let backend = jobs_backend(&clients, &s.stack_name).await?;
     let manifest = manifest_of(&clients, &backend.bucket, &s.version).await?;
-    let targets = target_arns(&clients, &s.stack_name, &s.things).await?;
+    let targets = match &s.group {
+        Some(group) => vec![
+            crate::commands::group::require_group(&clients, &s.stack_name, group)
+                .await?
+                .arn,
+        ],
+        None => target_arns(&clients, &s.stack_name, &s.things).await?,
+    };
     let request = JobRequest {
         job_id,
         description: format!(
@@ -241,6 +252,7 @@ pub async fn create_job(
         ),
         document: firmware_document(&manifest, &backend.bucket),
         targets,
+        continuous: s.continuous,
         rollout: s.rollout.clone(),
         abort: s.abort.clone(),
         timeout_minutes: s.timeout_minutes,

@@ -104,6 +104,8 @@ pub struct JobRequest {
     pub description: String,
     pub document: serde_json::Value,
     pub targets: Vec<String>,
+    /// A thing group target also reaches the things that join it later.
+    pub continuous: bool,
     pub rollout: Option<Rollout>,
     pub abort: Option<Abort>,
     pub timeout_minutes: Option<i64>,
@@ -159,7 +161,7 @@ pub async fn create_job(
         targets: request.targets.clone(),
         document: request.document.to_string(),
         description: Some(request.description.clone()),
-        continuous: false,
+        continuous: request.continuous,
         rollout: request.rollout.clone(),
         abort: request.abort.clone(),
         in_progress_timeout_minutes: request.timeout_minutes,

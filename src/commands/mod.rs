@@ -10,11 +10,13 @@ pub mod endpoint;
 pub mod file_send;
 pub mod firmware;
 pub mod generate;
+pub mod group;
 pub mod job;
 pub mod job_watch;
 pub mod local_env;
 pub mod local_up;
 pub mod onboard;
+pub mod pair;
 pub mod rules;
 pub mod shadow;
 pub mod simulate;
@@ -29,7 +31,7 @@ use std::process::ExitCode;
 use crate::aws::AwsSettings;
 use crate::cli::{
     CaCommand, ClaimCommand, Cli, Command, DeviceCertCommand, FileCommand, FirmwareCommand,
-    JobCommand, LocalCommand, RulesCommand, SigningKeyCommand, ThingCommand,
+    GroupCommand, JobCommand, LocalCommand, RulesCommand, SigningKeyCommand, ThingCommand,
 };
 use crate::names::check_stack_name;
 use crate::printer::Printer;
@@ -87,6 +89,7 @@ async fn dispatch(
                 threshold: args.threshold,
                 jitr: args.jitr,
                 fleet_provisioning: args.fleet_provisioning,
+                pairing_code_lifetime: args.pairing_code_lifetime,
                 template: args.template,
                 yes: args.yes,
                 wait: !args.no_wait,
@@ -116,7 +119,8 @@ async fn dispatch(
                 args.thing_type,
                 args.connected,
                 args.disconnected,
-            );
+            )
+            .in_group(args.group);
             let stack = &args.stack.stack_name;
             thing::list(stack, &filter, aws, &printer).await
         }
@@ -265,6 +269,22 @@ async fn dispatch(
         }
         Command::Job(cmd) => run_job(cmd, aws, &printer).await,
         Command::Claim(cmd) => run_claim(cmd, aws, &printer).await,
+        Command::Group(cmd) => run_group(cmd, aws, &printer).await,
+        Command::Pair(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            pair::pair(
+                &args.stack.stack_name,
+                &args.code,
+                &args.group,
+                aws,
+                &printer,
+            )
+            .await
+        }
+        Command::Unpair(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            pair::unpair(&args.stack.stack_name, &args.thing, aws, &printer).await
+        }
         Command::SigningKey(SigningKeyCommand::Create(args)) => {
             check_stack_name(&args.stack.stack_name)?;
             let dir = settings::signing_dir(args.dir.signing_dir);
@@ -292,6 +312,49 @@ async fn dispatch(
             file_send::run(&s, aws, &printer).await
         }
         Command::Generate(cmd) => generate::run(cmd),
+    }
+}
+
+async fn run_group(
+    cmd: GroupCommand,
+    aws: &AwsSettings,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    match cmd {
+        GroupCommand::Create(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let description = args.description.as_deref();
+            group::create(
+                &args.stack.stack_name,
+                &args.name,
+                description,
+                aws,
+                printer,
+            )
+            .await
+        }
+        GroupCommand::List(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            group::list(&args.stack.stack_name, aws, printer).await
+        }
+        GroupCommand::Show(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            group::show(&args.stack.stack_name, &args.name, aws, printer).await
+        }
+        GroupCommand::Delete(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            group::delete(&args.stack.stack_name, &args.name, aws, printer).await
+        }
+        GroupCommand::Add(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let stack = &args.stack.stack_name;
+            group::change_members(stack, &args.name, &args.things, true, aws, printer).await
+        }
+        GroupCommand::Remove(args) => {
+            check_stack_name(&args.stack.stack_name)?;
+            let stack = &args.stack.stack_name;
+            group::change_members(stack, &args.name, &args.things, false, aws, printer).await
+        }
     }
 }
 
@@ -502,6 +565,8 @@ fn job_create_settings(
         stack_name: args.stack.stack_name,
         version: args.firmware,
         things: if args.all { Vec::new() } else { args.things },
+        group: args.group,
+        continuous: args.continuous,
         job_id: args.job_id,
         rollout,
         abort,

@@ -27,6 +27,8 @@ pub(crate) struct Plan {
     pub(crate) stack_status: Option<String>,
     pub(crate) rules: Vec<String>,
     pub(crate) things: Vec<String>,
+    /// The stack's thing groups (owners' gardens, sites).
+    pub(crate) groups: Vec<String>,
     pub(crate) bucket: Option<String>,
     /// The bucket of firmware images and encrypted files, and the stack's jobs.
     pub(crate) firmware_bucket: Option<String>,
@@ -69,6 +71,9 @@ pub(crate) fn plan_lines(plan: &Plan) -> Vec<String> {
     }
     for thing in &plan.things {
         lines.push(format!("delete thing {thing} with its certificates"));
+    }
+    for group in &plan.groups {
+        lines.push(format!("delete thing group {group}"));
     }
     for ca in &plan.cas {
         lines.push(format!(
@@ -154,6 +159,9 @@ pub async fn run(
             .map(|b| b.rules.clone())
             .unwrap_or_default(),
         things,
+        groups: crate::commands::group::stack_group_names(&clients, &s.stack_name)
+            .await
+            .context("listing the stack's thing groups")?,
         bucket: backend.as_ref().and_then(|b| b.bucket.clone()),
         firmware_bucket: backend.as_ref().and_then(|b| {
             b.outputs
@@ -216,6 +224,14 @@ pub async fn run(
                 .into_iter()
                 .map(|f| format!("thing {}: {}", f.name, f.error)),
         );
+    }
+
+    for group in &plan.groups {
+        match aws::groups::delete_group(&clients.iot, group).await {
+            Ok(()) => printer.info(format!("deleted thing group {group}")),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => errors.push(format!("thing group {group}: {e}")),
+        }
     }
 
     // Certificates an interrupted run detached from their thing are found through the
@@ -684,6 +700,18 @@ async fn verify(
             }
         ),
         gone: things.is_empty(),
+    });
+    let groups = crate::commands::group::stack_group_names(clients, stack_name).await?;
+    checks.push(Check {
+        what: format!(
+            "thing groups of the stack{}",
+            if groups.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", groups.join(", "))
+            }
+        ),
+        gone: groups.is_empty(),
     });
     let mut remaining_certs = Vec::new();
     for id in certificates {

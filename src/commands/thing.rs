@@ -241,6 +241,8 @@ pub struct ThingFilter {
     pub thing_type: Option<String>,
     /// `Some(true)`: connected things only; `Some(false)`: the others only.
     pub connected: Option<bool>,
+    /// Only the things in this thing group.
+    pub group: Option<String>,
 }
 
 impl ThingFilter {
@@ -258,7 +260,13 @@ impl ThingFilter {
                 (_, true) => Some(false),
                 _ => None,
             },
+            group: None,
         }
+    }
+
+    /// Only the things in `group` as well.
+    pub fn in_group(self, group: Option<String>) -> Self {
+        ThingFilter { group, ..self }
     }
 
     /// Whether the thing passes (a connectivity filter needs `connectivity`; without it the
@@ -426,8 +434,18 @@ pub async fn list(
         .await
         .context("listing things")?
     };
+    let members = match &filter.group {
+        Some(group) => Some(group_members(&clients, stack_name, group).await?),
+        None => None,
+    };
     let mut infos = Vec::new();
     for found in found {
+        if members
+            .as_ref()
+            .is_some_and(|m| !m.contains(&found.thing.name))
+        {
+            continue;
+        }
         let connectivity = indexing.connectivity.then(|| indexed_connectivity(&found));
         let mut thing = found.thing;
         // Filtered here before the certificates are looked up: the search or list may have
@@ -458,6 +476,19 @@ pub async fn list(
     }
     let note = (!indexing.connectivity).then(|| connectivity_note(indexing, why));
     print_list(printer, stack_name, filter, infos, note)
+}
+
+/// The names of the things in the stack's thing group `group`.
+async fn group_members(
+    clients: &Clients,
+    stack_name: &str,
+    group: &str,
+) -> anyhow::Result<std::collections::HashSet<String>> {
+    crate::commands::group::require_group(clients, stack_name, group).await?;
+    let things = crate::aws::groups::things_in_group(&clients.iot, group)
+        .await
+        .with_context(|| format!("listing the things in group {group}"))?;
+    Ok(things.into_iter().collect())
 }
 
 /// Prints the things of a stack.

@@ -104,11 +104,7 @@ pub fn job_event(
     arn_prefix: &str,
     now_secs: u64,
 ) -> Value {
-    let targets: Vec<String> = job
-        .targets
-        .iter()
-        .map(|t| thing_arn(arn_prefix, t))
-        .collect();
+    let targets = job.target_arns(arn_prefix);
     let details = matches!(event, JobEvent::Completed | JobEvent::Canceled).then(|| {
         let d = process_details(executions);
         json!({

@@ -12,22 +12,78 @@ pub struct Outcome {
     pub changes: Vec<Execution>,
 }
 
-/// CreateJob: validates `job` and makes one QUEUED, unreleased execution (number 1) per target.
-/// The job is IN_PROGRESS from `now`; the rollout releases its executions.
-pub fn create(mut job: Job, now_secs: u64) -> Result<(Job, Vec<Execution>), JobError> {
+/// CreateJob: validates `job` and makes one QUEUED, unreleased execution (number 1) per target
+/// thing. The job is IN_PROGRESS from `now`; the rollout releases its executions.
+pub fn create(job: Job, now_secs: u64) -> Result<(Job, Vec<Execution>), JobError> {
+    create_with_members(job, &[], now_secs)
+}
+
+/// [`create`] for a job with thing group targets: `members` are the things in those groups
+/// now, each given an execution after the things targeted directly (once, however many of the
+/// job's targets name it).
+pub fn create_with_members(
+    mut job: Job,
+    members: &[String],
+    now_secs: u64,
+) -> Result<(Job, Vec<Execution>), JobError> {
     validate_job(&job)?;
     job.status = JobStatus::InProgress;
     job.created_at = now_secs;
     job.last_updated_at = now_secs;
     job.completed_at = None;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let executions = job
         .targets
         .iter()
+        .chain(members)
         .filter(|t| seen.insert(t.as_str()))
         .map(|t| Execution::queued(&job.job_id, t, 1, now_secs))
         .collect();
     Ok((job, executions))
+}
+
+/// A thing added to one of `job`'s target groups: the QUEUED, unreleased execution it gets, if
+/// any. Only a CONTINUOUS job that is IN_PROGRESS takes new things (a SNAPSHOT job's targets
+/// are fixed when it is created). A thing with an execution of the job keeps it, unless that
+/// execution was REMOVED: the thing then starts again with the next execution number.
+pub fn join(
+    job: &Job,
+    group: &str,
+    thing: &str,
+    existing: Option<&Execution>,
+    now_secs: u64,
+) -> Option<Execution> {
+    if !job.follows_group(group) {
+        return None;
+    }
+    let number = match existing {
+        None => 1,
+        Some(e) if e.status == ExecutionStatus::Removed => e.execution_number + 1,
+        Some(_) => return None,
+    };
+    Some(Execution::queued(&job.job_id, thing, number, now_secs))
+}
+
+/// A thing removed from one of `job`'s target groups, now in `groups` only: the change to its
+/// execution, if any. As AWS IoT Jobs documents it, a QUEUED execution of a CONTINUOUS job
+/// becomes REMOVED once the thing is no longer a target (neither named by the job nor in
+/// another of its groups); an IN_PROGRESS or finished execution is left as it is, and a
+/// SNAPSHOT job, whose targets were fixed when it was created, is not changed.
+pub fn leave(
+    job: &Job,
+    group: &str,
+    groups: &[String],
+    execution: &Execution,
+    now_secs: u64,
+) -> Option<Execution> {
+    let still_targeted = job.targets.contains(&execution.thing_name)
+        || job.target_groups.iter().any(|g| groups.contains(g));
+    if !job.follows_group(group) || still_targeted || execution.status != ExecutionStatus::Queued {
+        return None;
+    }
+    let mut removed = execution.clone();
+    removed.end(ExecutionStatus::Removed, now_secs);
+    Some(removed)
 }
 
 /// CancelJob. QUEUED executions (released or not) become CANCELED; IN_PROGRESS ones too when

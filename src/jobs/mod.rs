@@ -6,7 +6,8 @@
 //!
 //! Rules reproduced here:
 //! - CreateJob's limits: job ids of 1 to 64 `[a-zA-Z0-9_-]`, a JSON document of at most 32 KB,
-//!   at least one target, `maximumPerMinute` and `baseRatePerMinute` 1 to 1000,
+//!   at least one target (things and thing groups; a CONTINUOUS job needs a thing group among
+//!   them), `maximumPerMinute` and `baseRatePerMinute` 1 to 1000,
 //!   `incrementFactor` 1.1 to 5 with one decimal, rate-increase counts of at least 1, abort
 //!   thresholds 0 to 100 % (two decimals) after at least 1 executed thing, timeouts of 1 to
 //!   10080 minutes, presigned URLs valid 60 to 3600 s (3600 by default), and presigned URL
@@ -31,6 +32,12 @@
 //!   least `minNumberOfExecutedThings` executions are terminal and failures of its type make at
 //!   least `thresholdPercentage` of those. The job is then CANCELED with a service reason code
 //!   and comment: QUEUED executions are canceled, IN_PROGRESS ones keep running.
+//! - A job's thing group targets give executions to their members when it is created (once per
+//!   thing, after the things named directly). A CONTINUOUS job that is IN_PROGRESS also gives a
+//!   QUEUED execution to a thing added to one of its groups later ([`lifecycle::join`]; a thing
+//!   whose execution was REMOVED starts again with the next execution number), released by the
+//!   rollout as the others are; a thing removed from its groups that is no longer a target has
+//!   its QUEUED execution REMOVED ([`lifecycle::leave`]). A SNAPSHOT job's targets never change.
 //! - CancelJob cancels QUEUED executions, and IN_PROGRESS ones with `force`; DeleteJob of an
 //!   IN_PROGRESS job needs `force` (`InvalidStateTransitionException`). A SNAPSHOT job whose
 //!   executions are all terminal is COMPLETED.

@@ -207,8 +207,13 @@ pub struct Job {
     pub job_id: String,
     /// The job document as given (JSON text, placeholders not replaced).
     pub document: String,
-    /// Thing names.
+    /// The things given as targets (thing ARNs), by name.
     pub targets: Vec<String>,
+    /// The thing groups given as targets (thing group ARNs), by name: their members when the
+    /// job is created get executions, and, for a CONTINUOUS job, the things added to them
+    /// later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_groups: Vec<String>,
     #[serde(default)]
     pub target_selection: TargetSelection,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,6 +246,7 @@ impl Job {
             job_id: job_id.to_owned(),
             document: document.to_owned(),
             targets: targets.iter().map(|t| (*t).to_owned()).collect(),
+            target_groups: Vec::new(),
             target_selection: TargetSelection::Snapshot,
             description: None,
             comment: None,
@@ -255,6 +261,30 @@ impl Job {
             completed_at: None,
             status: JobStatus::InProgress,
         }
+    }
+}
+
+impl Job {
+    /// The targets as ARNs under `arn_prefix` (`arn:aws:iot:<region>:<account>:`): the things,
+    /// then the thing groups.
+    pub fn target_arns(&self, arn_prefix: &str) -> Vec<String> {
+        let things = self
+            .targets
+            .iter()
+            .map(|t| format!("{arn_prefix}thing/{t}"));
+        let groups = self
+            .target_groups
+            .iter()
+            .map(|g| format!("{arn_prefix}thinggroup/{g}"));
+        things.chain(groups).collect()
+    }
+
+    /// Whether the job keeps giving executions to things added to its target groups: a
+    /// CONTINUOUS job that is IN_PROGRESS and targets `group`.
+    pub fn follows_group(&self, group: &str) -> bool {
+        self.status == JobStatus::InProgress
+            && self.target_selection == TargetSelection::Continuous
+            && self.target_groups.iter().any(|g| g == group)
     }
 }
 

@@ -130,6 +130,89 @@ fn create_job_checks_ids_documents_and_targets() {
     assert!(creating(&|j| j.in_progress_timeout_minutes = Some(10080)).is_ok());
 }
 
+#[test]
+fn group_targets_give_their_members_executions_once_and_continuous_needs_one() {
+    let mut j = job("j", &["t2", "t1"]);
+    j.target_groups = vec!["north".into()];
+    let members = ["t1".to_string(), "t3".to_string()];
+    let (created, executions) = lifecycle::create_with_members(j.clone(), &members, T0).unwrap();
+    let things: Vec<_> = executions.iter().map(|e| e.thing_name.as_str()).collect();
+    assert_eq!(things, ["t2", "t1", "t3"]);
+    assert_eq!(created.target_groups, ["north"]);
+    assert_eq!(
+        created.target_arns(ARN),
+        [
+            format!("{ARN}thing/t2"),
+            format!("{ARN}thing/t1"),
+            format!("{ARN}thinggroup/north"),
+        ]
+    );
+
+    // A group alone is a target, even an empty one.
+    let mut only_group = job("g", &[]);
+    only_group.target_groups = vec!["north".into()];
+    let (_, none) = lifecycle::create_with_members(only_group.clone(), &[], T0).unwrap();
+    assert!(none.is_empty());
+    invalid_request(creating(&|j| j.target_groups = vec!["bad/group".into()]));
+
+    // CONTINUOUS without a thing group target is refused.
+    let err = creating(&|j| j.target_selection = TargetSelection::Continuous).unwrap_err();
+    assert_eq!(err.code(), "InvalidRequestException");
+    assert!(err.to_string().contains("thing group"), "{err}");
+    only_group.target_selection = TargetSelection::Continuous;
+    assert!(lifecycle::create(only_group, T0).is_ok());
+
+    // Jobs stored before group targets read back without them.
+    let mut stored = serde_json::to_value(job("old", &["t1"])).unwrap();
+    assert!(stored.get("targetGroups").is_none());
+    stored.as_object_mut().unwrap().remove("targetSelection");
+    let old: Job = serde_json::from_value(stored).unwrap();
+    assert!(old.target_groups.is_empty());
+    assert_eq!(old.target_selection, TargetSelection::Snapshot);
+}
+
+#[test]
+fn only_continuous_jobs_in_progress_follow_their_groups() {
+    let mut continuous = job("c", &["t1"]);
+    continuous.target_groups = vec!["north".into(), "wheat".into()];
+    continuous.target_selection = TargetSelection::Continuous;
+    let joined = lifecycle::join(&continuous, "north", "t5", None, T0 + 9).unwrap();
+    assert_eq!(
+        (joined.status, joined.execution_number, joined.notified()),
+        (S::Queued, 1, false)
+    );
+    assert_eq!(joined.queued_at, T0 + 9);
+    assert!(lifecycle::join(&continuous, "east", "t5", None, T0).is_none());
+    let running = Execution {
+        status: S::InProgress,
+        ..released("c", "t5", T0)
+    };
+    assert!(lifecycle::join(&continuous, "north", "t5", Some(&running), T0).is_none());
+    let removed = Execution {
+        status: S::Removed,
+        ..released("c", "t5", T0)
+    };
+    let again = lifecycle::join(&continuous, "north", "t5", Some(&removed), T0).unwrap();
+    assert_eq!((again.status, again.execution_number), (S::Queued, 2));
+    let mut snapshot = continuous.clone();
+    snapshot.target_selection = TargetSelection::Snapshot;
+    assert!(lifecycle::join(&snapshot, "north", "t5", None, T0).is_none());
+    let mut canceled = continuous.clone();
+    canceled.status = JobStatus::Canceled;
+    assert!(lifecycle::join(&canceled, "north", "t5", None, T0).is_none());
+
+    // Leaving: a QUEUED execution is REMOVED once the thing is no longer a target.
+    let queued = released("c", "t5", T0);
+    let left = lifecycle::leave(&continuous, "north", &[], &queued, T0 + 1).unwrap();
+    assert_eq!((left.status, left.last_updated_at), (S::Removed, T0 + 1));
+    let still_in_wheat = ["wheat".to_string()];
+    assert!(lifecycle::leave(&continuous, "north", &still_in_wheat, &queued, T0).is_none());
+    let named = released("c", "t1", T0);
+    assert!(lifecycle::leave(&continuous, "north", &[], &named, T0).is_none());
+    assert!(lifecycle::leave(&continuous, "north", &[], &running, T0).is_none());
+    assert!(lifecycle::leave(&snapshot, "north", &[], &queued, T0).is_none());
+}
+
 fn exponential(base: u64, factor: f64, notified: Option<u64>, succeeded: Option<u64>) -> Rollout {
     let rate_increase_criteria = RateIncreaseCriteria {
         number_of_notified_things: notified,

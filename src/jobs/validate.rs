@@ -1,7 +1,7 @@
 //! CreateJob's and CancelJob's input checks, with the limits of the AWS IoT API reference, and
 //! the error type of the control-plane operations.
 
-use super::model::{ExponentialRate, Job, Rollout};
+use super::model::{ExponentialRate, Job, Rollout, TargetSelection};
 use super::presign;
 
 /// The longest job document, in characters (the API's `JobDocument` shape; 32 KB).
@@ -68,7 +68,7 @@ pub fn valid_job_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
 }
 
-/// Thing names: 1 to 128 of `[a-zA-Z0-9:_-]`.
+/// Thing and thing group names: 1 to 128 of `[a-zA-Z0-9:_-]`.
 pub fn valid_thing_name(name: &str) -> bool {
     (1..=128).contains(&name.len())
         && name
@@ -88,7 +88,8 @@ fn has_decimals(value: f64, digits: i32) -> bool {
 }
 
 /// Checks a job as CreateJob does: id, document (valid JSON, size, well-formed presigned URL
-/// placeholders), targets, description and every configuration object.
+/// placeholders), targets (a CONTINUOUS job needs a thing group among them), description and
+/// every configuration object.
 pub fn validate_job(job: &Job) -> Result<(), JobError> {
     if !valid_job_id(&job.job_id) {
         return Err(invalid(format!(
@@ -105,11 +106,21 @@ pub fn validate_job(job: &Job) -> Result<(), JobError> {
         return Err(invalid("The job document is not valid JSON"));
     }
     presign::validate(&job.document)?;
-    if job.targets.is_empty() {
+    if job.targets.is_empty() && job.target_groups.is_empty() {
         return Err(invalid("At least one target is required"));
     }
-    if let Some(bad) = job.targets.iter().find(|t| !valid_thing_name(t)) {
+    if let Some(bad) = job
+        .targets
+        .iter()
+        .chain(&job.target_groups)
+        .find(|t| !valid_thing_name(t))
+    {
         return Err(invalid(format!("Invalid target '{bad}'")));
+    }
+    if job.target_selection == TargetSelection::Continuous && job.target_groups.is_empty() {
+        return Err(invalid(
+            "A CONTINUOUS job needs at least one thing group among its targets",
+        ));
     }
     if let Some(description) = &job.description
         && !valid_text(description, MAX_DESCRIPTION_CHARS)

@@ -1,9 +1,10 @@
 //! The local backend's Jobs service: [`crate::jobs`]'s rules over the registry. The control
-//! plane (the API's CreateJob, CancelJob, DeleteJob), the device API (the broker's reserved
-//! topics) and the clock (`local up` ticks every second: rollouts, timeouts) all change jobs
-//! here, each in one registry transaction, and get back what to publish: the answers, `notify`
-//! and `notify-next` for every thing whose pending list changed, and the job and execution
-//! events on `$aws/events/...`.
+//! plane (the API's CreateJob, CancelJob, DeleteJob, and a thing joining or leaving a thing
+//! group, which CONTINUOUS jobs follow), the device API (the broker's reserved topics) and the
+//! clock (`local up` ticks every second: rollouts, timeouts) all change jobs here, each in one
+//! registry transaction, and get back what to publish: the answers, `notify` and `notify-next`
+//! for every thing whose pending list changed, and the job and execution events on
+//! `$aws/events/...`.
 //!
 //! Presigned URLs are made by the running `local up`'s download server ([`Signer`]); with none
 //! (the API served inside a CLI command, where no device is connected) the placeholder's S3 URL
@@ -234,7 +235,8 @@ fn advance(
     commit(tx, &changed_jobs, &advanced.changes, &[], presign)
 }
 
-/// CreateJob: the job and its queued executions, and what the rollout releases at once.
+/// CreateJob: the job and its queued executions (its target things' and the things in its
+/// target groups, read in the same transaction), and what the rollout releases at once.
 pub fn create(
     registry: &Registry,
     job: Job,
@@ -263,7 +265,8 @@ fn create_in(
         ))
         .into());
     }
-    let (job, executions) = lifecycle::create(job, presign.now)?;
+    let members = tx.group_members(&job.target_groups)?;
+    let (job, executions) = lifecycle::create_with_members(job, &members, presign.now)?;
     tx.put_job(&job)?;
     for e in &executions {
         tx.put_execution(e)?;
@@ -271,6 +274,58 @@ fn create_in(
     let published = advance(tx, &job, presign)?;
     let job = tx.job(&job.job_id)?.unwrap_or(job);
     Ok((job, published))
+}
+
+/// A thing added to a thing group: every CONTINUOUS job in progress on the group gives it a
+/// QUEUED execution ([`lifecycle::join`]), released by the job's rollout as the job's other
+/// executions are (now, or by a later tick), so the device is notified as at CreateJob. Reads
+/// the jobs once and the thing's own executions once.
+pub fn thing_joined(
+    registry: &Registry,
+    group: &str,
+    thing: &str,
+    presign: &Presign<'_>,
+) -> Result<Vec<Publish>, RegistryError> {
+    registry.jobs_write(|tx| {
+        let executions = tx.executions_of_thing(thing)?;
+        let mut out = Vec::new();
+        for job in tx.jobs()?.iter().filter(|j| j.follows_group(group)) {
+            let existing = executions.iter().find(|e| e.job_id == job.job_id);
+            if let Some(execution) = lifecycle::join(job, group, thing, existing, presign.now) {
+                tx.put_execution(&execution)?;
+                out.extend(advance(tx, job, presign)?);
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// A thing removed from a thing group, now in `groups` only: its QUEUED executions of the
+/// CONTINUOUS jobs in progress on the group become REMOVED where it is no longer a target
+/// ([`lifecycle::leave`]); IN_PROGRESS and finished executions stay as they are.
+pub fn thing_left(
+    registry: &Registry,
+    group: &str,
+    thing: &str,
+    groups: &[String],
+    presign: &Presign<'_>,
+) -> Result<Vec<Publish>, RegistryError> {
+    registry.jobs_write(|tx| {
+        let executions = tx.executions_of_thing(thing)?;
+        let changes: Vec<Execution> = tx
+            .jobs()?
+            .iter()
+            .filter(|j| j.follows_group(group))
+            .filter_map(|job| {
+                let execution = executions.iter().find(|e| e.job_id == job.job_id)?;
+                lifecycle::leave(job, group, groups, execution, presign.now)
+            })
+            .collect();
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        commit(tx, &[], &changes, &[], presign)
+    })
 }
 
 /// CancelJob.
@@ -488,5 +543,155 @@ impl RegistryJobs {
         tick(&self.registry, &presign)
             .map(encoded)
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::jobs::{ExecutionStatus, Rollout, TargetSelection};
+
+    const T0: u64 = 1_700_000_000;
+
+    fn registry() -> (tempfile::TempDir, Registry) {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("registry.db")).unwrap();
+        for thing in ["s1", "s2", "s3"] {
+            registry.create_thing(thing, &BTreeMap::new()).unwrap();
+        }
+        registry
+            .create_thing_group("north", None, &BTreeMap::new())
+            .unwrap();
+        registry.add_thing_to_group("north", "s1").unwrap();
+        (dir, registry)
+    }
+
+    fn group_job(id: &str, selection: TargetSelection) -> Job {
+        let mut job = Job::new(id, r#"{"op":"update"}"#, &[], T0);
+        job.target_groups = vec!["north".into()];
+        job.target_selection = selection;
+        job
+    }
+
+    fn topics(published: &[Publish]) -> Vec<&str> {
+        published.iter().map(|p| p.topic.as_str()).collect()
+    }
+
+    fn status_of(registry: &Registry, job: &str, thing: &str) -> Option<ExecutionStatus> {
+        executions_of_job(registry, job)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.thing_name == thing)
+            .map(|e| e.status)
+    }
+
+    #[test]
+    fn a_snapshot_job_on_a_group_runs_on_its_members_at_creation_only() {
+        let (_dir, registry) = registry();
+        let mut job = group_job("snap", TargetSelection::Snapshot);
+        job.targets = vec!["s1".into()];
+        let (_, published) = create(&registry, job, &Presign::new(None, T0)).unwrap();
+        assert_eq!(
+            topics(&published),
+            [
+                "$aws/things/s1/jobs/notify",
+                "$aws/things/s1/jobs/notify-next"
+            ]
+        );
+        let things: Vec<String> = executions_of_job(&registry, "snap")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.thing_name)
+            .collect();
+        assert_eq!(
+            things,
+            ["s1"],
+            "one execution, though s1 is named and a member"
+        );
+
+        registry.add_thing_to_group("north", "s2").unwrap();
+        let later = thing_joined(&registry, "north", "s2", &Presign::new(None, T0 + 5)).unwrap();
+        assert!(later.is_empty());
+        assert_eq!(status_of(&registry, "snap", "s2"), None);
+    }
+
+    #[test]
+    fn a_continuous_job_gives_a_thing_added_later_a_queued_execution_and_notifies_it() {
+        let (_dir, registry) = registry();
+        let job = group_job("cont", TargetSelection::Continuous);
+        create(&registry, job, &Presign::new(None, T0)).unwrap();
+
+        registry.add_thing_to_group("north", "s2").unwrap();
+        let published =
+            thing_joined(&registry, "north", "s2", &Presign::new(None, T0 + 5)).unwrap();
+        assert_eq!(
+            topics(&published),
+            [
+                "$aws/things/s2/jobs/notify",
+                "$aws/things/s2/jobs/notify-next"
+            ]
+        );
+        assert_eq!(
+            published[0].payload["jobs"]["QUEUED"][0]["jobId"], "cont",
+            "{published:?}"
+        );
+        assert_eq!(
+            status_of(&registry, "cont", "s2"),
+            Some(ExecutionStatus::Queued)
+        );
+        // Joining again changes nothing.
+        let again = thing_joined(&registry, "north", "s2", &Presign::new(None, T0 + 6)).unwrap();
+        assert!(again.is_empty());
+
+        // Leaving the group removes a QUEUED execution; coming back queues it again.
+        registry.remove_thing_from_group("north", "s2").unwrap();
+        let left = thing_left(&registry, "north", "s2", &[], &Presign::new(None, T0 + 7)).unwrap();
+        assert!(
+            topics(&left).contains(&"$aws/things/s2/jobs/notify"),
+            "{left:?}"
+        );
+        assert!(topics(&left).contains(&"$aws/events/jobExecution/cont/removed"));
+        assert_eq!(
+            status_of(&registry, "cont", "s2"),
+            Some(ExecutionStatus::Removed)
+        );
+        registry.add_thing_to_group("north", "s2").unwrap();
+        thing_joined(&registry, "north", "s2", &Presign::new(None, T0 + 8)).unwrap();
+        let back = executions_of_thing(&registry, "s2").unwrap();
+        assert_eq!(
+            (back[0].status, back[0].execution_number),
+            (ExecutionStatus::Queued, 2)
+        );
+    }
+
+    #[test]
+    fn executions_added_later_wait_for_the_rollout() {
+        let (_dir, registry) = registry();
+        let mut job = group_job("slow", TargetSelection::Continuous);
+        job.rollout = Some(Rollout {
+            maximum_per_minute: Some(1),
+            exponential_rate: None,
+        });
+        let (_, published) = create(&registry, job, &Presign::new(None, T0)).unwrap();
+        assert_eq!(published.len(), 2, "s1 is released at once");
+
+        registry.add_thing_to_group("north", "s3").unwrap();
+        let held = thing_joined(&registry, "north", "s3", &Presign::new(None, T0 + 10)).unwrap();
+        assert!(held.is_empty(), "this minute's one release went to s1");
+        assert_eq!(
+            status_of(&registry, "slow", "s3"),
+            Some(ExecutionStatus::Queued)
+        );
+
+        let next_minute = tick(&registry, &Presign::new(None, T0 + 60)).unwrap();
+        assert_eq!(
+            topics(&next_minute),
+            [
+                "$aws/things/s3/jobs/notify",
+                "$aws/things/s3/jobs/notify-next"
+            ]
+        );
     }
 }

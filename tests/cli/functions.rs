@@ -69,6 +69,7 @@ fn properties(logical_id: &str, stack: &Stack) -> Value {
         ("AlertEmail".to_owned(), "ops@example.com".to_owned()),
         ("HumidityThreshold".to_owned(), "35".to_owned()),
         ("EnableJustInTimeRegistration".to_owned(), "true".to_owned()),
+        ("PairingCodeLifetime".to_owned(), "600".to_owned()),
     ]);
     let scope = Scope {
         names: &names,
@@ -535,6 +536,73 @@ fn the_registration_function_activates_a_pending_certificate_for_its_thing_once(
     let again = registration.function.invoke(&moto, &[event]);
     assert_eq!(again, outcomes);
     assert_eq!(registration_state(&moto, &id, "soilSensor7"), after);
+}
+
+/// The pairing function's own code against moto, as Lambda runs it for the pairing rule's
+/// event; then `soilctl pair` with the code it sent (moto drops the publish: the code is read
+/// from the function's result, the same document it publishes).
+#[test]
+fn the_pairing_function_gives_a_code_that_soilctl_pair_accepts_on_moto() {
+    let moto = Moto::start();
+    let env = Env::moto(&moto);
+    env.run(&["deploy", "--email", "ops@example.com"]).expect(0);
+    env.run(&["thing", "create", "s1"]).expect(0);
+    env.run(&["group", "create", "garden-a"]).expect(0);
+    boto3(
+        &moto,
+        "iot",
+        "create_thing",
+        json!({"thingName": "stranger"}),
+    );
+    let function = Function::from_template("PairingFunction", &Stack::default());
+    assert_eq!(function.environment["CODE_LIFETIME"], "600");
+    let event = rule_event("PairingRule", "device/s1/pairing/request", "{}")
+        .expect("the pairing rule fires on a request");
+    assert_eq!(event, json!({"thing": "s1"}));
+    let outcomes = function.invoke(&moto, &[event.clone(), json!({"thing": "stranger"})]);
+    let code = outcomes[0]["result"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{outcomes:?}"))
+        .to_owned();
+    let digest = soilctl::pairing::Code::parse(&code).unwrap().digest();
+    let thing = boto3(&moto, "iot", "describe_thing", json!({"thingName": "s1"}));
+    assert_eq!(
+        thing["attributes"]["pairingCode"],
+        digest.as_str(),
+        "{thing}"
+    );
+    assert_eq!(outcomes[1]["errorType"], "ValueError", "{outcomes:?}");
+
+    let paired = env
+        .run(&["--output", "json", "pair", &code, "--group", "garden-a"])
+        .expect(0)
+        .json();
+    assert_eq!(paired, json!({"thing": "s1", "group": "garden-a"}));
+    let shadow = block_on(soilctl::aws::iotdata::get_shadow(
+        &moto.clients().data,
+        "s1",
+        None,
+    ))
+    .expect("the device's shadow");
+    assert_eq!(shadow["state"]["desired"]["owner"], "garden-a", "{shadow}");
+    let members = env
+        .run(&["--output", "json", "thing", "list", "--group", "garden-a"])
+        .expect(0)
+        .json();
+    assert_eq!(members["things"][0]["name"], "s1", "{members}");
+    // Asked again, the function names the owner instead of making a code.
+    let again = function.invoke(&moto, &[event]);
+    assert_eq!(again, [json!({"result": {"owner": "garden-a"}})]);
+    // The same owner again finishes a pairing cut short; another owner is refused.
+    env.run(&["pair", &code, "--group", "garden-a"]).expect(0);
+    env.run(&["group", "create", "garden-b"]).expect(0);
+    let refused = env.run(&["pair", &code, "--group", "garden-b"]).expect(2);
+    assert!(
+        refused
+            .error_line()
+            .contains("already paired with garden-a"),
+        "{refused:?}"
+    );
 }
 
 #[test]

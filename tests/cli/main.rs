@@ -23,6 +23,7 @@ mod local;
 mod mosquitto;
 mod mqtt_client;
 mod mqtt_persistent;
+mod pairing;
 mod presence;
 mod rules;
 mod sessions;

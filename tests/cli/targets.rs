@@ -144,4 +144,51 @@ on_both_targets! {
         let again = t.json(&["teardown", "--yes"], 0);
         assert_eq!(again["nothingLeft"], true);
     }
+
+    fn thing_groups_are_made_filled_listed_and_torn_down(t) {
+        t.json(&["deploy", "--email", "ops@example.com"], 0);
+        t.json(&["thing", "create", "sensor-1", "sensor-2", "sensor-3"], 0);
+        let made = t.json(&["group", "create", "garden-a", "--description", "Ana's"], 0);
+        assert!(made["arn"].as_str().unwrap().ends_with(":thinggroup/garden-a"), "{made}");
+        t.json(&["group", "create", "site-2"], 0);
+        let again = t.env.run(&["group", "create", "garden-a"]).expect(2);
+        assert!(again.error_line().contains("exists already"), "{}", again.stderr);
+        let bad = t.env.run(&["group", "create", "no spaces"]).expect(2);
+        assert!(bad.error_line().contains("thing group name"), "{}", bad.stderr);
+
+        t.json(&["group", "add", "garden-a", "sensor-1", "sensor-3"], 0);
+        t.json(&["group", "add", "site-2", "sensor-1"], 0);
+        let stranger = t.env.run(&["group", "add", "garden-a", "ghost"]).expect(2);
+        assert!(stranger.error_line().contains("ghost is not a thing of stack"), "{}", stranger.stderr);
+        let in_a = t.json(&["thing", "list", "--group", "garden-a"], 0);
+        assert_eq!(names_of(&in_a), ["sensor-1", "sensor-3"]);
+        let in_both = t.json(&["thing", "list", "--group", "site-2"], 0);
+        assert_eq!(names_of(&in_both), ["sensor-1"]);
+        let missing = t.env.run(&["thing", "list", "--group", "nowhere"]).expect(2);
+        assert!(missing.error_line().contains("thing group nowhere does not exist"), "{}", missing.stderr);
+
+        let shown = t.json(&["group", "show", "garden-a"], 0);
+        assert_eq!(shown["description"], "Ana's");
+        assert_eq!(
+            shown["things"],
+            serde_json::json!([{"name": "sensor-1", "paired": false}, {"name": "sensor-3", "paired": false}])
+        );
+        let listed = t.json(&["group", "list"], 0);
+        assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+        assert_eq!(listed[0]["name"], "garden-a");
+        assert_eq!(listed[0]["things"], 2);
+
+        t.json(&["group", "remove", "garden-a", "sensor-3"], 0);
+        assert_eq!(names_of(&t.json(&["thing", "list", "--group", "garden-a"], 0)), ["sensor-1"]);
+        t.json(&["group", "delete", "site-2"], 0);
+        let gone = t.env.run(&["group", "show", "site-2"]).expect(2);
+        assert!(gone.error_line().contains("does not exist"), "{}", gone.stderr);
+
+        let plan = t.json(&["teardown", "--dry-run"], 0);
+        assert_eq!(plan["plan"]["groups"], serde_json::json!(["garden-a"]), "{plan}");
+        let done = t.json(&["teardown", "--yes"], 0);
+        assert_eq!(done["nothingLeft"], true, "{done}");
+        let after = t.json(&["group", "list"], 0);
+        assert_eq!(after, serde_json::json!([]));
+    }
 }

@@ -1,5 +1,6 @@
 //! AWS IoT's control plane (REST-JSON, signing name `iot`) over the registry: the thing
-//! operations and DescribeEndpoint. Each operation takes the parsed request and answers as
+//! operations (CreateThing, DescribeThing, ListThings, UpdateThing, DeleteThing) and
+//! DescribeEndpoint. Each operation takes the parsed request and answers as
 //! AWS IoT does, its errors included.
 
 use std::collections::BTreeMap;
@@ -8,7 +9,9 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::reply::Reply;
-use super::{Request, iot_ca, iot_index, iot_jobs, iot_policies, iot_rules, iot_security, paging};
+use super::{
+    Request, iot_ca, iot_groups, iot_index, iot_jobs, iot_policies, iot_rules, iot_security, paging,
+};
 use crate::local::control::{LOCAL_HOST, Local};
 use crate::local::registry::{Registry, RegistryError, ThingRecord};
 
@@ -24,12 +27,14 @@ pub fn handle(local: &Local, req: &Request) -> Reply {
         ("GET", ["things"]) => list_things(registry, req),
         ("GET", ["things", name]) => describe_thing(registry, name),
         ("POST", ["things", name]) => create_thing(registry, name, req),
+        ("PATCH", ["things", name]) => update_thing(registry, name, req),
         ("DELETE", ["things", name]) => delete_thing(registry, name, req),
         ("GET", ["endpoint"]) => describe_endpoint(req),
         _ => match iot_security::handle(local, req, &segments)
             .or_else(|| iot_policies::handle(registry, req, &segments))
             .or_else(|| iot_ca::handle(local, req, &segments))
             .or_else(|| iot_rules::handle(registry, req, &segments))
+            .or_else(|| iot_groups::handle(local, req, &segments))
             .or_else(|| iot_jobs::handle(local, req, &segments))
             .or_else(|| {
                 let live = local.broker.get().is_some()
@@ -170,8 +175,36 @@ fn create_thing(registry: &Registry, name: &str, req: &Request) -> Answer {
     })))
 }
 
+/// UpdateThing: `attributePayload` merged into the thing's attributes or replacing them, with
+/// `expectedVersion`. Things have no type locally: naming one is refused, removing it is
+/// nothing to do.
+fn update_thing(registry: &Registry, name: &str, req: &Request) -> Answer {
+    let body = req.json_object()?;
+    if body.get("thingTypeName").is_some_and(|t| !t.is_null()) {
+        return Err(Failure::Invalid(
+            "thing types are not kept by the local backend: update the thing without one"
+                .to_owned(),
+        ));
+    }
+    let attributes = attributes_of(&body)?;
+    let expected = iot_groups::expected_version(req, &body)?;
+    registry.update_thing(name, &attributes, merge_of(&body), expected)?;
+    Ok(Reply::json(&json!({})))
+}
+
+/// Whether `attributePayload` is merged into the attributes there are (`merge`, false by
+/// default as on AWS), or replaces them. Without an `attributePayload` nothing is replaced.
+pub(super) fn merge_of(body: &Map<String, Value>) -> bool {
+    match body.get("attributePayload").filter(|p| !p.is_null()) {
+        None => true,
+        Some(payload) => payload.get("merge").and_then(Value::as_bool) == Some(true),
+    }
+}
+
 /// `attributePayload.attributes`: string values only, as AWS IoT takes them.
-fn attributes_of(body: &Map<String, Value>) -> Result<BTreeMap<String, String>, Failure> {
+pub(super) fn attributes_of(
+    body: &Map<String, Value>,
+) -> Result<BTreeMap<String, String>, Failure> {
     let Some(attributes) = body
         .get("attributePayload")
         .and_then(|p| p.get("attributes"))
@@ -387,6 +420,39 @@ pub(super) mod tests {
         // Deleting what is not there succeeds, as on AWS.
         let deleted = handle(registry, &request("DELETE", "/things/sensor-1", &[], ""));
         assert_eq!(deleted.status, 200);
+    }
+
+    #[test]
+    fn update_thing_merges_or_replaces_attributes_and_checks_the_version() {
+        let (_dir, local) = local();
+        let made = r#"{"attributePayload":{"attributes":{"zone":"north","depth":"10"}}}"#;
+        handle(&local, &request("POST", "/things/s1", &[], made));
+        let update = |b: &str| handle(&local, &request("PATCH", "/things/s1", &[], b));
+        let merged = update(
+            r#"{"attributePayload":{"attributes":{"depth":"","crop":"wheat"},"merge":true},"expectedVersion":1}"#,
+        );
+        assert_eq!((merged.status, body(&merged)), (200, json!({})));
+        let described = body(&handle(&local, &request("GET", "/things/s1", &[], "")));
+        assert_eq!(
+            described["attributes"],
+            json!({"zone": "north", "crop": "wheat"})
+        );
+        assert_eq!(described["version"], 2);
+        let stale = update(r#"{"attributePayload":{"attributes":{}},"expectedVersion":1}"#);
+        assert_eq!(
+            (stale.status, error_type(&stale)),
+            (409, Some("VersionConflictException"))
+        );
+        // Without merge the attributes are replaced; without a payload they stay.
+        update(r#"{"attributePayload":{"attributes":{"site":"b"}}}"#);
+        update(r#"{"removeThingType":true}"#);
+        let described = body(&handle(&local, &request("GET", "/things/s1", &[], "")));
+        assert_eq!(described["attributes"], json!({"site": "b"}));
+        assert_eq!(described["version"], 4);
+        let missing = handle(&local, &request("PATCH", "/things/s9", &[], "{}"));
+        assert_eq!(error_type(&missing), Some("ResourceNotFoundException"));
+        let typed = update(r#"{"thingTypeName":"sensor"}"#);
+        assert_eq!(error_type(&typed), Some("InvalidRequestException"));
     }
 
     #[test]

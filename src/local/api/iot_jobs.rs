@@ -1,8 +1,9 @@
 //! AWS IoT's Jobs control plane (CreateJob, DescribeJob, ListJobs, ListJobExecutionsForJob,
 //! ListJobExecutionsForThing, DescribeJobExecution, GetJobDocument, CancelJob, DeleteJob) over
-//! [`crate::local::jobs`]. Targets are thing ARNs (a thing that does not exist is
-//! `ResourceNotFoundException`, as AWS answers). What a change publishes (notify, notify-next,
-//! events) goes out through the running broker, when there is one.
+//! [`crate::local::jobs`]. Targets are thing and thing group ARNs (a thing or group that does
+//! not exist is `ResourceNotFoundException`, as AWS answers); a CONTINUOUS job also runs on the
+//! things added to its groups later ([`thing_joined`], [`thing_left`]). What a change publishes
+//! (notify, notify-next, events) goes out through the running broker, when there is one.
 
 use serde_json::{Map, Value, json};
 
@@ -10,9 +11,10 @@ use super::Request;
 use super::iot::{Answer, Failure};
 use super::paging;
 use super::reply::Reply;
-use crate::jobs::{self, Execution, Job, JobError, PresignedUrlConfig};
+use crate::jobs::{self, Execution, Job, JobError, PresignedUrlConfig, TargetSelection};
 use crate::local::control::Local;
 use crate::local::jobs::{self as service, Presign, Publish};
+use crate::local::registry::{thing_group_of_arn, thing_of_arn};
 
 const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 250;
@@ -73,9 +75,24 @@ fn job_arn(id: &str) -> String {
     format!("{}job/{id}", service::arn_prefix())
 }
 
-fn thing_of_arn(arn: &str) -> Option<&str> {
-    arn.strip_prefix(&service::arn_prefix())
-        .and_then(|rest| rest.strip_prefix("thing/"))
+/// After AddThingToThingGroup: the CONTINUOUS jobs on `group` give `thing` an execution.
+pub(super) fn thing_joined(local: &Local, group: &str, thing: &str) -> Result<(), Failure> {
+    let published = service::thing_joined(&local.registry, group, thing, &presign(local))?;
+    publish(local, published);
+    Ok(())
+}
+
+/// After RemoveThingFromThingGroup: `thing`, now in `groups` only, leaves the CONTINUOUS jobs
+/// on `group` it is no longer a target of.
+pub(super) fn thing_left(
+    local: &Local,
+    group: &str,
+    thing: &str,
+    groups: &[String],
+) -> Result<(), Failure> {
+    let published = service::thing_left(&local.registry, group, thing, groups, &presign(local))?;
+    publish(local, published);
+    Ok(())
 }
 
 fn u64_field(map: &Map<String, Value>, name: &str) -> Result<Option<u64>, Failure> {
@@ -100,7 +117,7 @@ fn job_of_request(id: &str, body: &Map<String, Value>, now: u64) -> Result<Job, 
         }
         _ => return Err(Failure::Invalid("CreateJob needs a document".into())),
     };
-    let mut targets = Vec::new();
+    let mut job = Job::new(id, &document, &[], now);
     for t in body
         .get("targets")
         .and_then(Value::as_array)
@@ -110,24 +127,30 @@ fn job_of_request(id: &str, body: &Map<String, Value>, now: u64) -> Result<Job, 
         let arn = t
             .as_str()
             .ok_or_else(|| Failure::Invalid("targets must be ARNs".into()))?;
-        let thing = thing_of_arn(arn).ok_or_else(|| {
-            Failure::Invalid(format!(
-                "target {arn} is not a thing ARN of this backend (thing groups are not supported locally)"
-            ))
-        })?;
-        targets.push(thing.to_owned());
+        if let Some(thing) = thing_of_arn(arn) {
+            job.targets.push(thing.to_owned());
+        } else if let Some(group) = thing_group_of_arn(arn) {
+            job.target_groups.push(group.to_owned());
+        } else {
+            return Err(Failure::Invalid(format!(
+                "target {arn} is not a thing or thing group ARN of this backend"
+            )));
+        }
     }
-    let mut job = Job::new(id, &document, &[], now);
-    job.targets = targets;
     job.description = body
         .get("description")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    if body.get("targetSelection").and_then(Value::as_str) == Some("CONTINUOUS") {
-        return Err(Failure::Invalid(
-            "CONTINUOUS jobs need thing groups, which the local backend does not have".into(),
-        ));
-    }
+    job.target_selection = match body.get("targetSelection") {
+        None | Some(Value::Null) => TargetSelection::Snapshot,
+        Some(Value::String(s)) if s == "SNAPSHOT" => TargetSelection::Snapshot,
+        Some(Value::String(s)) if s == "CONTINUOUS" => TargetSelection::Continuous,
+        Some(other) => {
+            return Err(Failure::Invalid(format!(
+                "targetSelection must be SNAPSHOT or CONTINUOUS, not {other}"
+            )));
+        }
+    };
     if let Some(rollout) = body.get("jobExecutionsRolloutConfig") {
         job.rollout = Some(
             serde_json::from_value(rollout.clone())
@@ -165,6 +188,11 @@ fn create(local: &Local, id: &str, req: &Request) -> Answer {
             return Err(not_found(format!("Thing {thing} cannot be found.")));
         }
     }
+    for group in &job.target_groups {
+        if local.registry.thing_group(group)?.is_none() {
+            return Err(not_found(format!("Thing group {group} cannot be found.")));
+        }
+    }
     let (job, published) =
         service::create(&local.registry, job, &presign(local)).map_err(service_failure)?;
     publish(local, published);
@@ -186,7 +214,7 @@ fn job_document(job: &Job, executions: &[Execution]) -> Value {
         "targetSelection": job.target_selection,
         "status": job.status,
         "forceCanceled": job.force_canceled,
-        "targets": job.targets.iter().map(|t| format!("{}thing/{t}", service::arn_prefix())).collect::<Vec<_>>(),
+        "targets": job.target_arns(&service::arn_prefix()),
         "createdAt": job.created_at,
         "lastUpdatedAt": job.last_updated_at,
         "jobProcessDetails": jobs::process_details(executions),
@@ -243,9 +271,13 @@ fn document(local: &Local, id: &str) -> Answer {
 fn list(local: &Local, req: &Request) -> Answer {
     let (size, after) = paging::max_results(req, DEFAULT_PAGE, MAX_PAGE)?;
     let status = req.query("status");
+    let selection = req.query("targetSelection");
+    let group = req.query("thingGroupName");
     let mut all: Vec<Job> = service::all(&local.registry)?
         .into_iter()
         .filter(|j| status.is_none_or(|s| json!(j.status) == s))
+        .filter(|j| selection.is_none_or(|s| json!(j.target_selection) == s))
+        .filter(|j| group.is_none_or(|g| j.target_groups.iter().any(|t| t == g)))
         .collect();
     // Newest first, as AWS lists them.
     all.reverse();
@@ -400,4 +432,158 @@ fn delete(local: &Local, id: &str, req: &Request) -> Answer {
         .map_err(service_failure)?;
     publish(local, published);
     Ok(Reply::json(&json!({})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::iot::handle;
+    use super::super::iot::tests::{body, error_type, local, request};
+    use serde_json::{Value, json};
+
+    const GROUP: &str = "arn:aws:iot:local:000000000000:thinggroup/north";
+
+    fn setup() -> (tempfile::TempDir, crate::local::control::Local) {
+        let (dir, local) = local();
+        for thing in ["s1", "s2", "s3"] {
+            handle(
+                &local,
+                &request("POST", &format!("/things/{thing}"), &[], ""),
+            );
+        }
+        handle(&local, &request("POST", "/thing-groups/north", &[], ""));
+        let joined = json!({"thingGroupName": "north", "thingName": "s1"}).to_string();
+        handle(
+            &local,
+            &request("PUT", "/thing-groups/addThingToThingGroup", &[], &joined),
+        );
+        (dir, local)
+    }
+
+    fn create(local: &crate::local::control::Local, id: &str, extra: Value) -> super::Reply {
+        let mut job = json!({"document": r#"{"op":"update"}"#, "targets": [GROUP]});
+        for (k, v) in extra.as_object().unwrap() {
+            job[k] = v.clone();
+        }
+        handle(
+            local,
+            &request("PUT", &format!("/jobs/{id}"), &[], &job.to_string()),
+        )
+    }
+
+    fn things_of(local: &crate::local::control::Local, id: &str) -> Vec<String> {
+        let listed = body(&handle(
+            local,
+            &request("GET", &format!("/jobs/{id}/things"), &[], ""),
+        ));
+        listed["executionSummaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e["thingArn"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    fn add(local: &crate::local::control::Local, thing: &str) {
+        let joined = json!({"thingGroupName": "north", "thingName": thing}).to_string();
+        let reply = handle(
+            local,
+            &request("PUT", "/thing-groups/addThingToThingGroup", &[], &joined),
+        );
+        assert_eq!(reply.status, 200, "{reply:?}");
+    }
+
+    #[test]
+    fn a_job_on_a_group_keeps_its_targets_and_runs_on_the_members() {
+        let (_dir, local) = setup();
+        let thing = "arn:aws:iot:local:000000000000:thing/s2";
+        let made = create(&local, "snap", json!({"targets": [GROUP, thing]}));
+        assert_eq!(made.status, 200, "{made:?}");
+        let described = body(&handle(&local, &request("GET", "/jobs/snap", &[], "")));
+        assert_eq!(described["job"]["targets"], json!([thing, GROUP]));
+        assert_eq!(described["job"]["targetSelection"], "SNAPSHOT");
+        assert_eq!(things_of(&local, "snap"), ["s1", "s2"]);
+        // A SNAPSHOT job is not extended.
+        add(&local, "s3");
+        assert_eq!(things_of(&local, "snap"), ["s1", "s2"]);
+    }
+
+    #[test]
+    fn a_continuous_job_runs_on_things_added_to_its_group_later() {
+        let (_dir, local) = setup();
+        let made = create(&local, "cont", json!({"targetSelection": "CONTINUOUS"}));
+        assert_eq!(made.status, 200, "{made:?}");
+        add(&local, "s3");
+        assert_eq!(things_of(&local, "cont"), ["s1", "s3"]);
+        let execution = body(&handle(
+            &local,
+            &request("GET", "/things/s3/jobs/cont", &[], ""),
+        ));
+        assert_eq!(execution["execution"]["status"], "QUEUED");
+        let listed = body(&handle(
+            &local,
+            &request(
+                "GET",
+                "/jobs",
+                &[
+                    ("targetSelection", "CONTINUOUS"),
+                    ("thingGroupName", "north"),
+                ],
+                "",
+            ),
+        ));
+        assert_eq!(listed["jobs"][0]["jobId"], "cont");
+        assert_eq!(listed["jobs"][0]["targetSelection"], "CONTINUOUS");
+
+        let left = json!({"thingGroupName": "north", "thingName": "s3"}).to_string();
+        handle(
+            &local,
+            &request("PUT", "/thing-groups/removeThingFromThingGroup", &[], &left),
+        );
+        let execution = body(&handle(
+            &local,
+            &request("GET", "/things/s3/jobs/cont", &[], ""),
+        ));
+        assert_eq!(execution["execution"]["status"], "REMOVED");
+    }
+
+    #[test]
+    fn continuous_without_a_group_and_missing_groups_are_refused() {
+        let (_dir, local) = setup();
+        let thing_only = json!({
+            "targets": ["arn:aws:iot:local:000000000000:thing/s1"],
+            "targetSelection": "CONTINUOUS",
+        });
+        let refused = create(&local, "c1", thing_only);
+        assert_eq!(
+            (refused.status, error_type(&refused)),
+            (400, Some("InvalidRequestException"))
+        );
+        let missing = create(
+            &local,
+            "c2",
+            json!({"targets": ["arn:aws:iot:local:000000000000:thinggroup/south"]}),
+        );
+        assert_eq!(
+            (missing.status, error_type(&missing)),
+            (404, Some("ResourceNotFoundException"))
+        );
+        let foreign = create(
+            &local,
+            "c3",
+            json!({"targets": ["arn:aws:iot:us-east-1:123456789012:thinggroup/north"]}),
+        );
+        assert_eq!(error_type(&foreign), Some("InvalidRequestException"));
+        let odd = create(&local, "c4", json!({"targetSelection": "SOMETIMES"}));
+        assert_eq!(error_type(&odd), Some("InvalidRequestException"));
+        let none = handle(&local, &request("GET", "/jobs", &[], ""));
+        assert_eq!(body(&none)["jobs"], json!([]));
+    }
 }

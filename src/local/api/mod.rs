@@ -4,10 +4,10 @@
 //! service in their SigV4 credential scope, as moto and LocalStack do; any well-formed
 //! signature is accepted, which is why the port is on 127.0.0.1 only.
 //!
-//! Served so far: AWS IoT's things, certificates (signed from the caller's CSR by the
-//! backend's CA), CA certificates and the registration code, policies and their versions,
-//! attachments, topic rules, fleet indexing and DescribeEndpoint (`iot`); the AWS IoT data
-//! plane's shadows, Publish and retained messages (`iotdata`), through the running broker
+//! Served so far: AWS IoT's things, thing groups, jobs, certificates (signed from the caller's
+//! CSR by the backend's CA), CA certificates and the registration code, policies and their
+//! versions, attachments, topic rules, fleet indexing and DescribeEndpoint (`iot`); the AWS IoT
+//! data plane's shadows, Publish and retained messages (`iotdata`), through the running broker
 //! when there is one; CloudFormation's change sets, stacks, events, resources, templates and
 //! DeleteStack (`cloudformation`); Lambda's GetFunction and ListFunctions (`lambda`) and
 //! CloudWatch Logs' groups and events (`logs`) for the stacks' resources; SNS's topic
@@ -17,6 +17,7 @@
 //!
 //! Parts: `sigv4` reads the credential scope; `reply` holds the response and AWS's error
 //! shapes; `paging` AWS IoT's page sizes and tokens; `iot` (things, the endpoint),
+//! `iot_groups` (thing groups), `iot_jobs` (jobs, over the Jobs service),
 //! `iot_security` (certificates, principals), `iot_policies`, `iot_ca`, `iot_rules` and
 //! `iot_index` (with `index_query`, the search language) answer AWS IoT over the registry and
 //! the CA; `iot_data` the data plane; `cloudformation` answers the Query protocol over the
@@ -31,6 +32,7 @@ mod index_query;
 mod iot;
 mod iot_ca;
 mod iot_data;
+mod iot_groups;
 mod iot_index;
 mod iot_jobs;
 mod iot_policies;

@@ -57,6 +57,7 @@ impl Reply {
             "ResourceNotFoundException" => 404,
             "ResourceAlreadyExistsException"
             | "DeleteConflictException"
+            | "VersionConflictException"
             | "VersionsLimitExceededException" => 409,
             "CertificateStateException" => 406,
             "InternalFailureException" => 500,

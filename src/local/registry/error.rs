@@ -29,6 +29,9 @@ pub enum RegistryError {
     /// The certificate's status does not allow the operation.
     #[error("{0}")]
     CertificateState(String),
+    /// The resource is not at the version the request expected (`expectedVersion`).
+    #[error("{0}")]
+    VersionConflict(String),
     /// A policy has the most versions AWS IoT allows.
     #[error("{0}")]
     VersionsLimitExceeded(String),
@@ -75,6 +78,7 @@ impl RegistryError {
             RegistryError::CertificateState(_) => "CertificateStateException",
             RegistryError::MalformedPolicy(_) => "MalformedPolicyException",
             RegistryError::VersionsLimitExceeded(_) => "VersionsLimitExceededException",
+            RegistryError::VersionConflict(_) => "VersionConflictException",
             RegistryError::InvalidCertificate(_) => "CertificateValidationException",
             RegistryError::SchemaTooNew { .. }
             | RegistryError::Database(_)
@@ -88,6 +92,11 @@ impl RegistryError {
             kind,
             id: id.into(),
         }
+    }
+
+    /// A stale `expectedVersion`: `kind` `id` is at version `found`.
+    pub(crate) fn version_conflict(kind: &str, id: &str, found: i64, expected: i64) -> Self {
+        RegistryError::VersionConflict(format!("{kind} {id} is at version {found}, not {expected}"))
     }
 
     pub(crate) fn exists(kind: &'static str, id: impl Into<String>) -> Self {

@@ -102,6 +102,21 @@ impl JobsTx<'_> {
         Ok(counts)
     }
 
+    /// The things in any of `groups`, each once, by name.
+    pub fn group_members(&self, groups: &[String]) -> Result<Vec<String>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT thing FROM thing_group_members WHERE thing_group = ?1 ORDER BY thing",
+        )?;
+        let mut members = std::collections::BTreeSet::new();
+        for group in groups {
+            let things = stmt
+                .query_map([group], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            members.extend(things);
+        }
+        Ok(members.into_iter().collect())
+    }
+
     pub fn put_execution(&self, execution: &Execution) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO job_executions (job_id, thing, record, status) VALUES (?1, ?2, ?3, ?4)

@@ -1,7 +1,7 @@
-//! The local backend's control plane: things, certificates, CA certificates, policies and
-//! their attachments, topic rules, stacks, device shadows and what the running broker keeps
-//! (retained messages, persistent sessions), CloudFormation's stack events and change sets,
-//! in one SQLite database with AWS IoT's semantics and errors.
+//! The local backend's control plane: things and thing groups, certificates, CA certificates,
+//! policies and their attachments, topic rules, stacks, device shadows and what the running
+//! broker keeps (retained messages, persistent sessions), CloudFormation's stack events and
+//! change sets, in one SQLite database with AWS IoT's semantics and errors.
 //!
 //! Several processes share the file: the CLI's commands write to it while a running
 //! `local up` reads it. The database runs in WAL mode with a busy timeout, every write is one
@@ -13,6 +13,7 @@ mod broker_state;
 mod certificates;
 mod connectivity;
 mod error;
+mod groups;
 mod jobs;
 mod names;
 mod ownership;
@@ -28,6 +29,8 @@ mod things;
 mod x509;
 
 #[cfg(test)]
+mod group_tests;
+#[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};
@@ -40,16 +43,18 @@ use crate::clock::now_ms;
 
 pub use connectivity::{Connectivity, ConnectivityChange};
 pub use error::{RegistryError, Result};
+pub use groups::MAX_GROUPS_PER_THING;
 pub use jobs::JobsTx;
 pub use names::{
     ACCOUNT_ID, REGION, arn, certificate_arn, certificate_id_of, check_policy_name,
-    check_rule_name, check_stack_name, check_thing_name,
+    check_rule_name, check_stack_name, check_thing_group_name, check_thing_name,
+    thing_group_of_arn, thing_of_arn,
 };
 pub use ownership::Ownership;
 pub use policy_versions::{MAX_POLICY_VERSIONS, PolicyVersionRecord};
 pub use records::{
     CaRecord, CaStatus, CertificateRecord, CertificateStatus, PolicyRecord, StackRecord,
-    StackResource, ThingRecord, TopicRuleRecord,
+    StackResource, ThingGroupRecord, ThingRecord, TopicRuleRecord,
 };
 pub use schema::SCHEMA_VERSION;
 pub use stack_history::{ChangeSetRecord, ResourceChangeRecord, StackEventRecord};

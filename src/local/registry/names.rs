@@ -9,7 +9,7 @@ pub const ACCOUNT_ID: &str = "000000000000";
 /// The region every local resource lives in.
 pub const REGION: &str = "local";
 
-/// The ARN of a resource of `kind` (`thing`, `cert`, `cacert`, `policy`, `rule`).
+/// The ARN of a resource of `kind` (`thing`, `thinggroup`, `cert`, `cacert`, `policy`, `rule`).
 pub fn arn(kind: &str, name: &str) -> String {
     format!("arn:aws:iot:{REGION}:{ACCOUNT_ID}:{kind}/{name}")
 }
@@ -59,6 +59,39 @@ pub fn check_thing_name(name: &str) -> Result<()> {
     )
 }
 
+/// A thing group name: 1 to 128 of letters, digits, `:`, `_` and `-`, as a thing name.
+pub fn check_thing_group_name(name: &str) -> Result<()> {
+    check(
+        "thing group",
+        name,
+        128,
+        |c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-'),
+        "use 1 to 128 letters, digits, ':', '_' or '-'",
+    )
+}
+
+/// The name of the thing group in a thing group ARN of the local account, if `arn` is one.
+pub fn thing_group_of_arn(arn: &str) -> Option<&str> {
+    let prefix = format!("arn:aws:iot:{REGION}:{ACCOUNT_ID}:thinggroup/");
+    arn.strip_prefix(prefix.as_str())
+}
+
+/// The name of the thing in a thing ARN of the local account, if `arn` is one.
+pub fn thing_of_arn(arn: &str) -> Option<&str> {
+    let prefix = format!("arn:aws:iot:{REGION}:{ACCOUNT_ID}:thing/");
+    arn.strip_prefix(prefix.as_str())
+}
+
+/// A thing group description: at most 2028 printable characters or spaces.
+pub fn check_group_description(description: &str) -> Result<()> {
+    if description.chars().count() > 2028 || description.chars().any(char::is_control) {
+        return Err(RegistryError::InvalidRequest(
+            "thingGroupDescription must be at most 2028 printable characters".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
 /// A policy name: 1 to 128 of letters, digits and `_+=,.@-`.
 pub fn check_policy_name(name: &str) -> Result<()> {
     check(
@@ -103,9 +136,15 @@ pub fn check_stack_name(name: &str) -> Result<()> {
 /// At most 50 thing attributes; names of 1 to 128 of letters, digits and `_.,@/:#-`, values
 /// of at most 800 of the same and `=[]`.
 pub fn check_attributes(attributes: &BTreeMap<String, String>) -> Result<()> {
+    check_attributes_of("thing", attributes)
+}
+
+/// [`check_attributes`] for a resource of `kind` (`thing`, `thing group`), which the message
+/// names.
+pub fn check_attributes_of(kind: &str, attributes: &BTreeMap<String, String>) -> Result<()> {
     if attributes.len() > 50 {
         return Err(RegistryError::InvalidRequest(format!(
-            "a thing has at most 50 attributes, got {}",
+            "a {kind} has at most 50 attributes, got {}",
             attributes.len()
         )));
     }
@@ -155,6 +194,31 @@ mod tests {
             "invalid thing name \"bad name\": use 1 to 128 letters, digits, ':', '_' or '-'"
         );
         assert_eq!(err.code(), "InvalidRequestException");
+    }
+
+    #[test]
+    fn thing_group_names_descriptions_and_arns() {
+        assert!(check_thing_group_name("site:north_1-a").is_ok());
+        assert!(check_thing_group_name("").is_err());
+        assert!(check_thing_group_name(&"g".repeat(129)).is_err());
+        assert_eq!(
+            check_thing_group_name("a/b").unwrap_err().code(),
+            "InvalidRequestException"
+        );
+        assert!(check_group_description("Sensors in the north field").is_ok());
+        assert!(check_group_description("").is_ok());
+        assert!(check_group_description("two\nlines").is_err());
+        assert!(check_group_description(&"d".repeat(2029)).is_err());
+        assert_eq!(
+            thing_group_of_arn(&arn("thinggroup", "north")),
+            Some("north")
+        );
+        assert_eq!(thing_group_of_arn(&arn("thing", "north")), None);
+        assert_eq!(thing_of_arn(&arn("thing", "s1")), Some("s1"));
+        assert_eq!(
+            thing_of_arn("arn:aws:iot:us-east-1:123456789012:thing/s1"),
+            None
+        );
     }
 
     #[test]

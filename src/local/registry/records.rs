@@ -21,6 +21,20 @@ pub struct ThingRecord {
     pub created_ms: i64,
 }
 
+/// A static thing group (AWS IoT's `ThingGroup` without a parent: groups are flat locally).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThingGroupRecord {
+    pub name: String,
+    /// A UUID fixed when the group is made, as AWS's `thingGroupId`.
+    pub id: String,
+    pub arn: String,
+    pub description: Option<String>,
+    pub attributes: BTreeMap<String, String>,
+    /// Starts at 1 and goes up by one with every update, as AWS IoT's group version.
+    pub version: i64,
+    pub created_ms: i64,
+}
+
 /// A certificate's status, as AWS IoT's `CertificateStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CertificateStatus {

@@ -175,6 +175,24 @@ CREATE TABLE IF NOT EXISTS ownership_tokens (
     expires_ms INTEGER NOT NULL
 ) STRICT;
 "#,
+    // Version 10: static thing groups and their members. A membership goes with its thing or
+    // its group.
+    r#"
+CREATE TABLE IF NOT EXISTS thing_groups (
+    name TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    description TEXT,
+    attributes TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS thing_group_members (
+    thing_group TEXT NOT NULL REFERENCES thing_groups(name) ON DELETE CASCADE,
+    thing TEXT NOT NULL REFERENCES things(name) ON DELETE CASCADE,
+    PRIMARY KEY (thing_group, thing)
+) STRICT;
+CREATE INDEX IF NOT EXISTS thing_group_members_by_thing ON thing_group_members(thing);
+"#,
 ];
 
 /// Writes a registry at `path` as the first soilctl left it (schema version 1), with

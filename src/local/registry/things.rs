@@ -1,5 +1,5 @@
 //! Things and the principals attached to them (CreateThing, DescribeThing, ListThings,
-//! DeleteThing, AttachThingPrincipal, DetachThingPrincipal, ListThingPrincipals,
+//! UpdateThing, DeleteThing, AttachThingPrincipal, DetachThingPrincipal, ListThingPrincipals,
 //! ListPrincipalThings).
 
 use std::collections::BTreeMap;
@@ -62,6 +62,28 @@ fn principals(tx: &Transaction<'_>, thing: &str) -> Result<Vec<String>> {
     Ok(ids.iter().map(|id| certificate_arn(id)).collect())
 }
 
+/// `current` with `update` applied: merged (an empty value removes its attribute) or replacing
+/// it (empty values are left out).
+pub(super) fn apply_attributes(
+    current: &BTreeMap<String, String>,
+    update: &BTreeMap<String, String>,
+    merge: bool,
+) -> BTreeMap<String, String> {
+    let mut next = if merge {
+        current.clone()
+    } else {
+        BTreeMap::new()
+    };
+    for (name, value) in update {
+        if value.is_empty() {
+            next.remove(name);
+        } else {
+            next.insert(name.clone(), value.clone());
+        }
+    }
+    next
+}
+
 impl Registry {
     /// Creates a thing. As AWS IoT, creating a thing that exists with the same attributes
     /// returns it unchanged; with other attributes it fails with `AlreadyExists`.
@@ -82,6 +104,39 @@ impl Registry {
             tx.execute(
                 "INSERT INTO things (name, attributes, version, created_ms) VALUES (?1, ?2, 1, ?3)",
                 params![name, serde_json::to_string(attributes)?, now_ms()],
+            )?;
+            require(tx, name)
+        })
+    }
+
+    /// UpdateThing: `attributes` merged into the thing's (an empty value removes its
+    /// attribute) or, without `merge`, replacing them; the version goes up by one. A stale
+    /// `expected_version` is a `VersionConflict`.
+    pub fn update_thing(
+        &self,
+        name: &str,
+        attributes: &BTreeMap<String, String>,
+        merge: bool,
+        expected_version: Option<i64>,
+    ) -> Result<ThingRecord> {
+        check_attributes(attributes)?;
+        self.write(|tx| {
+            let thing = require(tx, name)?;
+            if let Some(expected) = expected_version
+                && expected != thing.version
+            {
+                return Err(RegistryError::version_conflict(
+                    "thing",
+                    name,
+                    thing.version,
+                    expected,
+                ));
+            }
+            let next = apply_attributes(&thing.attributes, attributes, merge);
+            check_attributes(&next)?;
+            tx.execute(
+                "UPDATE things SET attributes = ?2, version = version + 1 WHERE name = ?1",
+                params![name, serde_json::to_string(&next)?],
             )?;
             require(tx, name)
         })
@@ -114,8 +169,8 @@ impl Registry {
         self.read(all)
     }
 
-    /// Deletes a thing. As AWS IoT, deleting a thing that does not exist succeeds, and a thing
-    /// with principals attached is refused until they are detached.
+    /// Deletes a thing and its group memberships. As AWS IoT, deleting a thing that does not
+    /// exist succeeds, and a thing with principals attached is refused until they are detached.
     pub fn delete_thing(&self, name: &str) -> Result<()> {
         check_thing_name(name)?;
         self.write(|tx| {
@@ -129,6 +184,7 @@ impl Registry {
                     attached.join(", ")
                 )));
             }
+            tx.execute("DELETE FROM thing_group_members WHERE thing = ?1", [name])?;
             tx.execute("DELETE FROM things WHERE name = ?1", [name])?;
             Ok(())
         })

@@ -19,6 +19,8 @@ pub(crate) const ALERT_FUNCTION: &str = "AlertFunction";
 pub(crate) const REGISTRATION_FUNCTION: &str = "JitrFunction";
 /// The built-in template's pre-provisioning hook of fleet provisioning.
 pub(crate) const PRE_PROVISIONING_FUNCTION: &str = "PreProvisioningHook";
+/// The built-in template's pairing function.
+pub(crate) const PAIRING_FUNCTION: &str = "PairingFunction";
 /// Lambda's default timeout, in seconds.
 const DEFAULT_TIMEOUT_SECS: u64 = 3;
 /// Lambda's default memory size, in MB.
@@ -58,6 +60,13 @@ pub enum Builtin {
     /// Fleet provisioning's pre-provisioning hook: allows a valid serial number listed in the
     /// JSON object `bucket`/`key` (`{"serials": [...]}`) whose thing has no certificate yet.
     PreProvisioning { bucket: String, key: String },
+    /// The pairing function: gives a device of `stack_name` with no owner a code that lasts
+    /// `lifetime_secs`, keeping its digest and expiry on the thing, and answers it on its code
+    /// topic.
+    Pairing {
+        stack_name: String,
+        lifetime_secs: u64,
+    },
 }
 
 impl Function {
@@ -137,7 +146,7 @@ impl Function {
             .iter()
             .find(|(_, known)| **known == code)
             .map(|(id, _)| *id)
-            .ok_or("its code is not one of the project's functions (the alert function, the just-in-time registration function or the pre-provisioning hook)")?;
+            .ok_or("its code is not one of the project's functions (the alert function, the just-in-time registration function, the pre-provisioning hook or the pairing function)")?;
         if !self.runtime.starts_with("python3") {
             return Err(format!(
                 "its runtime {:?} is not the project's functions' (python3)",
@@ -163,6 +172,14 @@ impl Function {
             PRE_PROVISIONING_FUNCTION => Builtin::PreProvisioning {
                 bucket: variable("BUCKET")?,
                 key: variable("ALLOWED_KEY")?,
+            },
+            PAIRING_FUNCTION => Builtin::Pairing {
+                stack_name: variable("STACK_NAME")?,
+                lifetime_secs: variable("CODE_LIFETIME")?
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or("its CODE_LIFETIME is not a positive whole number of seconds")?,
             },
             _ => Builtin::Registration {
                 stack_name: variable("STACK_NAME")?,
@@ -203,6 +220,7 @@ fn builtin_code() -> &'static BTreeMap<&'static str, String> {
             ALERT_FUNCTION,
             REGISTRATION_FUNCTION,
             PRE_PROVISIONING_FUNCTION,
+            PAIRING_FUNCTION,
         ]
         .into_iter()
         .filter_map(|id| {

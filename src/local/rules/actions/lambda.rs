@@ -2,13 +2,14 @@
 //! function runs the way [`runner`](crate::local::rules::runner) chose when the rules were
 //! compiled: its own Python code in a worker process (its boto3 calls reach the local API
 //! endpoint), or the native equivalent of the project's functions: the alert function,
-//! formatting values as its Python source would, and the just-in-time registration function,
-//! against the local registry.
+//! formatting values as its Python source would, and the just-in-time registration and pairing
+//! functions, against the local registry.
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::pairing::issue;
 use super::registration::register;
 use super::sns::Topic;
 use super::{Failure, Fields, Run};
@@ -44,6 +45,10 @@ enum Behaviour {
         stack_name: String,
         policy_name: String,
     },
+    Pairing {
+        stack_name: String,
+        lifetime_secs: u64,
+    },
 }
 
 impl Lambda {
@@ -71,6 +76,13 @@ impl Lambda {
             }) => Behaviour::Registration {
                 stack_name,
                 policy_name,
+            },
+            Way::Native(Builtin::Pairing {
+                stack_name,
+                lifetime_secs,
+            }) => Behaviour::Pairing {
+                stack_name,
+                lifetime_secs,
             },
             Way::Native(Builtin::PreProvisioning { .. }) => {
                 return Err(fields.invalid(format!(
@@ -145,6 +157,25 @@ impl Lambda {
                     certificate_id: registered.certificate_id,
                     thing: registered.thing,
                 });
+                Ok(())
+            }
+            Behaviour::Pairing {
+                stack_name,
+                lifetime_secs,
+            } => {
+                let answer = issue(
+                    run.state,
+                    event,
+                    stack_name,
+                    *lifetime_secs,
+                    u64::try_from(crate::clock::now_secs()).unwrap_or_default(),
+                )
+                .map_err(|e| fail(format!("The function failed: {e}")))?;
+                (run.outlets.republish)(
+                    answer.topic,
+                    bytes::Bytes::from(answer.payload.to_string()),
+                    1,
+                );
                 Ok(())
             }
             Behaviour::Python { .. } => Ok(()),

@@ -4,6 +4,7 @@
 
 mod lambda;
 mod logs;
+mod pairing;
 mod registration;
 mod republish;
 mod s3;

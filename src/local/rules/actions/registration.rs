@@ -76,7 +76,7 @@ pub(crate) fn register(
 }
 
 /// A registry error as boto3 words a failed call.
-fn call(operation: &'static str) -> impl Fn(RegistryError) -> String {
+pub(super) fn call(operation: &'static str) -> impl Fn(RegistryError) -> String {
     move |e| {
         format!(
             "An error occurred ({}) when calling the {operation} operation: {e}",
