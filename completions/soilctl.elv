@@ -45,6 +45,9 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand shadow 'Device shadows: read, update or delete a thing''s classic or named shadow'
             cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
             cand claim 'Fleet provisioning by claim: claim certificates, and the serial numbers allowed'
+            cand group 'Thing groups: owners'' gardens and sites, and the devices in them'
+            cand pair 'Pair a device with its owner''s group by the code the device shows'
+            cand unpair 'Undo a pairing: the device leaves its owner''s group and may be paired again'
             cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
             cand signing-key 'The stack''s code-signing key, which signs firmware images'
             cand firmware 'Firmware images: publish (signed, into the stack''s firmware bucket) and list'
@@ -58,6 +61,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --threshold 'Alert on readings with humidity below this percentage (0 to 100)'
             cand --jitr 'Just-in-time registration: a device whose certificate comes from your registered CA becomes a thing on its first connection (`--jitr=false` switches it off again)'
             cand --fleet-provisioning 'Fleet provisioning by claim: devices that hold only a claim certificate (`claim create`) get their own certificate and thing on first connection, if their serial number was allowed (`claim allow`); `--fleet-provisioning=false` switches it off again'
+            cand --pairing-code-lifetime 'How long a device''s pairing code lasts once it asked for one (1s to 24h, whole seconds) [default: the stack''s, at first 10m]'
             cand --template 'CloudFormation template to deploy instead of the built-in one'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
@@ -126,6 +130,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --stack-name 'Name of the CloudFormation stack'
             cand --attribute 'Only things whose attribute KEY is VALUE; repeat to require several'
             cand --thing-type 'Only things of this thing type'
+            cand --group 'Only things in this thing group (an owner''s garden, a site: see `soilctl group`)'
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
@@ -361,6 +366,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
             cand --jitr 'Devices with certificates from your own CA (`soilctl ca create` and `ca register`) that AWS IoT does not know yet: each device''s first connection registers its certificate (just-in-time registration), the stack''s JITR function activates it, and a retry gets in'
             cand --service-keys 'With --onboard claim: CreateKeysAndCertificate (AWS IoT makes each device''s key and sends it) instead of a CSR for a key the device makes'
+            cand --pair 'Each device asks for a pairing code once connected and shows it (pair it with `soilctl pair CODE --group G`); the codes are in the summary'
             cand -q 'Print less on stderr (twice: only errors)'
             cand --quiet 'Print less on stderr (twice: only errors)'
             cand -v 'Print more on stderr (each AWS call with -vv)'
@@ -761,6 +767,190 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         }
         &'soilctl;claim;help;help'= {
         }
+        &'soilctl;group'= {
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Make a thing group of the stack: an owner''s garden, a site'
+            cand list 'The stack''s thing groups, with how many things each holds'
+            cand show 'One group: its description and its things, with which of them it owns'
+            cand delete 'Delete a group; the devices it owns are unpaired (the things themselves stay)'
+            cand add 'Put things of the stack in a group (they are not paired with it: see `soilctl pair`)'
+            cand remove 'Take things out of a group'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;group;create'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --description 'What the group is, such as "Ana''s allotment"'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;group;list'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;group;show'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;group;delete'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;group;add'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;group;remove'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;group;help'= {
+            cand create 'Make a thing group of the stack: an owner''s garden, a site'
+            cand list 'The stack''s thing groups, with how many things each holds'
+            cand show 'One group: its description and its things, with which of them it owns'
+            cand delete 'Delete a group; the devices it owns are unpaired (the things themselves stay)'
+            cand add 'Put things of the stack in a group (they are not paired with it: see `soilctl pair`)'
+            cand remove 'Take things out of a group'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'soilctl;group;help;create'= {
+        }
+        &'soilctl;group;help;list'= {
+        }
+        &'soilctl;group;help;show'= {
+        }
+        &'soilctl;group;help;delete'= {
+        }
+        &'soilctl;group;help;add'= {
+        }
+        &'soilctl;group;help;remove'= {
+        }
+        &'soilctl;group;help;help'= {
+        }
+        &'soilctl;pair'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --group 'The owner''s group (see `soilctl group create`)'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'soilctl;unpair'= {
+            cand --stack-name 'Name of the CloudFormation stack'
+            cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
+            cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS API call to this endpoint instead of AWS''s'
+            cand --output 'How to print results on stdout'
+            cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
+            cand -q 'Print less on stderr (twice: only errors)'
+            cand --quiet 'Print less on stderr (twice: only errors)'
+            cand -v 'Print more on stderr (each AWS call with -vv)'
+            cand --verbose 'Print more on stderr (each AWS call with -vv)'
+            cand --local 'Talk to the embedded local backend instead of AWS (no account needed): the same commands against its AWS API endpoint (a running `local up`''s, else one served in this process)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'soilctl;device-cert'= {
             cand --profile 'Named profile from the AWS config and credentials files (default: AWS_PROFILE)'
             cand --region 'AWS Region, such as eu-west-1 (default: AWS_REGION, then the profile''s region)'
@@ -944,6 +1134,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --stack-name 'Name of the CloudFormation stack'
             cand --firmware 'The firmware version to install (see `firmware publish`)'
             cand --thing 'A thing to update (repeat for more)'
+            cand --group 'Every thing in this thing group of the stack (see `soilctl group`)'
             cand --job-id 'The job''s id [default: firmware-<version>-<time>]'
             cand --rollout-rate 'At most this many devices notified a minute (1 to 1000) [default: AWS''s 1000]'
             cand --rollout-factor 'An exponential rollout: --rollout-rate is the starting rate, multiplied by this factor (1.1 to 5, one decimal) each time --rollout-every more devices were notified'
@@ -958,6 +1149,7 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand --output 'How to print results on stdout'
             cand --state-dir 'State directory of the local backend [default: ~/.local/state/soilctl/local]'
             cand --all 'Every thing of the stack'
+            cand --continuous 'With --group: also every thing that joins the group later (paired or added), for as long as the job runs (a continuous job)'
             cand -q 'Print less on stderr (twice: only errors)'
             cand --quiet 'Print less on stderr (twice: only errors)'
             cand -v 'Print more on stderr (each AWS call with -vv)'
@@ -1138,6 +1330,9 @@ set edit:completion:arg-completer[soilctl] = {|@words|
             cand shadow 'Device shadows: read, update or delete a thing''s classic or named shadow'
             cand ca 'Your own CA, for devices that register themselves on first connection (JITR)'
             cand claim 'Fleet provisioning by claim: claim certificates, and the serial numbers allowed'
+            cand group 'Thing groups: owners'' gardens and sites, and the devices in them'
+            cand pair 'Pair a device with its owner''s group by the code the device shows'
+            cand unpair 'Undo a pairing: the device leaves its owner''s group and may be paired again'
             cand device-cert 'Device certificates signed by your own CA, registered by the backend on first connection'
             cand signing-key 'The stack''s code-signing key, which signs firmware images'
             cand firmware 'Firmware images: publish (signed, into the stack''s firmware bucket) and list'
@@ -1224,6 +1419,30 @@ set edit:completion:arg-completer[soilctl] = {|@words|
         &'soilctl;help;claim;revoke'= {
         }
         &'soilctl;help;claim;allow'= {
+        }
+        &'soilctl;help;group'= {
+            cand create 'Make a thing group of the stack: an owner''s garden, a site'
+            cand list 'The stack''s thing groups, with how many things each holds'
+            cand show 'One group: its description and its things, with which of them it owns'
+            cand delete 'Delete a group; the devices it owns are unpaired (the things themselves stay)'
+            cand add 'Put things of the stack in a group (they are not paired with it: see `soilctl pair`)'
+            cand remove 'Take things out of a group'
+        }
+        &'soilctl;help;group;create'= {
+        }
+        &'soilctl;help;group;list'= {
+        }
+        &'soilctl;help;group;show'= {
+        }
+        &'soilctl;help;group;delete'= {
+        }
+        &'soilctl;help;group;add'= {
+        }
+        &'soilctl;help;group;remove'= {
+        }
+        &'soilctl;help;pair'= {
+        }
+        &'soilctl;help;unpair'= {
         }
         &'soilctl;help;device-cert'= {
             cand issue 'Make a device key and a certificate signed by your CA, with the thing name as CN'

@@ -93,6 +93,8 @@ pub struct SimulateSettings {
     pub tamper_rate: f64,
     /// MQTT, or HTTPS POSTs (no shadows, no jobs).
     pub protocol: crate::cli::Protocol,
+    /// Devices ask for a pairing code and show it.
+    pub pair: bool,
 }
 
 /// `local up`: where each part listens and how long persistent sessions last.

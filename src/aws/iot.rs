@@ -924,6 +924,29 @@ pub async fn thing_type_name(client: &Client, name: &str) -> Result<Option<Strin
     }))
 }
 
+/// UpdateThing with attributes merged (an empty value removes that attribute), only while
+/// the thing is still at `expected_version` when one is given.
+pub async fn merge_thing_attributes(
+    client: &Client,
+    name: &str,
+    changes: &BTreeMap<String, String>,
+    expected_version: Option<i64>,
+) -> Result<(), ApiError> {
+    let payload = AttributePayload::builder()
+        .set_attributes(Some(changes.clone().into_iter().collect()))
+        .merge(true)
+        .build();
+    client
+        .update_thing()
+        .thing_name(name)
+        .attribute_payload(payload)
+        .set_expected_version(expected_version)
+        .send()
+        .await
+        .map(drop)
+        .map_err(|e| ApiError::from_sdk("UpdateThing", e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -946,27 +969,4 @@ mod tests {
             ["other", "soilSensor1", "soilSensor2", "soilSensor10"]
         );
     }
-}
-
-/// UpdateThing with attributes merged (an empty value removes that attribute), only while
-/// the thing is still at `expected_version` when one is given.
-pub async fn merge_thing_attributes(
-    client: &Client,
-    name: &str,
-    changes: &BTreeMap<String, String>,
-    expected_version: Option<i64>,
-) -> Result<(), ApiError> {
-    let payload = AttributePayload::builder()
-        .set_attributes(Some(changes.clone().into_iter().collect()))
-        .merge(true)
-        .build();
-    client
-        .update_thing()
-        .thing_name(name)
-        .attribute_payload(payload)
-        .set_expected_version(expected_version)
-        .send()
-        .await
-        .map(drop)
-        .map_err(|e| ApiError::from_sdk("UpdateThing", e))
 }

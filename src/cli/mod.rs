@@ -759,6 +759,11 @@ pub struct SimulateArgs {
     #[arg(long, value_enum, default_value_t = Protocol::Mqtt)]
     pub protocol: Protocol,
 
+    /// Each device asks for a pairing code once connected and shows it (pair it with
+    /// `soilctl pair CODE --group G`); the codes are in the summary.
+    #[arg(long, conflicts_with = "sleep")]
+    pub pair: bool,
+
     #[command(flatten)]
     pub endpoint: MqttEndpointArgs,
 }

@@ -377,6 +377,7 @@ async fn run_steps(
         max_backoff: Duration::from_secs(5),
         refusals_before_giving_up: 3,
         follow_shadow: true,
+        pairing: false,
         jobs: Some(crate::fleet::jobs::JobsPlan {
             signing_cert: Some(signing_cert),
             tamper_rate: 0.0,

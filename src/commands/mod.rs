@@ -493,6 +493,7 @@ fn simulate_settings(args: crate::cli::SimulateArgs) -> anyhow::Result<settings:
         mqtt_endpoint: args.endpoint.mqtt_endpoint,
         mqtt_ca: args.endpoint.mqtt_ca,
         protocol: args.protocol,
+        pair: args.pair,
         signing_dir: settings::signing_dir(args.signing.signing_dir),
         tamper_rate: match &args.tamper_rate {
             None => 0.0,

@@ -37,6 +37,11 @@ pub async fn run(
     aws: &crate::aws::AwsSettings,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
+    if s.pair && s.protocol == Protocol::Https {
+        return Err(crate::error::bad_input(
+            "--pair needs MQTT: a device asks for its pairing code on its own topic and receives it there (drop --protocol https)",
+        ));
+    }
     let (devices, server, aws) = match (&s.jitr_ca, &s.onboard_claim) {
         (Some(ca_dir), _) => jitr_devices(s, ca_dir, target, printer).await?,
         (None, Some((claim, service_keys))) => {
@@ -295,6 +300,7 @@ fn plan(
         refusals_before_giving_up: if s.jitr_ca.is_some() { 8 } else { 3 },
         // Over HTTPS a device only publishes.
         follow_shadow: s.protocol == Protocol::Mqtt,
+        pairing: s.pair,
         jobs: (s.protocol == Protocol::Mqtt).then(|| crate::fleet::jobs::JobsPlan {
             signing_cert: std::fs::read_to_string(
                 crate::commands::firmware::signing_dir(&s.signing_dir, &s.stack_name)
@@ -489,6 +495,27 @@ fn report(printer: &Printer, summary: &Summary, qos: QoS) -> anyhow::Result<()> 
                 summary.jobs_succeeded,
                 summary.jobs_failed
             ));
+        }
+        for shown in &summary.pairing {
+            match (&shown.code, &shown.owner) {
+                (Some(code), _) => text.push_str(&format!(
+                    "\n{} shows pairing code {code}{}",
+                    shown.device,
+                    shown
+                        .expires_at
+                        .map(|at| format!(
+                            " until {}",
+                            humantime::format_rfc3339_seconds(
+                                std::time::UNIX_EPOCH + Duration::from_secs(at)
+                            )
+                        ))
+                        .unwrap_or_default()
+                )),
+                (None, Some(owner)) => {
+                    text.push_str(&format!("\n{} is paired with {owner}", shown.device))
+                }
+                (None, None) => {}
+            }
         }
         if let Some(d) = &summary.downloads {
             text.push_str(&format!(

@@ -15,7 +15,7 @@ use super::jobs::{self, JobMessage, JobsPlan};
 use super::plan::{FleetPlan, Stop};
 use super::retry::{Retry, pause};
 use super::shadow::{self, Control};
-use super::stats::{Counters, DeviceFailure, FleetEvent};
+use super::stats::{Counters, DeviceFailure, FleetEvent, PairingShown};
 use crate::mqtt::{ConnectOptions, Connection, Endpoint, Event, MqttError, QoS};
 use crate::sensor::{Model, Reading};
 
@@ -30,6 +30,10 @@ struct Progress {
     /// QoS 1 messages sent and not acknowledged: packet id (None once their connection is
     /// gone) and the bytes to send again.
     unacked: VecDeque<(Option<u16>, Bytes)>,
+    /// A pairing code was asked for (once per run, not per connection), and whether the
+    /// answer came.
+    pairing_asked: bool,
+    pairing_answered: bool,
 }
 
 enum Ended {
@@ -91,6 +95,8 @@ pub(super) async fn run(
             valve_open: false,
         },
         unacked: VecDeque::new(),
+        pairing_asked: false,
+        pairing_answered: false,
     };
     // Readings are spread over the interval so that a fleet does not publish in bursts.
     let interval = plan.effective_interval();
@@ -123,6 +129,7 @@ pub(super) async fn run(
             &mut model,
             &mut progress,
             &mut next_due,
+            events,
         )
         .await;
         counters.disconnected();
@@ -157,6 +164,7 @@ async fn serve(
     model: &mut Model,
     progress: &mut Progress,
     next_due: &mut Instant,
+    events: &(dyn Fn(FleetEvent) + Send + Sync),
 ) -> Ended {
     let topic = FleetPlan::topic(name);
     // Messages a dropped connection never had acknowledged go out again first.
@@ -220,6 +228,32 @@ async fn serve(
             Err(e) => return Ended::Dropped(e),
         }
     }
+    if plan.pairing && !progress.pairing_asked {
+        // The code comes back on the device's own code topic, to it alone.
+        let filter = crate::pairing::code_topic(name);
+        match conn.subscribe(&[(filter.as_str(), QoS::AtLeastOnce)]).await {
+            Ok(granted) if granted.iter().all(Option::is_some) => {
+                let request = crate::pairing::request_topic(name);
+                let asked = Bytes::from_static(b"{}");
+                if let Err(e) = conn.publish(&request, asked, QoS::AtLeastOnce, false).await {
+                    return Ended::Dropped(e);
+                }
+                progress.pairing_asked = true;
+            }
+            Ok(_) => {
+                progress.pairing_asked = true;
+                progress.pairing_answered = true;
+                events(FleetEvent::GaveUp {
+                    device: name.to_owned(),
+                    error: format!(
+                        "cannot ask for a pairing code: the policy refuses a subscription to {filter} (deploy the stack again to have the pairing topics)"
+                    ),
+                });
+            }
+            Err(e) => return Ended::Dropped(e),
+        }
+    }
+    let code_topic = plan.pairing.then(|| crate::pairing::code_topic(name));
     let limited = |wanted: Duration| match plan.max_publish_rate {
         Some(rate) if rate > 0 => wanted.max(Duration::from_secs(1) / rate),
         _ => wanted,
@@ -227,20 +261,49 @@ async fn serve(
     let mut interval = limited(progress.control.interval);
     let wants_more = |made: u64| plan.wants_more(made);
     let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
+    // A device done with its readings still waits a while for its pairing code.
+    let mut code_grace: Option<Instant> = None;
     loop {
-        if !wants_more(progress.made) && progress.unacked.is_empty() {
+        let waiting_for_code = progress.pairing_asked && !progress.pairing_answered;
+        if !wants_more(progress.made) && progress.unacked.is_empty() && !waiting_for_code {
             return finish(conn, progress, counters).await;
         }
         let more = wants_more(progress.made);
+        if !more && waiting_for_code && code_grace.is_none() {
+            code_grace = Some(Instant::now() + ACK_GRACE);
+        }
         tokio::select! {
             biased;
             _ = cancel.cancelled() => return finish(conn, progress, counters).await,
             _ = sleep_until(deadline.unwrap_or(far)), if deadline.is_some() => {
                 return finish(conn, progress, counters).await;
             }
+            _ = sleep_until(code_grace.unwrap_or(far)), if code_grace.is_some() && waiting_for_code => {
+                progress.pairing_answered = true;
+                events(FleetEvent::GaveUp {
+                    device: name.to_owned(),
+                    error: format!(
+                        "no pairing code came back within {}s of asking (is the stack's pairing rule deployed?)",
+                        ACK_GRACE.as_secs()
+                    ),
+                });
+                continue;
+            }
             event = conn.next_event() => match event {
                 Ok(Event::PubAck(pid)) => acknowledge(progress, counters, pid),
                 Ok(Event::Message(m)) => {
+                    if code_topic.as_deref() == Some(m.topic.as_str()) {
+                        progress.pairing_answered = true;
+                        if let Some(shown) = PairingShown::read(name, &m.payload) {
+                            counters
+                                .pairing
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .push(shown.clone());
+                            events(FleetEvent::Pairing(shown));
+                        }
+                        continue;
+                    }
                     if let Some(jobs_plan) = &plan.jobs {
                         match jobs::classify(name, &m.topic, &m.payload) {
                             JobMessage::Nothing => {}

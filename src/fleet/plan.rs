@@ -59,6 +59,8 @@ pub struct FleetPlan {
     pub follow_shadow: bool,
     /// Obey jobs (firmware updates, encrypted files), when given.
     pub jobs: Option<super::jobs::JobsPlan>,
+    /// Ask for a pairing code on the first connection, and show it.
+    pub pairing: bool,
     /// Battery-powered devices: each wake connects on a persistent session, publishes one
     /// reading and disconnects, then the device sleeps this long (the shadow's
     /// `reportInterval` changes it); what the broker queued meanwhile arrives on the next

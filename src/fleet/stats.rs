@@ -34,6 +34,38 @@ pub struct Counters {
     pub download_bytes: AtomicU64,
     pub download_first_us: AtomicU64,
     pub download_last_us: AtomicU64,
+    /// What each device that asked for a pairing code was told.
+    pub pairing: std::sync::Mutex<Vec<PairingShown>>,
+}
+
+/// What a device was told when it asked for a pairing code: the code it shows and when that
+/// expires, or, for a device that has an owner, the owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairingShown {
+    pub device: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Seconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+impl PairingShown {
+    /// Reads the answer on a device's code topic.
+    pub(crate) fn read(device: &str, payload: &[u8]) -> Option<PairingShown> {
+        let answer: serde_json::Value = serde_json::from_slice(payload).ok()?;
+        let text = |k: &str| answer.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        let shown = PairingShown {
+            device: device.to_owned(),
+            code: text("code"),
+            expires_at: answer.get("expiresAt").and_then(serde_json::Value::as_u64),
+            owner: text("owner"),
+        };
+        (shown.code.is_some() || shown.owner.is_some()).then_some(shown)
+    }
 }
 
 /// A moment's copy of the counters.
@@ -163,6 +195,15 @@ impl Counters {
             },
             interrupted,
             failed,
+            pairing: {
+                let mut shown = self
+                    .pairing
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone();
+                shown.sort_by(|a, b| crate::aws::iot::natural_cmp(&a.device, &b.device));
+                shown
+            },
         }
     }
 }
@@ -211,6 +252,8 @@ pub enum FleetEvent {
     Reconnected { device: String, attempts: u32 },
     /// The device stopped trying: the error is not one a retry can fix.
     GaveUp { device: String, error: String },
+    /// The device shows a pairing code (or was told its owner).
+    Pairing(PairingShown),
 }
 
 impl std::fmt::Display for FleetEvent {
@@ -247,6 +290,24 @@ impl std::fmt::Display for FleetEvent {
                 write!(f, "{device}: connected again after {attempts} attempt(s)")
             }
             FleetEvent::GaveUp { device, error } => write!(f, "{device}: gave up: {error}"),
+            FleetEvent::Pairing(PairingShown {
+                device,
+                code: Some(code),
+                expires_at,
+                ..
+            }) => {
+                write!(f, "{device} shows pairing code {code}")?;
+                if let Some(at) = expires_at {
+                    let at = UNIX_EPOCH + Duration::from_secs(*at);
+                    write!(f, " until {}", humantime::format_rfc3339_seconds(at))?;
+                }
+                write!(f, ": pair it with `soilctl pair {code} --group GROUP`")
+            }
+            FleetEvent::Pairing(PairingShown { device, owner, .. }) => write!(
+                f,
+                "{device} is paired with {} already",
+                owner.as_deref().unwrap_or("an owner")
+            ),
         }
     }
 }
@@ -281,4 +342,7 @@ pub struct Summary {
     /// Stopped by Ctrl-C rather than by --count or --duration.
     pub interrupted: bool,
     pub failed: Vec<DeviceFailure>,
+    /// The pairing codes the devices show (`simulate --pair`), by device.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairing: Vec<PairingShown>,
 }

@@ -96,6 +96,7 @@ fn plan(b: &Backend, interval_ms: u64, stop: Stop) -> FleetPlan {
         max_backoff: Duration::from_millis(400),
         refusals_before_giving_up: 3,
         follow_shadow: true,
+        pairing: false,
         jobs: None,
         sleep: None,
     }
@@ -266,6 +267,7 @@ fn limits_and_ramp_slots() {
         max_backoff: Duration::from_secs(1),
         refusals_before_giving_up: 3,
         follow_shadow: true,
+        pairing: false,
         jobs: None,
         sleep: None,
     };

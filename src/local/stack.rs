@@ -266,6 +266,12 @@ pub fn plan(
     });
     let mut names = pseudo_parameters(stack_name, &stack_id);
     names.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
+    // A parameter not given takes its default, as CloudFormation does.
+    for (name, spec) in &template.parameters {
+        if let Some(default) = &spec.default {
+            names.entry(name.clone()).or_insert_with(|| default.clone());
+        }
+    }
     let conditions = template
         .conditions(&names)
         .map_err(|e| template_err(format!("Conditions: {e}")))?;
@@ -445,7 +451,7 @@ mod tests {
     }
 
     /// What the built-in template makes without just-in-time registration.
-    const WITHOUT_JITR: [&str; 16] = [
+    const WITHOUT_JITR: [&str; 21] = [
         "AlertFunction",
         "AlertFunctionLogGroup",
         "AlertFunctionPermission",
@@ -460,6 +466,11 @@ mod tests {
         "FirmwareBucket",
         "FirmwareBucketPolicy",
         "JobsDownloadRole",
+        "PairingFunction",
+        "PairingFunctionLogGroup",
+        "PairingFunctionPermission",
+        "PairingFunctionRole",
+        "PairingRule",
         "RuleErrorLogGroup",
         "RuleErrorRole",
     ];
@@ -506,6 +517,8 @@ mod tests {
                 "DevicePolicyName",
                 "FirmwareBucketName",
                 "JobsDownloadRoleArn",
+                "PairingFunctionName",
+                "PairingRuleName",
                 "RuleErrorLogGroupName"
             ]
         );

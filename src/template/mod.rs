@@ -351,7 +351,7 @@ mod tests {
                 .values()
                 .filter(|k| *k == "AWS::IoT::TopicRule")
                 .count(),
-            3
+            4
         );
         let jitr = &t.parameters["EnableJustInTimeRegistration"];
         assert_eq!(jitr.default.as_deref(), Some("false"));

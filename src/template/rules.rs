@@ -109,7 +109,7 @@ mod tests {
             resources: &Placeholders,
         };
         let rules = t.topic_rules(&scope).unwrap();
-        assert_eq!(rules.len(), 2);
+        assert_eq!(rules.len(), 3, "archive, alert and pairing");
         let alert = rules.iter().find(|r| r.logical_id == "AlertRule").unwrap();
         assert_eq!(
             alert.sql,
@@ -157,9 +157,15 @@ mod tests {
         let ids = |rules: &[TopicRule]| -> Vec<String> {
             rules.iter().map(|r| r.logical_id.clone()).collect()
         };
-        assert_eq!(ids(&rules_with("false")), ["ArchiveRule", "AlertRule"]);
+        assert_eq!(
+            ids(&rules_with("false")),
+            ["ArchiveRule", "AlertRule", "PairingRule"]
+        );
         let on = rules_with("true");
-        assert_eq!(ids(&on), ["ArchiveRule", "AlertRule", "JitrRule"]);
+        assert_eq!(
+            ids(&on),
+            ["ArchiveRule", "AlertRule", "JitrRule", "PairingRule"]
+        );
         let jitr = &on[2];
         assert_eq!(
             jitr.sql,

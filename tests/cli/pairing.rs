@@ -407,3 +407,82 @@ fn an_expired_code_is_refused_and_a_new_one_pairs() {
     let (code, log) = up.stop();
     assert_eq!(code, 0, "{log}");
 }
+
+#[test]
+fn simulated_devices_show_their_codes_and_are_paired_by_them() {
+    let env = Env::new(None);
+    garden(&env, "none", "10m");
+    let mut command = env.command(&["--local", "local", "up", "--port", "0", "--api-port", "0"]);
+    command
+        .env("SOILCTL_PYTHON", "none")
+        .env("SOILCTL_CONNECT_INTERVAL_MS", "0");
+    let up = LocalUp::start_command(&env, command);
+    let simulate = || {
+        env.run(&[
+            "--local",
+            "--output",
+            "json",
+            "simulate",
+            "--devices",
+            "2",
+            "--prefix",
+            "s",
+            "--count",
+            "1",
+            "--interval",
+            "100ms",
+            "--pair",
+        ])
+        .expect(0)
+        .json()
+    };
+    let first = simulate();
+    let shown = first["pairing"].as_array().expect("the codes shown");
+    assert_eq!(shown.len(), 2, "{first}");
+    assert_eq!(shown[0]["device"], "s1");
+    assert_eq!(shown[1]["device"], "s2");
+    let code = shown[0]["code"].as_str().unwrap();
+    env.run(&["--local", "pair", code, "--group", "garden-a"])
+        .expect(0);
+    assert_eq!(things_in(&env, "garden-a"), ["s1"]);
+
+    // Next time, the paired device is told its owner; the other shows a new code.
+    let second = simulate();
+    assert_eq!(second["pairing"][0]["owner"], "garden-a", "{second}");
+    let newer = second["pairing"][1]["code"].as_str().unwrap();
+    assert_ne!(newer, shown[1]["code"].as_str().unwrap());
+    let text = env
+        .run(&[
+            "--local",
+            "simulate",
+            "--devices",
+            "1",
+            "--prefix",
+            "s",
+            "--count",
+            "1",
+            "--pair",
+        ])
+        .expect(0);
+    assert!(
+        text.stdout.contains("s1 is paired with garden-a"),
+        "{text:?}"
+    );
+    let refused = env
+        .run(&[
+            "--local",
+            "simulate",
+            "--devices",
+            "1",
+            "--pair",
+            "--protocol",
+            "https",
+        ])
+        .expect(2);
+    assert!(
+        refused.error_line().contains("--pair needs MQTT"),
+        "{refused:?}"
+    );
+    let (code, log) = up.stop();
+    assert_eq!(code, 0, "{log}");
+}

@@ -63,7 +63,7 @@ fn the_template_says_what_the_design_asks() {
     }
     assert_eq!(
         text.matches("ErrorAction:").count(),
-        3,
+        4,
         "every rule needs an error action"
     );
     // Least privilege: no statement allows a wildcard action.
@@ -72,6 +72,61 @@ fn the_template_says_what_the_design_asks() {
     collect_allowed_actions(&doc, &mut allowed);
     assert!(allowed.len() >= 6, "{allowed:?}");
     assert!(allowed.iter().all(|a| !a.contains('*')), "{allowed:?}");
+}
+
+#[test]
+fn pairing_has_a_narrow_role_and_each_device_its_own_topics() {
+    use serde_yaml::Value;
+    let text = std::fs::read_to_string(root().join("templates/iot-backend.yaml")).unwrap();
+    let t = soilctl::template::Template::parse(&text, "iot-backend.yaml").unwrap();
+    let lifetime = &t.parameters["PairingCodeLifetime"];
+    assert_eq!(lifetime.default.as_deref(), Some("600"));
+    assert_eq!(
+        (lifetime.min_value, lifetime.max_value),
+        (Some(1.0), Some(86400.0))
+    );
+    for needle in [
+        "Sql: SELECT topic(2) AS thing FROM 'device/+/pairing/request'",
+        "FunctionArn: !GetAtt PairingFunction.Arn",
+        "SourceArn: !Sub \"arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:rule/${PairingRule}\"",
+        "CODE_LIFETIME: !Ref PairingCodeLifetime",
+        "hashlib.sha256(code.encode()).hexdigest()",
+        "secrets.choice(ALPHABET)",
+        "topic/device/${!iot:Connection.Thing.ThingName}/pairing/request",
+        "topicfilter/device/${!iot:Connection.Thing.ThingName}/pairing/code",
+        "topic/garden/${!iot:Connection.Thing.Attributes[owner]}/${!iot:Connection.Thing.ThingName}/*",
+    ] {
+        assert!(text.contains(needle), "the template lacks {needle:?}");
+    }
+    // The function may read and mark things and send codes on the code topics, nothing else.
+    let doc: Value = serde_yaml::from_str(&text).unwrap();
+    let statements = doc["Resources"]["PairingFunctionRole"]["Properties"]["Policies"][0]
+        ["PolicyDocument"]["Statement"]
+        .as_sequence()
+        .unwrap();
+    let actions: Vec<String> = statements
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            Value::String(a) => vec![a.clone()],
+            Value::Sequence(list) => list
+                .iter()
+                .map(|a| a.as_str().unwrap().to_owned())
+                .collect(),
+            other => panic!("Action {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "iot:DescribeThing",
+            "iot:UpdateThing",
+            "iot:Publish",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents"
+        ]
+    );
+    let publish = serde_yaml::to_string(&statements[1]["Resource"]).unwrap();
+    assert!(publish.contains("topic/device/*/pairing/code"), "{publish}");
 }
 
 #[test]

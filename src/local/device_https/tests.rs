@@ -459,6 +459,7 @@ async fn a_fleet_over_https_has_every_reading_acknowledged_and_archived() {
         max_backoff: Duration::from_millis(400),
         refusals_before_giving_up: 1,
         follow_shadow: false,
+        pairing: false,
         jobs: None,
         sleep: None,
     };

@@ -881,12 +881,16 @@ fn the_registration_function_is_recognised_from_the_template_with_the_parameter_
     );
     let set = compile(&defs, &deployed).expect("compiles");
     assert!(set.names().any(|n| n == on.outputs["JitrRuleName"]));
-    assert_eq!(set.len(), 3);
+    assert_eq!(set.len(), 4);
 
     let off = plan_with("false");
     let (defs, deployed) = crate::local::control::deployed_of(&off.resources).expect("known");
-    assert_eq!(deployed.functions.len(), 1);
-    assert_eq!(compile(&defs, &deployed).expect("compiles").len(), 2);
+    assert_eq!(
+        deployed.functions.len(),
+        2,
+        "the alert and pairing functions"
+    );
+    assert_eq!(compile(&defs, &deployed).expect("compiles").len(), 3);
 
     // Only the template's own code is run: a changed line makes it an unknown function.
     let mut props = on

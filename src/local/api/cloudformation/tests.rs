@@ -92,7 +92,7 @@ fn a_stack_is_created_updated_and_deleted_through_change_sets() {
         "{described}"
     );
     assert_eq!(text(&described, "ExecutionStatus"), Some("AVAILABLE"));
-    assert_eq!(described.matches("<Action>Add</Action>").count(), 16);
+    assert_eq!(described.matches("<Action>Add</Action>").count(), 21);
 
     let (status, body) = call(&local, "ExecuteChangeSet", &[("ChangeSetName", &cs)]);
     assert_eq!(status, 200, "{body}");
@@ -108,7 +108,7 @@ fn a_stack_is_created_updated_and_deleted_through_change_sets() {
     assert_eq!(text(&events, "LogicalResourceId"), Some("soil"));
     assert_eq!(
         events.matches("<ResourceStatus>CREATE_COMPLETE<").count(),
-        17
+        22
     );
     assert!(
         events.contains("ArchiveBucket-CREATE_COMPLETE-"),
