@@ -112,7 +112,7 @@ fn soilctls_aws_deploy_runs_against_the_local_cloudformation() {
         ],
     );
     let resources = resources["StackResourceSummaries"].as_array().unwrap();
-    assert_eq!(resources.len(), 16);
+    assert_eq!(resources.len(), 21);
     for r in resources {
         let id = &r["LogicalResourceId"];
         for status in ["CREATE_IN_PROGRESS", "CREATE_COMPLETE"] {

@@ -330,11 +330,19 @@ fn a_disabled_rule_stops_archiving_and_search_finds_the_connected_device() {
     let up = LocalUp::start(&env);
     let rules = aws_json(&env, &["iot", "list-topic-rules"]);
     let rules = rules["rules"].as_array().unwrap().clone();
-    assert_eq!(rules.len(), 2, "{rules:?}");
-    assert!(
-        rules
-            .iter()
-            .all(|r| r["topicPattern"] == "device/+/devicePayload")
+    assert_eq!(rules.len(), 3, "archive, alert and pairing: {rules:?}");
+    let mut patterns: Vec<&str> = rules
+        .iter()
+        .map(|r| r["topicPattern"].as_str().unwrap())
+        .collect();
+    patterns.sort();
+    assert_eq!(
+        patterns,
+        [
+            "device/+/devicePayload",
+            "device/+/devicePayload",
+            "device/+/pairing/request"
+        ]
     );
     let archive = rules
         .iter()

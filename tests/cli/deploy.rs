@@ -390,7 +390,7 @@ fn jitr_on_the_local_backend_adds_and_removes_only_the_registration_part() {
         .expect(0)
         .json();
     let made = changes(&first);
-    assert_eq!(made.len(), 16, "{made:?}");
+    assert_eq!(made.len(), 21, "{made:?}");
     assert!(
         made.iter()
             .all(|(action, id)| action == "Add" && !id.starts_with("Jitr"))

@@ -890,7 +890,7 @@ fn a_rule_deleted_from_the_registry_stops_at_once() {
         .find(|r| r.name.starts_with("ArchiveRule"))
         .unwrap();
     registry.delete_topic_rule(&archive_rule.name).unwrap();
-    up.wait_for_log("1 topic rule(s) loaded");
+    up.wait_for_log("2 topic rule(s) loaded");
     mqtt.device_publish(
         "sensor-1",
         &["-q", "1", "-m", r#"{"name":"sensor-1","humidity":20}"#],
