@@ -3,12 +3,12 @@
 //! there), else the native equivalent of one of the project's functions; a function that can
 //! run neither way is refused.
 //!
-//! The way is chosen once per function when the rules are compiled. Python code runs in a warm
-//! worker process per function (the script is `worker.py`, built into the binary), which
-//! imports the code once and then takes one invocation at a time over a line-delimited JSON
-//! protocol on its standard input and output: Lambda's handler contract (the event, a context
-//! object, the function's environment variables), a timeout per invocation (the function's
-//! `Timeout`), a new process when the last one died or timed out. What the code logs goes to
+//! The way is chosen once per function when the rules are compiled. Python code runs in warm
+//! worker processes, up to one per core for each function (the script is `worker.py`, built
+//! into the binary); each imports the code once and then takes one invocation at a time over a
+//! line-delimited JSON protocol on its standard input and output: Lambda's handler contract
+//! (the event, a context object, the function's environment variables), a timeout per
+//! invocation (the function's `Timeout`), a new process when one died or timed out. What the code logs goes to
 //! the function's log group, with Lambda's START, END and REPORT lines.
 //!
 //! Which python: `SOILCTL_PYTHON` (a path, or `none` for none), else the first `python3` on
@@ -19,7 +19,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -298,10 +298,21 @@ fn environment(
 /// What one invocation gave: the handler's result, or the error Lambda would report.
 pub(crate) type Outcome = Result<Value, String>;
 
-/// A function's warm worker process, made on first use and made again when it died.
+/// A function's warm worker processes (Lambda's execution environments): one made on first
+/// use, more while every one is busy, up to [`Worker::most`]; one that died or timed out is
+/// made again. Each takes one invocation at a time, as an execution environment does.
 pub(crate) struct Worker {
     spec: Spec,
-    process: Mutex<Option<Process>>,
+    pool: Mutex<Pool>,
+    /// Signalled when a process is given back or gone.
+    returned: Condvar,
+}
+
+/// The processes not running an invocation now, and how many there are in all.
+#[derive(Default)]
+struct Pool {
+    idle: Vec<Process>,
+    live: usize,
 }
 
 impl std::fmt::Debug for Worker {
@@ -342,15 +353,64 @@ impl Worker {
         }
         let worker = Arc::new(Worker {
             spec: spec.clone(),
-            process: Mutex::new(None),
+            pool: Mutex::new(Pool::default()),
+            returned: Condvar::new(),
         });
         workers.insert(spec, Arc::downgrade(&worker));
         worker
     }
 
+    /// How many processes one function may have: one for each core (at least two), since
+    /// invocations are mostly CPU here (on AWS each concurrent invocation gets an environment
+    /// of its own).
+    fn most() -> usize {
+        std::thread::available_parallelism().map_or(2, |n| usize::from(n).max(2))
+    }
+
+    /// An idle process, or room for a new one (`None`), waiting while all are busy.
+    fn checkout(&self) -> Option<Process> {
+        let mut pool = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(process) = pool.idle.pop() {
+                return Some(process);
+            }
+            if pool.live < Self::most() {
+                pool.live += 1;
+                return None;
+            }
+            pool = self.returned.wait(pool).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Gives a process back after an invocation; `None`: it is gone (died, timed out, or
+    /// never started).
+    fn checkin(&self, process: Option<Process>) {
+        let mut pool = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+        match process {
+            Some(p) => pool.idle.push(p),
+            None => pool.live = pool.live.saturating_sub(1),
+        }
+        drop(pool);
+        self.returned.notify_one();
+    }
+
     /// Runs the function once with `event`, writing its logs into its log group.
     pub fn invoke(&self, event: &Value, state: &StateDir, files: &OpenFiles) -> Outcome {
-        let mut process = self.process.lock().unwrap_or_else(|p| p.into_inner());
+        let mut process = self.checkout();
+        let outcome = self.invoke_in(&mut process, event, state, files);
+        self.checkin(process);
+        outcome
+    }
+
+    /// [`Worker::invoke`] in `process` (started first when `None`); leaves `None` there when
+    /// the process is gone.
+    fn invoke_in(
+        &self,
+        process: &mut Option<Process>,
+        event: &Value,
+        state: &StateDir,
+        files: &OpenFiles,
+    ) -> Outcome {
         let logs = state.log_group(&self.spec.log_group);
         let log = |stream: &str, message: &str| {
             let line = json!({
@@ -668,6 +728,61 @@ mod tests {
         assert_eq!(error.error("f"), "KeyError: 'x'");
         assert!(matches!(parse_answer("garbage"), Answer::Died(_)));
         assert!(matches!(parse_answer("{}"), Answer::Died(_)));
+    }
+
+    /// Two invocations at once run side by side, in two processes: each waits for the
+    /// other to have started (a worker that took one at a time would time the first out).
+    #[test]
+    fn concurrent_invocations_run_in_execution_environments_of_their_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let barrier = dir.path().join("barrier");
+        std::fs::create_dir(&barrier).unwrap();
+        let code = r#"
+import os, time
+
+def handler(event, context):
+    here = os.environ["BARRIER"]
+    open(os.path.join(here, event["mine"]), "w").close()
+    for _ in range(500):
+        if os.path.exists(os.path.join(here, event["other"])):
+            return os.getpid()
+        time.sleep(0.01)
+    raise TimeoutError("the other invocation never ran beside this one")
+"#;
+        let worker = Worker::shared(Spec {
+            name: "pooled".into(),
+            code: code.into(),
+            handler: "index.handler".into(),
+            runtime: "python3.13".into(),
+            timeout: Duration::from_secs(10),
+            memory_mb: 128,
+            log_group: "/aws/lambda/pooled".into(),
+            environment: vec![("BARRIER".into(), barrier.display().to_string())],
+            python: "python3".into(),
+        });
+        let state = StateDir::new(dir.path().join("state"));
+        let pids: Vec<Outcome> = std::thread::scope(|scope| {
+            let calls: Vec<_> = [("a", "b"), ("b", "a")]
+                .into_iter()
+                .map(|(mine, other)| {
+                    let (worker, state) = (&worker, &state);
+                    scope.spawn(move || {
+                        let files = OpenFiles::default();
+                        worker.invoke(&json!({"mine": mine, "other": other}), state, &files)
+                    })
+                })
+                .collect();
+            calls.into_iter().map(|c| c.join().unwrap()).collect()
+        });
+        let (a, b) = (pids[0].clone().unwrap(), pids[1].clone().unwrap());
+        assert_ne!(a, b, "two processes");
+        // Both are kept warm: a third invocation reuses one of them.
+        std::fs::write(barrier.join("c"), "").unwrap();
+        let files = OpenFiles::default();
+        let again = worker
+            .invoke(&json!({"mine": "d", "other": "c"}), &state, &files)
+            .unwrap();
+        assert!(again == a || again == b, "{again} is one of {a}, {b}");
     }
 
     #[test]
