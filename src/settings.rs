@@ -151,6 +151,18 @@ pub fn connect_interval() -> Duration {
     Duration::from_millis(ms)
 }
 
+/// How long the local backend's certificate ownership tokens (fleet provisioning) may be
+/// used (SOILCTL_OWNERSHIP_TOKEN_SECS, default AWS's 3600 s; a test suite shortens it to see
+/// one expire).
+pub fn ownership_token_lifetime() -> Duration {
+    let secs = std::env::var("SOILCTL_OWNERSHIP_TOKEN_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(crate::provisioning::device::OWNERSHIP_TOKEN_SECS);
+    Duration::from_secs(secs)
+}
+
 /// Where commands send their work: AWS, or the embedded local backend.
 #[derive(Debug, Clone)]
 pub enum Target {

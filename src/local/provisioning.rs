@@ -31,7 +31,7 @@ use crate::local::registry::{
 use crate::local::rules::function::{Builtin, function_name};
 use crate::local::rules::runner::{self, Way};
 use crate::local::state::StateDir;
-use crate::provisioning::device::{self, ApiError, Issued, OWNERSHIP_TOKEN_SECS};
+use crate::provisioning::device::{self, ApiError, Issued};
 use crate::provisioning::topic::{self, Format, ProvisioningTopic, Request};
 use crate::provisioning::{self, Plan, Policy, Template};
 
@@ -114,7 +114,8 @@ impl RegistryProvisioning {
             .add_certificate(&pem, CertificateStatus::PendingActivation, None)
             .map_err(internal)?;
         let token = new_token()?;
-        let expires = crate::clock::now_ms() + (OWNERSHIP_TOKEN_SECS as i64) * 1000;
+        let lifetime = crate::settings::ownership_token_lifetime().as_millis();
+        let expires = crate::clock::now_ms() + i64::try_from(lifetime).unwrap_or(i64::MAX);
         self.registry
             .add_ownership_token(&token, &cert.id, expires)
             .map_err(internal)?;

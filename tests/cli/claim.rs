@@ -47,7 +47,12 @@ fn the_aws_iot_device_sdk_is_onboarded_by_claim_and_the_claim_may_do_nothing_els
     assert_eq!(mode(&dir.join("private.pem.key")), 0o600);
     env.run(&["--local", "claim", "allow", "garden-7"])
         .expect(0);
-    let up = LocalUp::start(&env);
+    // Tokens that last 3 seconds, so that one can be seen to expire.
+    let mut command = env.command(&["--local", "local", "up", "--port", "0", "--api-port", "0"]);
+    command
+        .env("SOILCTL_CONNECT_INTERVAL_MS", "0")
+        .env("SOILCTL_OWNERSHIP_TOKEN_SECS", "3");
+    let up = LocalUp::start_command(&env, command);
 
     let work = env.path("sdk-device");
     std::fs::create_dir_all(&work).unwrap();
@@ -59,6 +64,7 @@ fn the_aws_iot_device_sdk_is_onboarded_by_claim_and_the_claim_may_do_nothing_els
         .arg(dir.join("private.pem.key"))
         .args(["iot-backend-claim", "garden-7", "not-allowed-1", "garden-8"])
         .arg(&work)
+        .env("EXPIRED_WAIT", "4")
         .stdin(Stdio::null())
         .output()
         .expect("running the AWS IoT Device SDK's identity client");
@@ -80,6 +86,11 @@ fn the_aws_iot_device_sdk_is_onboarded_by_claim_and_the_claim_may_do_nothing_els
         "InvalidCertificateOwnershipToken"
     );
     assert_eq!(got["token_again"]["status"], 400);
+    assert_eq!(
+        got["expired_token"]["rejected"], "InvalidCertificateOwnershipToken",
+        "{got}"
+    );
+    assert_eq!(got["expired_token"]["status"], 400);
     assert_eq!(got["refused_serial"]["rejected"], "AccessDenied", "{got}");
     assert_eq!(got["refused_serial"]["status"], 403);
     // garden-8 is allowed, but a certificate named for garden-7 may not become it.

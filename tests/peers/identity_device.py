@@ -4,8 +4,9 @@ certificate, subscribe to every answer, CreateCertificateFromCsr with a key made
 RegisterThing with the serial number, then reconnect with the new certificate as the thing and
 publish one reading at QoS 1. Then, still as the claim: the same token a second time, a serial
 number the hook refuses, an allowed serial number with a certificate whose common name is
-another device's, and a publish on a telemetry topic (the broker must disconnect the
-claim). Prints what each step got as one JSON document.
+another device's, with EXPIRED_WAIT set a token used that many seconds after it was issued,
+and a publish on a telemetry topic (the broker must disconnect the claim). Prints what each
+step got as one JSON document.
 
 Usage: identity_device.py HOST PORT CAFILE CLAIM_CERT CLAIM_KEY TEMPLATE SERIAL REFUSED_SERIAL
        OTHER_ALLOWED_SERIAL OUT_DIR
@@ -115,6 +116,18 @@ out["other_common_name"] = ask(lambda: identity.publish_register_thing(
     iotidentity.RegisterThingRequest(template_name=template,
                                      certificate_ownership_token=third["token"],
                                      parameters={"SerialNumber": other_serial}), Q))
+
+# A token used after it expired (EXPIRED_WAIT seconds later, past the backend's token
+# lifetime) is refused.
+wait = float(os.environ.get("EXPIRED_WAIT", "0"))
+if wait:
+    late = ask(lambda: identity.publish_create_certificate_from_csr(
+        iotidentity.CreateCertificateFromCsrRequest(certificate_signing_request=csr), Q))
+    time.sleep(wait)
+    out["expired_token"] = ask(lambda: identity.publish_register_thing(
+        iotidentity.RegisterThingRequest(template_name=template,
+                                         certificate_ownership_token=late["token"],
+                                         parameters={"SerialNumber": serial}), Q))
 
 # The claim may do nothing else: a telemetry publish ends its connection.
 lost = threading.Event()
