@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # HTTPS for devices against MQTT on one `local up`: CLIENTS simulated devices (default 50),
-# each with its own certificate, publish COUNT readings each (default 200) at QoS 1 as fast as
+# each with its own certificate, publish COUNT readings each (default 1000: a run of a second
+# or two, not one that connection set-up dominates) at QoS 1 as fast as
 # they are acknowledged, first over HTTPS (`simulate --protocol https`: one keep-alive
 # connection per device, one POST answered before the next) and then over MQTT
 # (`simulate --protocol mqtt`, up to 32 in flight per connection). Prints the messages per
 # second of each (acknowledged readings over the run's time) and HTTPS / MQTT.
 # The stack's device policy allows each device its own topic over HTTPS by its certificate's
 # common name.
-# Usage: bash scripts/bench.sh https   (CLIENTS=50 COUNT=200; BENCH_BIN=/path/to/soilctl
+# Usage: bash scripts/bench.sh https   (CLIENTS=50 COUNT=1000; BENCH_BIN=/path/to/soilctl
 # measures that binary instead of building this checkout's release; BENCH_DIR for the state,
 # default a temp folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clients=${CLIENTS:-50}
-count=${COUNT:-200}
+count=${COUNT:-1000}
 bash scripts/setup-test-tools.sh
 bin=${BENCH_BIN:-}
 if [ -z "$bin" ]; then
