@@ -176,13 +176,15 @@ pub fn unpaired() -> BTreeMap<String, String> {
     ])
 }
 
-/// What the device receives on its code topic: the code to show and when it expires, or,
-/// for a device that has an owner, that owner.
-pub fn answer(state: &Result<(Code, u64), String>) -> serde_json::Value {
-    match state {
-        Ok((code, expires)) => serde_json::json!({"code": code.display(), "expiresAt": expires}),
-        Err(owner) => serde_json::json!({"owner": owner}),
-    }
+/// What a device that asked receives on its code topic: the code to show and when it expires
+/// (epoch seconds).
+pub fn code_answer(code: &Code, expires: u64) -> serde_json::Value {
+    serde_json::json!({"code": code.display(), "expiresAt": expires})
+}
+
+/// What a device that has an owner receives when it asks for a code: that owner.
+pub fn owner_answer(owner: &str) -> serde_json::Value {
+    serde_json::json!({ "owner": owner })
 }
 
 #[cfg(test)]
@@ -276,9 +278,9 @@ mod tests {
     fn the_device_is_told_its_code_or_its_owner() {
         let code = Code::parse("7KQF2M9D").unwrap();
         assert_eq!(
-            answer(&Ok((code, 42))),
+            code_answer(&code, 42),
             serde_json::json!({"code": "7KQF-2M9D", "expiresAt": 42})
         );
-        assert_eq!(answer(&Err("g".into())), serde_json::json!({"owner": "g"}));
+        assert_eq!(owner_answer("g"), serde_json::json!({"owner": "g"}));
     }
 }

@@ -55,7 +55,7 @@ pub(crate) fn issue(
         ));
     }
     let answer = match State::of(&record.attributes) {
-        State::Paired { owner } => pairing::answer(&Err(owner)),
+        State::Paired { owner } => pairing::owner_answer(&owner),
         _ => {
             let mut random = [0u8; 5];
             aws_lc_rs::rand::fill(&mut random)
@@ -69,7 +69,7 @@ pub(crate) fn issue(
                     None,
                 )
                 .map_err(call("UpdateThing"))?;
-            pairing::answer(&Ok((code, now + lifetime_secs)))
+            pairing::code_answer(&code, now + lifetime_secs)
         }
     };
     Ok(Answer {
