@@ -96,6 +96,14 @@ fn policy_name_from(value: &str) -> String {
 }
 
 /// The backend, or `None` when the stack does not exist.
+/// The stack, or an error saying how to deploy it when it is not there.
+pub async fn require(clients: &Clients, stack_name: &str) -> anyhow::Result<Backend> {
+    let local = clients.local_flag();
+    resolve(clients, stack_name).await?.ok_or_else(|| {
+        anyhow::anyhow!("stack {stack_name} does not exist: run `soilctl deploy{local} --stack-name {stack_name} --email ADDR` first")
+    })
+}
+
 pub async fn resolve(clients: &Clients, stack_name: &str) -> anyhow::Result<Option<Backend>> {
     let Some(stack) = cfn::describe_stack(&clients.cfn, stack_name).await? else {
         return Ok(None);

@@ -58,6 +58,14 @@ pub struct Clients {
     pub local: Option<crate::local::state::StateDir>,
 }
 
+impl Clients {
+    /// ` --local` when these clients talk to the local backend, for the commands a message
+    /// suggests.
+    pub fn local_flag(&self) -> &'static str {
+        if self.local.is_some() { " --local" } else { "" }
+    }
+}
+
 /// Checks the endpoint URL before anything is sent to it.
 pub fn check_endpoint_url(url: &str) -> anyhow::Result<()> {
     let rest = url

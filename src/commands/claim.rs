@@ -64,11 +64,7 @@ pub struct ClaimBackend {
 }
 
 pub async fn claim_backend(clients: &Clients, stack_name: &str) -> anyhow::Result<ClaimBackend> {
-    let local = if clients.local.is_some() {
-        " --local"
-    } else {
-        ""
-    };
+    let local = clients.local_flag();
     let backend = stack::resolve(clients, stack_name).await?.ok_or_else(|| {
         anyhow!("stack {stack_name} does not exist: run `soilctl deploy{local} --stack-name {stack_name} --email ADDR --fleet-provisioning` first")
     })?;

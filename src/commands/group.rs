@@ -17,15 +17,6 @@ use crate::pairing;
 use crate::printer::{Printer, table};
 use crate::stack::{self, MANAGED_ATTRIBUTE};
 
-/// `--local` when the target is the local backend, for the commands suggested.
-pub(crate) fn local_flag(clients: &Clients) -> &'static str {
-    if clients.local.is_some() {
-        " --local"
-    } else {
-        ""
-    }
-}
-
 /// The stack's group `name`, or a clear error when there is none.
 pub async fn require_group(
     clients: &Clients,
@@ -33,7 +24,7 @@ pub async fn require_group(
     name: &str,
 ) -> anyhow::Result<Group> {
     check_group_name(name)?;
-    let local = local_flag(clients);
+    let local = clients.local_flag();
     let group = groups::describe_group(&clients.iot, name)
         .await
         .with_context(|| format!("reading thing group {name}"))?
@@ -64,7 +55,7 @@ pub(crate) async fn require_thing(
         .ok_or_else(|| {
             bad_input(format!(
                 "{name} is not a thing of stack {stack_name}: see `soilctl thing list{} --stack-name {stack_name}`",
-                local_flag(clients)
+                clients.local_flag()
             ))
         })?;
     Ok(thing)
@@ -102,12 +93,8 @@ pub async fn create(
         ));
     }
     let clients = aws::load(aws_settings).await?;
-    let local = local_flag(&clients);
-    stack::resolve(&clients, stack_name).await?.ok_or_else(|| {
-        bad_input(format!(
-            "stack {stack_name} does not exist: run `soilctl deploy{local} --stack-name {stack_name} --email ADDR` first"
-        ))
-    })?;
+    let local = clients.local_flag();
+    stack::require(&clients, stack_name).await?;
     if let Some(existing) = groups::describe_group(&clients.iot, name).await? {
         let owner = existing.attributes.get(MANAGED_ATTRIBUTE);
         return Err(bad_input(match owner {
@@ -224,7 +211,7 @@ pub async fn list(
     if listed.is_empty() {
         printer.info(format!(
             "Stack {stack_name} has no thing groups: make one with `soilctl group create{} NAME`.",
-            local_flag(&clients)
+            clients.local_flag()
         ));
     }
     Ok(ExitCode::SUCCESS)
@@ -335,7 +322,7 @@ pub async fn change_members(
             if found.attributes.get(pairing::OWNER_ATTRIBUTE) == Some(&name.to_owned()) {
                 return Err(bad_input(format!(
                     "{thing} is paired with {name}: unpair it with `soilctl unpair{} {thing}`",
-                    local_flag(&clients)
+                    clients.local_flag()
                 )));
             }
             groups::remove_thing(&clients.iot, name, thing).await

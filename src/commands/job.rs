@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use serde::Serialize;
 use serde_json::json;
 
@@ -29,14 +29,8 @@ pub struct JobsBackend {
 
 /// The stack's firmware bucket and download role, or a clear error.
 pub async fn jobs_backend(clients: &Clients, stack_name: &str) -> anyhow::Result<JobsBackend> {
-    let local = if clients.local.is_some() {
-        " --local"
-    } else {
-        ""
-    };
-    let backend = stack::resolve(clients, stack_name).await?.ok_or_else(|| {
-        anyhow!("stack {stack_name} does not exist: run `soilctl deploy{local} --stack-name {stack_name} --email ADDR` first")
-    })?;
+    let local = clients.local_flag();
+    let backend = stack::require(clients, stack_name).await?;
     let out = |key: &str| backend.outputs.get(key).filter(|v| !v.is_empty()).cloned();
     match (out(FIRMWARE_BUCKET_OUTPUT), out(DOWNLOAD_ROLE_OUTPUT)) {
         (Some(bucket), Some(role_arn)) => Ok(JobsBackend {

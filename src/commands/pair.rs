@@ -10,7 +10,7 @@ use anyhow::Context;
 use serde::Serialize;
 use serde_json::json;
 
-use super::group::{local_flag, require_group, require_thing};
+use super::group::{require_group, require_thing};
 use crate::aws::{self, AwsSettings, Clients, groups, iot, iotdata};
 use crate::error::bad_input;
 use crate::names::check_group_name;
@@ -62,7 +62,7 @@ pub async fn pair(
             return Err(bad_input(format!(
                 "{} is already paired with {owner}: its owner must unpair it first (`soilctl unpair{} {}`)",
                 thing.name,
-                local_flag(&clients),
+                clients.local_flag(),
                 thing.name
             )));
         }

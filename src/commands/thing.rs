@@ -37,14 +37,9 @@ pub(crate) struct CreateResult {
 
 /// The stack's device policy, or a clear error when the stack is not there.
 async fn device_policy(clients: &Clients, stack_name: &str) -> anyhow::Result<String> {
-    let backend = stack::resolve(clients, stack_name)
-        .await?
-        .ok_or_else(|| {
-            let local = if clients.local.is_some() { " --local" } else { "" };
-            anyhow!("stack {stack_name} does not exist: run `soilctl deploy{local} --stack-name {stack_name} --email ADDR` first")
-        })?;
+    let backend = stack::require(clients, stack_name).await?;
     backend.device_policy.ok_or_else(|| {
-        let local = if clients.local.is_some() { " --local" } else { "" };
+        let local = clients.local_flag();
         anyhow!(
             "stack {stack_name} ({}) has no device policy: deploy it again (`soilctl deploy{local} --stack-name {stack_name}`)",
             backend.status

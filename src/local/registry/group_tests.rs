@@ -2,23 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use super::tests::{attrs, code};
 use super::*;
 
 fn open() -> (tempfile::TempDir, Registry) {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::open(&dir.path().join("registry.db")).unwrap();
     (dir, registry)
-}
-
-fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn code<T: std::fmt::Debug>(result: Result<T>) -> &'static str {
-    result.unwrap_err().code()
 }
 
 #[test]

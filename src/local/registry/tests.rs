@@ -26,14 +26,14 @@ fn self_signed(common_name: &str, ca: bool) -> String {
     params.self_signed(&key).unwrap().pem()
 }
 
-fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub(super) fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
 
-fn code<T: std::fmt::Debug>(result: Result<T>) -> &'static str {
+pub(super) fn code<T: std::fmt::Debug>(result: Result<T>) -> &'static str {
     result.unwrap_err().code()
 }
 
