@@ -63,10 +63,7 @@ fn deploy(env: &Env, template: Option<&PathBuf>, vars: &[(&str, &str)]) -> Outpu
 
 /// `local up` with `vars` set.
 fn local_up(env: &Env, vars: &[(&str, &str)]) -> LocalUp {
-    let mut cmd = env.command(&["--local", "local", "up", "--port", "0", "--api-port", "0"]);
-    cmd.env("SOILCTL_CONNECT_INTERVAL_MS", "0")
-        .envs(vars.iter().copied());
-    LocalUp::start_command(env, cmd)
+    LocalUp::start_with_vars(env, vars)
 }
 
 /// Publishes a reading of `humidity` as sensor-1 once the broker knows it.

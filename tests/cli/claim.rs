@@ -48,11 +48,7 @@ fn the_aws_iot_device_sdk_is_onboarded_by_claim_and_the_claim_may_do_nothing_els
     env.run(&["--local", "claim", "allow", "garden-7"])
         .expect(0);
     // Tokens that last 3 seconds, so that one can be seen to expire.
-    let mut command = env.command(&["--local", "local", "up", "--port", "0", "--api-port", "0"]);
-    command
-        .env("SOILCTL_CONNECT_INTERVAL_MS", "0")
-        .env("SOILCTL_OWNERSHIP_TOKEN_SECS", "3");
-    let up = LocalUp::start_command(&env, command);
+    let up = LocalUp::start_with_vars(&env, &[("SOILCTL_OWNERSHIP_TOKEN_SECS", "3")]);
 
     let work = env.path("sdk-device");
     std::fs::create_dir_all(&work).unwrap();

@@ -60,6 +60,14 @@ impl LocalUp {
         LocalUp::start_command(env, command)
     }
 
+    /// With the connect throttle off and `vars` set in its environment.
+    pub fn start_with_vars(env: &Env, vars: &[(&str, &str)]) -> LocalUp {
+        let mut cmd = env.command(&["--local", "local", "up", "--port", "0", "--api-port", "0"]);
+        cmd.env("SOILCTL_CONNECT_INTERVAL_MS", "0")
+            .envs(vars.iter().copied());
+        LocalUp::start_command(env, cmd)
+    }
+
     /// `command` (a `local up` made by `env.command`, changed as a test needs), started and
     /// waited for.
     pub fn start_command(env: &Env, mut command: Command) -> LocalUp {

@@ -63,16 +63,9 @@ impl Device {
 }
 
 fn soilctl(env: &Env, python: &str, args: &[&str]) -> Output {
-    let out = env
-        .command(args)
-        .env("SOILCTL_PYTHON", python)
-        .output()
-        .expect("running soilctl");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut cmd = env.command(args);
+    cmd.env("SOILCTL_PYTHON", python);
+    crate::local::run(cmd)
 }
 
 /// The stack (codes lasting `lifetime`), three devices, two owners' groups, a firmware image.
@@ -169,11 +162,7 @@ fn the_whole_pairing_story(python: &str) {
         .json();
     assert_eq!(job["jobId"], "garden-a-firmware", "{job}");
 
-    let mut command = env.command(&["--local", "local", "up", "--port", "0", "--api-port", "0"]);
-    command
-        .env("SOILCTL_PYTHON", python)
-        .env("SOILCTL_CONNECT_INTERVAL_MS", "0");
-    let up = LocalUp::start_command(&env, command);
+    let up = LocalUp::start_with_vars(&env, &[("SOILCTL_PYTHON", python)]);
     let mut device = Device::start(&env, &up, "s1");
 
     // The device asks for a code and gets one, for it alone, that lasts the stack's lifetime.
@@ -352,11 +341,7 @@ fn the_pairing_functions_own_python_code_pairs_a_device_on_the_local_backend() {
 fn an_expired_code_is_refused_and_a_new_one_pairs() {
     let env = Env::new(None);
     garden(&env, "none", "1s");
-    let mut command = env.command(&["--local", "local", "up", "--port", "0", "--api-port", "0"]);
-    command
-        .env("SOILCTL_PYTHON", "none")
-        .env("SOILCTL_CONNECT_INTERVAL_MS", "0");
-    let up = LocalUp::start_command(&env, command);
+    let up = LocalUp::start_with_vars(&env, &[("SOILCTL_PYTHON", "none")]);
     let mut device = Device::start(&env, &up, "s2");
     let old = code_of(&device.say("ask"));
     std::thread::sleep(std::time::Duration::from_millis(2100));
@@ -412,11 +397,7 @@ fn an_expired_code_is_refused_and_a_new_one_pairs() {
 fn simulated_devices_show_their_codes_and_are_paired_by_them() {
     let env = Env::new(None);
     garden(&env, "none", "10m");
-    let mut command = env.command(&["--local", "local", "up", "--port", "0", "--api-port", "0"]);
-    command
-        .env("SOILCTL_PYTHON", "none")
-        .env("SOILCTL_CONNECT_INTERVAL_MS", "0");
-    let up = LocalUp::start_command(&env, command);
+    let up = LocalUp::start_with_vars(&env, &[("SOILCTL_PYTHON", "none")]);
     let simulate = || {
         env.run(&[
             "--local",
